@@ -1,0 +1,103 @@
+package saml2nats.callout;
+
+import io.nats.client.NKey;
+import io.nats.client.support.JsonSerializable;
+import io.nats.client.support.JsonUtils;
+import io.nats.client.support.JwtUtils;
+import saml2nats.policy.Grant;
+import saml2nats.policy.Role;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds and signs the two JWTs of an answer: the user JWT (config mode: issued by
+ * the callout issuer account, {@code aud} = target account, no {@code issuer_account},
+ * which nats-server refuses outside operator mode) and the authorization response
+ * around it. Pure: keys and times in, text out.
+ */
+final class JwtIssuer {
+    static final String RESPONSE_TYPE = "authorization_response";
+
+    private final NKey issuer;
+    private final String issuerPublic;
+
+    JwtIssuer(NKey issuer) {
+        if (issuer.getType() != NKey.Type.ACCOUNT) {
+            throw new IllegalArgumentException("the callout issuer must be an account nkey (seed starting SA), was " + issuer.getType());
+        }
+        this.issuer = issuer;
+        try {
+            this.issuerPublic = new String(issuer.getPublicKey());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the callout issuer seed is not usable", e);
+        }
+    }
+
+    String issuerPublic() {
+        return issuerPublic;
+    }
+
+    /**
+     * @param iat epoch seconds now
+     * @param exp epoch seconds of expiry; must be after {@code iat} (a zero lifetime would mean "never expires")
+     */
+    String userJwt(String userNkey, String name, Grant grant, List<String> tags, long iat, long exp) throws Exception {
+        if (exp <= iat) {
+            throw new IllegalArgumentException("a user JWT must expire after it is issued");
+        }
+        JwtUtils.UserClaim claim = new JwtUtils.UserClaim(null)
+                .pub(permission(grant.publishAllow(), grant.publishDeny()))
+                .sub(permission(grant.subscribeAllow(), grant.subscribeDeny()))
+                .subs(grant.limits().subs())
+                .payload(grant.limits().payload())
+                .data(grant.limits().data())
+                .tags(tags.toArray(String[]::new));
+        grant.responses().ifPresent(r -> claim.resp(responses(r)));
+        return JwtUtils.issueJWT(issuer, userNkey, name, Duration.ofSeconds(exp - iat), iat, issuerPublic,
+                grant.account(), claim);
+    }
+
+    /** The response: exactly one of {@code userJwt} and {@code error} is set. */
+    String response(String serverId, String userNkey, String userJwt, String error, long iat) throws Exception {
+        return JwtUtils.issueJWT(issuer, userNkey, null, null, iat, issuerPublic, serverId,
+                new ResponseClaim(userJwt, error));
+    }
+
+    private static JwtUtils.Permission permission(List<Grant.Rule> allow, List<Grant.Rule> deny) {
+        JwtUtils.Permission p = new JwtUtils.Permission();
+        if (!allow.isEmpty()) {
+            p.allow(Grant.subjects(allow).toArray(String[]::new));
+        }
+        if (!deny.isEmpty()) {
+            p.deny(Grant.subjects(deny).toArray(String[]::new));
+        }
+        return p;
+    }
+
+    private static JwtUtils.ResponsePermission responses(Role.Responses r) {
+        JwtUtils.ResponsePermission p = new JwtUtils.ResponsePermission().maxMsgs(r.max());
+        return r.ttl().isZero() ? p : p.expires(r.ttl());
+    }
+
+    static List<String> tags(String idp, List<String> roles) {
+        List<String> tags = new ArrayList<>();
+        tags.add("idp:" + idp);
+        roles.forEach(r -> tags.add("role:" + r));
+        return tags;
+    }
+
+    /** The {@code nats} claim of an authorization response. */
+    private record ResponseClaim(String jwt, String error) implements JsonSerializable {
+        @Override
+        public String toJson() {
+            StringBuilder sb = JsonUtils.beginJson();
+            JsonUtils.addField(sb, "jwt", jwt);
+            JsonUtils.addField(sb, "error", error);
+            JsonUtils.addField(sb, "type", RESPONSE_TYPE);
+            JsonUtils.addField(sb, "version", 2);
+            return JsonUtils.endJson(sb).toString();
+        }
+    }
+}

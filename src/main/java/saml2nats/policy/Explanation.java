@@ -1,0 +1,47 @@
+package saml2nats.policy;
+
+import saml2nats.config.Durations;
+
+import java.util.List;
+
+/** The text of {@code saml2nats explain}: the grant a person would get, and which role gave each part. */
+public final class Explanation {
+    private Explanation() { }
+
+    public static String of(Decision decision) {
+        if (decision instanceof Decision.Deny deny) {
+            return "DENIED (" + deny.code() + "): " + deny.reason() + "\n";
+        }
+        Grant g = ((Decision.Allow) decision).grant();
+        StringBuilder out = new StringBuilder();
+        out.append("account:   ").append(g.account()).append('\n');
+        out.append("roles:     ").append(String.join(", ", g.roles())).append('\n');
+        out.append("ttl:       ").append(Durations.format(g.ttl())).append('\n');
+        section(out, "publish allow", g.publishAllow());
+        section(out, "publish deny", g.publishDeny());
+        section(out, "subscribe allow", g.subscribeAllow());
+        section(out, "subscribe deny", g.subscribeDeny());
+        g.responses().ifPresent(r -> out.append("responses: up to ").append(r.max()).append(" per request")
+                .append(r.ttl().isZero() ? "" : " within " + Durations.format(r.ttl())).append('\n'));
+        Role.Limits l = g.limits();
+        out.append("limits:    subs ").append(limit(l.subs())).append(", payload ").append(limit(l.payload()))
+                .append(", data ").append(limit(l.data())).append('\n');
+        return out.toString();
+    }
+
+    private static void section(StringBuilder out, String title, List<Grant.Rule> rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        out.append(title).append(":\n");
+        int width = rules.stream().mapToInt(r -> r.subject().length()).max().orElse(0);
+        for (Grant.Rule r : rules) {
+            out.append("  ").append(r.subject()).append(" ".repeat(width - r.subject().length()))
+                    .append("   from ").append(r.role()).append('\n');
+        }
+    }
+
+    private static String limit(long value) {
+        return value == Role.Limits.UNSTATED ? "account default" : Long.toString(value);
+    }
+}

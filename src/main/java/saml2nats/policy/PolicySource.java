@@ -1,0 +1,111 @@
+package saml2nats.policy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The policy in force, re-read when the mapping file's bytes change. A bad edit is
+ * logged with its lines and counted, and the last good policy stays in force, so a
+ * typo made by ops never locks everybody out.
+ *
+ * <p>It polls the content rather than watching the directory: editors that write a
+ * new file and rename it, and Kubernetes ConfigMaps that swap a symlink, both show
+ * up as changed bytes, and a one-second read of a small file costs nothing.
+ */
+public final class PolicySource implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PolicySource.class);
+
+    /** Told of every reload attempt after the first load. */
+    public interface Listener {
+        void reloaded(boolean accepted, List<Finding> findings);
+    }
+
+    private final Path file;
+    private final PolicyLoader loader;
+    private final Listener listener;
+    private final AtomicReference<Policy> current = new AtomicReference<>();
+    private volatile byte[] lastSeen;
+    private ScheduledExecutorService poller;
+
+    private PolicySource(Path file, PolicyLoader loader, Listener listener, Policy first, byte[] bytes) {
+        this.file = file;
+        this.loader = loader;
+        this.listener = listener;
+        this.current.set(first);
+        this.lastSeen = bytes;
+    }
+
+    /** Loads the file once; a service must not start without a usable policy. */
+    public static PolicySource open(Path file, PolicyLoader loader, Listener listener) throws PolicyException {
+        byte[] bytes = read(file);
+        Policy first = loader.load(file);
+        log.info("policy loaded from {}: {} roles", file, first.roles().size());
+        return new PolicySource(file, loader, listener, first, bytes);
+    }
+
+    public Policy current() {
+        return current.get();
+    }
+
+    /** Starts re-reading the file every {@code every}. */
+    public PolicySource watch(Duration every) {
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "policy-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::checkNow, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Re-reads the file if its bytes changed; true when a new policy took effect. */
+    public boolean checkNow() {
+        byte[] bytes = read(file);
+        if (bytes == null || Arrays.equals(bytes, lastSeen)) {
+            return false;
+        }
+        lastSeen = bytes;
+        try {
+            Policy next = loader.parse(file.toString(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            current.set(next);
+            log.info("policy reloaded from {}: {} roles", file, next.roles().size());
+            listener.reloaded(true, List.of());
+            return true;
+        } catch (PolicyException e) {
+            log.warn("policy edit rejected, the previous policy stays in force:\n{}", e.getMessage());
+            listener.reloaded(false, e.findings());
+            return false;
+        } catch (RuntimeException e) {
+            log.warn("policy edit rejected, the previous policy stays in force: {}", e.toString());
+            listener.reloaded(false, List.of());
+            return false;
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            log.warn("cannot read policy file {} ({}); the previous policy stays in force", file, e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package saml2nats.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The embedded store: one process, in memory, bounded in size, each entry expiring
+ * at its session's own end. Time comes from the injected clock so tests control it.
+ */
+public final class CaffeineSessionStore implements SessionStore {
+    private final Cache<String, Session> sessions;
+    private final Clock clock;
+    private final AccessToken tokens;
+
+    public CaffeineSessionStore(long maxSessions, Clock clock, AccessToken tokens) {
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("sessions.max must be at least 1, was " + maxSessions);
+        }
+        this.clock = clock;
+        this.tokens = tokens;
+        this.sessions = Caffeine.newBuilder()
+                .maximumSize(maxSessions)
+                .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
+                .expireAfter(new UntilSessionEnd(clock))
+                .build();
+    }
+
+    @Override
+    public Created create(Identity identity, Duration length) {
+        if (length.isNegative() || length.isZero()) {
+            throw new IllegalArgumentException("a session must last longer than zero, was " + length);
+        }
+        Instant now = clock.instant();
+        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length));
+        String token = tokens.mint();
+        sessions.put(AccessToken.hash(token), session);
+        return new Created(token, session);
+    }
+
+    @Override
+    public Optional<Session> findByTokenHash(String tokenHash) {
+        Session session = sessions.getIfPresent(tokenHash);
+        return session != null && session.isLiveAt(clock.instant()) ? Optional.of(session) : Optional.empty();
+    }
+
+    @Override
+    public boolean end(String tokenHash) {
+        return sessions.asMap().remove(tokenHash) != null;
+    }
+
+    @Override
+    public long liveCount() {
+        sessions.cleanUp();
+        return sessions.estimatedSize();
+    }
+
+    private record UntilSessionEnd(Clock clock) implements Expiry<String, Session> {
+        private long nanosLeft(Session session) {
+            return Math.max(0, Duration.between(clock.instant(), session.expires()).toNanos());
+        }
+
+        @Override
+        public long expireAfterCreate(String key, Session session, long currentTime) {
+            return nanosLeft(session);
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Session session, long currentTime, long currentDuration) {
+            return nanosLeft(session);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Session session, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}
