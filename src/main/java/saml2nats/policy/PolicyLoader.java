@@ -29,7 +29,7 @@ public final class PolicyLoader {
     private static final Set<String> RESPONSE_KEYS = Set.of("max", "ttl");
     private static final Set<String> LIMIT_KEYS = Set.of("subs", "payload", "data");
 
-    private final Set<String> accounts;
+    private final Optional<Set<String>> accounts;
     private final Tenancy tenancy;
 
     /**
@@ -37,8 +37,18 @@ public final class PolicyLoader {
      * @param tenancy  the accounts each IdP may reach, applied at decision time
      */
     public PolicyLoader(Set<String> accounts, Tenancy tenancy) {
-        this.accounts = Set.copyOf(accounts);
+        this.accounts = Optional.of(Set.copyOf(accounts));
         this.tenancy = tenancy;
+    }
+
+    private PolicyLoader(Tenancy tenancy) {
+        this.accounts = Optional.empty();
+        this.tenancy = tenancy;
+    }
+
+    /** For checking a file without a service config: any account name is taken as configured. */
+    public static PolicyLoader withoutAccountCheck() {
+        return new PolicyLoader(Tenancy.OPEN);
     }
 
     public Policy load(Path file) throws PolicyException {
@@ -107,10 +117,10 @@ public final class PolicyLoader {
         }
 
         YamlMap.Scalar account = r.required("account");
-        if (!account.value().isEmpty() && !accounts.contains(account.value())) {
+        if (!account.value().isEmpty() && accounts.isPresent() && !accounts.get().contains(account.value())) {
             findings.add(new Finding(file, account.line(), PolicyError.UNKNOWN_ACCOUNT,
                     label + " names account '" + account.value() + "', which this service is not configured to issue for; configured: "
-                            + String.join(", ", new java.util.TreeSet<>(accounts))));
+                            + String.join(", ", new java.util.TreeSet<>(accounts.get()))));
         }
 
         Role.Rules publish = rules(r, "publish", file, findings);

@@ -1,0 +1,175 @@
+package saml2nats;
+
+import saml2nats.callout.KeysInit;
+import saml2nats.config.Config;
+import saml2nats.config.ConfigException;
+import saml2nats.config.ConfigLoader;
+import saml2nats.policy.Explanation;
+import saml2nats.policy.Policy;
+import saml2nats.policy.PolicyException;
+import saml2nats.policy.PolicyLoader;
+import saml2nats.policy.Tenancy;
+import saml2nats.session.Identity;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** The command line: {@code serve | check | explain | keys init}. */
+public final class Main {
+    static final String DEFAULT_CONFIG = "config/saml2nats.yaml";
+    private static final String USAGE = """
+            usage: saml2nats <command> [options]
+
+              serve   [--config FILE]          run the service (default config: config/saml2nats.yaml)
+              check   FILE [--config FILE]     validate a mapping file; exit 1 with file:line reasons
+              explain --policy FILE --groups a,b [--email E] [--username U] [--idp I] [--config FILE]
+                                               print the grant a person would get and which roles gave it
+              keys init DIR                    make the callout issuer key, an xkey and a NATS password in DIR
+                                               and print the matching auth_callout block
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int code = new Main(System.out, System.err).run(args);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The exit code, or -1 when the service keeps running. */
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        Map<String, String> opts = options(Arrays.copyOfRange(args, 1, args.length));
+        try {
+            return switch (args[0]) {
+                case "serve" -> serve(opts);
+                case "check" -> check(opts);
+                case "explain" -> explain(opts);
+                case "keys" -> keys(opts);
+                default -> usage("unknown command '" + args[0] + "'");
+            };
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("saml2nats: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int serve(Map<String, String> opts) throws Exception {
+        Config config = new ConfigLoader(System.getenv()).load(Path.of(opts.getOrDefault("--config", DEFAULT_CONFIG)));
+        Saml2Nats service;
+        try {
+            service = Saml2Nats.start(config, Clock.systemUTC());
+        } catch (PolicyException e) {
+            err.println("the mapping file is not usable, so the service does not start:\n" + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "shutdown"));
+        out.println("saml2nats is running: open " + config.publicUrl() + "/ (metrics at /metrics, health at /healthz)");
+        stopped.await();
+        return -1;
+    }
+
+    private int check(Map<String, String> opts) throws Exception {
+        String file = opts.get("_1");
+        if (file == null) {
+            return usage("check needs a FILE");
+        }
+        try {
+            Policy policy = loader(opts).load(Path.of(file));
+            out.println(file + ": OK, " + policy.roles().size() + " roles");
+            return 0;
+        } catch (PolicyException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private int explain(Map<String, String> opts) throws Exception {
+        String file = opts.get("--policy");
+        if (file == null || !opts.containsKey("--groups")) {
+            return usage("explain needs --policy FILE and --groups a,b");
+        }
+        List<String> groups = Arrays.stream(opts.get("--groups").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        String email = opts.getOrDefault("--email", "");
+        String username = opts.getOrDefault("--username", email.contains("@") ? email.substring(0, email.indexOf('@')) : "");
+        Identity who = new Identity(opts.getOrDefault("--idp", "dev"), email.isEmpty() ? username : email, email,
+                username, username, groups);
+        try {
+            Policy policy = loader(opts).load(Path.of(file));
+            out.print(Explanation.of(policy.decide(who)));
+            return 0;
+        } catch (PolicyException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private int keys(Map<String, String> opts) throws Exception {
+        if (!"init".equals(opts.get("_1")) || opts.get("_2") == null) {
+            return usage("keys init DIR");
+        }
+        KeysInit.Made made = KeysInit.init(Path.of(opts.get("_2")), new SecureRandom());
+        out.println("# keys in " + made.dir() + " (" + KeysInit.ISSUER_FILE + ", " + KeysInit.XKEY_FILE + ", "
+                + KeysInit.PASSWORD_FILE + "), readable by you only. Put this in nats-server.conf:");
+        out.print(made.authCalloutBlock("saml2nats", "AUTH"));
+        return 0;
+    }
+
+    /** With --config, account names are checked against the service config; without, any is accepted. */
+    private static PolicyLoader loader(Map<String, String> opts) throws ConfigException {
+        if (!opts.containsKey("--config")) {
+            return PolicyLoader.withoutAccountCheck();
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // explain/check only need account names: don't demand the secrets the service needs
+        env.putIfAbsent("SAML2NATS_ISSUER_SEED", "unused");
+        Config config = new ConfigLoader(env).load(Path.of(opts.get("--config")));
+        Map<String, java.util.Set<String>> tenancy = new HashMap<>();
+        config.idps().stream().filter(i -> !i.accounts().isEmpty()).forEach(i -> tenancy.put(i.id(), i.accounts()));
+        return new PolicyLoader(config.accounts(), new Tenancy(tenancy));
+    }
+
+    private int usage(String problem) {
+        err.println("saml2nats: " + problem);
+        err.print(USAGE);
+        return 2;
+    }
+
+    /** {@code --name value} pairs; bare words as _1, _2, ... */
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        int bare = 0;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length) {
+                opts.put(args[i], args[++i]);
+            } else {
+                opts.put("_" + (++bare), args[i]);
+            }
+        }
+        return opts;
+    }
+}

@@ -1,0 +1,148 @@
+package saml2nats;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import saml2nats.audit.AuditLog;
+import saml2nats.callout.Authorizer;
+import saml2nats.callout.CalloutKeys;
+import saml2nats.callout.CalloutResponder;
+import saml2nats.config.Config;
+import saml2nats.policy.PolicyException;
+import saml2nats.policy.PolicyLoader;
+import saml2nats.policy.PolicySource;
+import saml2nats.policy.Tenancy;
+import saml2nats.session.AccessToken;
+import saml2nats.session.CaffeineSessionStore;
+import saml2nats.session.SessionStore;
+import saml2nats.web.WebApp;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The running service, wired in one place from a {@link Config}: sessions, policy,
+ * the NATS connection and callout responder, the web front and the metrics.
+ */
+public final class Saml2Nats implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Saml2Nats.class);
+
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SessionStore sessions;
+    private final PolicySource policy;
+    private final AuditLog audit;
+    private final Connection nats;
+    private final CalloutResponder responder;
+    private final WebApp web;
+
+    private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
+        CalloutKeys keys = CalloutKeys.fromSeeds(config.callout().issuerSeed().value(),
+                config.callout().xkeySeed().map(s -> s.value()));
+        refuseDevIdpInPublic(config);
+        this.sessions = new CaffeineSessionStore(config.sessions().max(), clock, new AccessToken(new SecureRandom()));
+        Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
+                .description("sessions that have not ended").register(metrics);
+
+        Map<String, Set<String>> tenancy = new LinkedHashMap<>();
+        config.idps().stream().filter(i -> !i.accounts().isEmpty()).forEach(i -> tenancy.put(i.id(), i.accounts()));
+        Counter accepted = reloads("accepted");
+        Counter rejected = reloads("rejected");
+        this.policy = PolicySource.open(config.policyFile(), new PolicyLoader(config.accounts(), new Tenancy(tenancy)),
+                (ok, findings) -> (ok ? accepted : rejected).increment()).watch(config.policyPoll());
+
+        this.audit = AuditLog.open(config.auditLog());
+        this.nats = Nats.connectReconnectOnConnect(natsOptions(config));
+        Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
+        this.responder = new CalloutResponder(nats, authorizer, audit, metrics,
+                new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
+                        config.callout().maxPending()), clock).start();
+        this.web = new WebApp(config, sessions, policy, metrics,
+                () -> nats.getStatus() == Connection.Status.CONNECTED).start();
+        log.info("saml2nats ready: web on port {}, callout issuer {}, xkey {}", web.port(), keys.issuerPublic(),
+                keys.xkey().map(x -> x.publicKey()).orElse("off"));
+    }
+
+    public static Saml2Nats start(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
+        return new Saml2Nats(config, clock);
+    }
+
+    private Counter reloads(String outcome) {
+        return Counter.builder("saml2nats.policy.reloads").description("mapping file reloads by outcome")
+                .tag("outcome", outcome).register(metrics);
+    }
+
+    private static void refuseDevIdpInPublic(Config config) {
+        String host = config.publicUrl().getHost();
+        if (config.devIdp() && !(host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"))) {
+            throw new IllegalArgumentException("dev_idp: true lets anybody sign in as a test person; it is refused when "
+                    + "public_url is not on localhost (it is " + config.publicUrl() + "). Set dev_idp: false.");
+        }
+    }
+
+    private static Options natsOptions(Config config) {
+        Options.Builder b = new Options.Builder()
+                .server(config.nats().url())
+                .connectionName("saml2nats")
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .connectionListener(new ConnectionLog());
+        if (config.nats().password().isPresent()) {
+            b.userInfo(config.nats().user(), config.nats().password().get().value());
+        }
+        return b.build();
+    }
+
+    /** Logs connection changes; the NATS connection is what readiness means. */
+    private static final class ConnectionLog implements ConnectionListener {
+        @Override
+        public void connectionEvent(Connection conn, Events type) {
+            switch (type) {
+                case CONNECTED, RECONNECTED, RESUBSCRIBED -> log.info("NATS {}: {}", type.name().toLowerCase(), conn.getConnectedUrl());
+                case DISCONNECTED, CLOSED -> log.warn("NATS {}; callout requests are not served until it is back", type.name().toLowerCase());
+                default -> log.debug("NATS {}", type);
+            }
+        }
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public PolicySource policy() {
+        return policy;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        responder.close();
+        try {
+            nats.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        policy.close();
+        audit.close();
+    }
+}

@@ -1,0 +1,195 @@
+package saml2nats.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the service config file, applies environment overrides, loads the secrets it
+ * names, and reports every problem at once with the setting and line.
+ *
+ * <p>Environment overrides (for containers): {@code SAML2NATS_PUBLIC_URL},
+ * {@code SAML2NATS_HTTP_PORT}, {@code SAML2NATS_NATS_URL}, {@code SAML2NATS_NATS_PASSWORD},
+ * {@code SAML2NATS_ISSUER_SEED}, {@code SAML2NATS_XKEY_SEED}.
+ */
+public final class ConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+
+    private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
+            "sessions", "idps", "dev_idp", "audit_log");
+    private static final Set<String> NATS = Set.of("url", "user", "password_file");
+    private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
+            "queue_group", "workers", "max_pending");
+    private static final Set<String> POLICY = Set.of("file", "poll");
+    private static final Set<String> SESSIONS = Set.of("max", "length");
+    private static final Set<String> IDP = Set.of("id", "label", "accounts");
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public Config load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read the config file (" + e.getClass().getSimpleName() + ")"));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        List<YamlMap.Problem> problems = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        YamlMap top = YamlMap.parse(text, problems);
+        top.allowOnly(TOP);
+
+        URI publicUrl = uri(env.getOrDefault("SAML2NATS_PUBLIC_URL",
+                top.string("public_url").orElse("http://localhost:" + Config.DEFAULT_HTTP_PORT)), "public_url", errors);
+        int httpPort = integer(env.getOrDefault("SAML2NATS_HTTP_PORT",
+                top.string("http_port").orElse(String.valueOf(Config.DEFAULT_HTTP_PORT))), "http_port", 0, 65535, errors);
+
+        YamlMap nats = top.map("nats").orElse(YamlMap.parse("{}", problems));
+        nats.allowOnly(NATS);
+        Optional<Secret> password = secret("SAML2NATS_NATS_PASSWORD", nats.string("password_file"), base, "nats.password_file", errors, false);
+        Config.Nats natsConfig = new Config.Nats(env.getOrDefault("SAML2NATS_NATS_URL", nats.string("url").orElse(Config.DEFAULT_NATS_URL)),
+                nats.string("user").orElse(""), password);
+        if (natsConfig.user().isEmpty()) {
+            errors.add("nats.user: required; the service connects as a user listed in auth_callout.auth_users");
+        }
+
+        YamlMap callout = top.map("callout").orElse(YamlMap.parse("{}", problems));
+        callout.allowOnly(CALLOUT);
+        Optional<Secret> issuer = secret("SAML2NATS_ISSUER_SEED", callout.string("issuer_seed_file"), base, "callout.issuer_seed_file", errors, true);
+        Optional<Secret> xkey = secret("SAML2NATS_XKEY_SEED", callout.string("xkey_seed_file"), base, "callout.xkey_seed_file", errors, false);
+        Set<String> servers = new LinkedHashSet<>();
+        callout.scalars("allowed_servers").forEach(s -> servers.add(s.value()));
+        Config.Callout calloutConfig = new Config.Callout(issuer.orElse(new Secret("", "missing")), xkey, servers,
+                callout.string("queue_group").orElse(Config.DEFAULT_QUEUE_GROUP),
+                integer(callout.string("workers").orElse(String.valueOf(Config.DEFAULT_WORKERS)), "callout.workers", 1, 256, errors),
+                integer(callout.string("max_pending").orElse(String.valueOf(Config.DEFAULT_MAX_PENDING)), "callout.max_pending", 1, 1_000_000, errors));
+
+        Set<String> accounts = new LinkedHashSet<>();
+        top.scalars("accounts").forEach(s -> accounts.add(s.value()));
+        if (accounts.isEmpty()) {
+            errors.add("accounts: list the NATS accounts this service may place people in (as named in nats-server.conf)");
+        }
+
+        YamlMap policy = top.map("policy").orElse(YamlMap.parse("{}", problems));
+        policy.allowOnly(POLICY);
+        Path policyFile = base.resolve(policy.string("file").orElse("mapping.yaml"));
+        Duration poll = duration(policy.string("poll"), "policy.poll", Config.DEFAULT_POLICY_POLL, errors);
+
+        YamlMap sessions = top.map("sessions").orElse(YamlMap.parse("{}", problems));
+        sessions.allowOnly(SESSIONS);
+        Config.Sessions sessionConfig = new Config.Sessions(
+                integer(sessions.string("max").orElse(String.valueOf(Config.DEFAULT_MAX_SESSIONS)), "sessions.max", 1, Integer.MAX_VALUE, errors),
+                duration(sessions.string("length"), "sessions.length", Config.DEFAULT_SESSION_LENGTH, errors));
+
+        List<Config.Idp> idps = new ArrayList<>();
+        for (YamlMap idp : top.maps("idps")) {
+            idp.allowOnly(IDP);
+            String id = idp.required("id").value();
+            Set<String> idpAccounts = new LinkedHashSet<>();
+            for (YamlMap.Scalar s : idp.scalars("accounts")) {
+                if (!accounts.contains(s.value())) {
+                    errors.add("line " + s.line() + ": idps[" + id + "].accounts names '" + s.value() + "', which is not in accounts");
+                }
+                idpAccounts.add(s.value());
+            }
+            idps.add(new Config.Idp(id, idp.string("label").orElse(id), idpAccounts));
+        }
+        boolean devIdp = Boolean.parseBoolean(top.string("dev_idp").orElse("false"));
+        String audit = top.string("audit_log").orElse("-");
+
+        for (YamlMap.Problem p : problems) {
+            errors.add("line " + p.line() + ": " + p.message());
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
+        }
+        return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
+                idps, devIdp, audit);
+    }
+
+    /** From the environment variable, else from the file the setting names. */
+    private Optional<Secret> secret(String envName, Optional<String> fileSetting, Path base, String setting,
+                                    List<String> errors, boolean required) {
+        String fromEnv = env.get(envName);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(new Secret(fromEnv.trim(), "$" + envName));
+        }
+        if (fileSetting.isEmpty()) {
+            if (required) {
+                errors.add(setting + ": required (or set $" + envName + "); 'saml2nats keys init DIR' makes one");
+            }
+            return Optional.empty();
+        }
+        Path path = base.resolve(fileSetting.get());
+        try {
+            warnIfShared(path, setting);
+            return Optional.of(new Secret(Files.readString(path).trim(), path.toString()));
+        } catch (IOException e) {
+            errors.add(setting + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
+    }
+
+    private static void warnIfShared(Path path, String setting) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                log.warn("{} ({}) is readable by other users; run: chmod 600 {}", setting, path, path);
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: nothing to check
+        }
+    }
+
+    private static URI uri(String text, String setting, List<String> errors) {
+        try {
+            URI uri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            errors.add(setting + ": '" + text + "' is not an absolute URL such as https://nats-login.example.com");
+            return URI.create("http://localhost");
+        }
+    }
+
+    private static int integer(String text, String setting, int min, int max, List<String> errors) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(setting + ": must be a whole number from " + min + " to " + max + ", was '" + text + "'");
+        return min;
+    }
+
+    private static Duration duration(Optional<String> text, String setting, Duration otherwise, List<String> errors) {
+        if (text.isEmpty()) {
+            return otherwise;
+        }
+        return Durations.parse(text.get()).orElseGet(() -> {
+            errors.add(setting + ": must be a duration such as 90s, 15m or 8h, was '" + text.get() + "'");
+            return otherwise;
+        });
+    }
+}

@@ -1,0 +1,173 @@
+package saml2nats.testing;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.NKey;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import saml2nats.Saml2Nats;
+import saml2nats.callout.XKey;
+import saml2nats.config.Config;
+import saml2nats.config.ConfigLoader;
+import saml2nats.session.Identity;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A real nats-server in config mode with auth callout, and the real service wired
+ * from a real config file, both on free ports in a temporary directory. Keys are
+ * made fresh for every stack.
+ */
+public final class CalloutStack implements AutoCloseable {
+    public static final String SERVICE_USER = "saml2nats";
+    public static final String SYS_USER = "sys";
+
+    public final Path dir;
+    public final NatsServerProcess server;
+    public final Saml2Nats service;
+    public final String servicePassword;
+    public static final String SYS_PASSWORD = "sys-password";
+    public final Path auditFile;
+
+    private CalloutStack(Path dir, NatsServerProcess server, Saml2Nats service, String password, Path auditFile) {
+        this.dir = dir;
+        this.server = server;
+        this.service = service;
+        this.servicePassword = password;
+        this.auditFile = auditFile;
+    }
+
+    /**
+     * @param mapping the mapping file's text
+     * @param xkey    whether the server seals requests with an xkey
+     * @param extraConfig more lines for the service config (top level)
+     */
+    public static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig) throws Exception {
+        SecureRandom random = new SecureRandom();
+        NKey issuer = NKey.createAccount(random);
+        XKey serviceXkey = XKey.generate(random);
+        String password = "pw-" + Long.toHexString(random.nextLong());
+        Files.writeString(dir.resolve("issuer.nk"), new String(issuer.getSeed()));
+        Files.writeString(dir.resolve("xkey.xk"), serviceXkey.seed());
+        Files.writeString(dir.resolve("nats-password"), password);
+        Files.writeString(dir.resolve("mapping.yaml"), mapping);
+
+        String natsConf = """
+                accounts {
+                  AUTH { users: [ { user: %s, password: "%s" } ] }
+                  DEV {}
+                  OPS {}
+                  ACME {}
+                  SYS { users: [ { user: %s, password: "%s" } ] }
+                }
+                system_account: SYS
+                authorization {
+                  auth_callout {
+                    issuer: %s
+                    account: AUTH
+                    auth_users: [ %s, %s ]
+                    %s
+                  }
+                }
+                """.formatted(SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
+                SERVICE_USER, SYS_USER, xkey ? "xkey: " + serviceXkey.publicKey() : "");
+        NatsServerProcess server = null;
+        try {
+            server = NatsServerProcess.start(dir, natsConf);
+            Path audit = dir.resolve("audit.jsonl");
+            Path configFile = dir.resolve("saml2nats.yaml");
+            Files.writeString(configFile, """
+                    public_url: http://localhost:8080
+                    http_port: 0
+                    nats:
+                      url: %s
+                      user: %s
+                      password_file: nats-password
+                    callout:
+                      issuer_seed_file: issuer.nk
+                      %s
+                    accounts: [DEV, OPS, ACME]
+                    policy:
+                      file: mapping.yaml
+                      poll: 200ms
+                    audit_log: %s
+                    %s
+                    """.formatted(server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
+            Config config = new ConfigLoader(Map.of()).load(configFile);
+            Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
+            return new CalloutStack(dir, server, service, password, audit);
+        } catch (Exception e) {
+            if (server != null) {
+                server.close();
+            }
+            throw e;
+        }
+    }
+
+    public String signIn(Identity who, Duration length) {
+        return service.sessions().create(who, length).token();
+    }
+
+    /** A client that connects once and does not reconnect; throws on refusal. */
+    public Client connect(String token) throws IOException, InterruptedException {
+        return connect(new Options.Builder().token(token.toCharArray()).maxReconnects(0));
+    }
+
+    public Client connect(Options.Builder options) throws IOException, InterruptedException {
+        Client client = new Client();
+        Options o = options.server(server.url())
+                .connectionTimeout(Duration.ofSeconds(5))
+                .errorListener(client)
+                .connectionListener(client)
+                .build();
+        client.connection = Nats.connect(o);
+        return client;
+    }
+
+    /** A client of the callout account itself, as the service connects (bypasses the callout). */
+    public Connection connectAsService() throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server(server.url()).userInfo(SERVICE_USER, servicePassword)
+                .maxReconnects(-1).build());
+    }
+
+    public String audit() throws IOException {
+        return Files.exists(auditFile) ? Files.readString(auditFile) : "";
+    }
+
+    /** A jnats connection with the errors and events the server sent it, for asserting on. */
+    public static final class Client implements ErrorListener, ConnectionListener, AutoCloseable {
+        public Connection connection;
+        public final BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        public final BlockingQueue<ConnectionListener.Events> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            errors.add(error);
+        }
+
+        @Override
+        public void connectionEvent(Connection conn, Events type) {
+            events.add(type);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        service.close();
+        server.close();
+    }
+}
