@@ -144,10 +144,7 @@ public final class Main {
         if (!opts.containsKey("--config")) {
             return PolicyLoader.withoutAccountCheck();
         }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        // explain/check only need account names: don't demand the secrets the service needs
-        env.putIfAbsent("SAML2NATS_ISSUER_SEED", "unused");
-        Config config = new ConfigLoader(env).load(Path.of(opts.get("--config")));
+        Config config = ConfigLoader.withoutSecrets(System.getenv()).load(Path.of(opts.get("--config")));
         Map<String, java.util.Set<String>> tenancy = new HashMap<>();
         config.idps().stream().filter(i -> !i.accounts().isEmpty()).forEach(i -> tenancy.put(i.id(), i.accounts()));
         return new PolicyLoader(config.accounts(), new Tenancy(tenancy));

@@ -123,10 +123,13 @@ public final class PolicyLoader {
                             + String.join(", ", new java.util.TreeSet<>(accounts.get()))));
         }
 
+        int findingsBefore = findings.size();
         Role.Rules publish = rules(r, "publish", file, findings);
         Role.Rules subscribe = rules(r, "subscribe", file, findings);
         Optional<Role.Responses> responses = responses(r, file, findings);
-        if (publish.isEmpty() && subscribe.isEmpty() && responses.isEmpty()) {
+        boolean malformedSubjects = findings.subList(findingsBefore, findings.size()).stream()
+                .anyMatch(f -> f.code() == PolicyError.MALFORMED_SUBJECT);
+        if (publish.isEmpty() && subscribe.isEmpty() && responses.isEmpty() && !malformedSubjects) {
             findings.add(new Finding(file, r.line(), PolicyError.NO_PERMISSIONS,
                     label + " allows and denies nothing: give it publish or subscribe rules"));
         }
