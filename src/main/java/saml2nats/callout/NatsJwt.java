@@ -31,7 +31,7 @@ final class NatsJwt {
         }
         JsonValue claims = json(parts[1], "claims");
         String issuer = text(claims, "iss");
-        if (issuer == null || !NKey.isValidPublicServerKey(issuer.toCharArray())) {
+        if (!isPublicKey(issuer, NKey.Type.SERVER)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "request not issued by a server nkey");
         }
         byte[] signature;
@@ -51,6 +51,18 @@ final class NatsJwt {
             throw new CalloutException(CalloutError.BAD_SIGNATURE, "request signature does not verify with its issuer " + issuer);
         }
         return claims;
+    }
+
+    /** jnats's {@code isValidPublic*Key} throws on malformed text; a garbled request must get a refusal, not an exception. */
+    static boolean isPublicKey(String text, NKey.Type type) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        try {
+            return NKey.fromPublicKey(text.toCharArray()).getType() == type;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static JsonValue json(String part, String what) throws CalloutException {

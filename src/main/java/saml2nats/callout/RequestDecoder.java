@@ -72,7 +72,7 @@ final class RequestDecoder {
             throw new CalloutException(CalloutError.EXPIRED_REQUEST, "request expired at " + expires);
         }
         String userNkey = NatsJwt.text(nats, "user_nkey");
-        if (userNkey == null || !NKey.isValidPublicUserKey(userNkey.toCharArray())) {
+        if (!NatsJwt.isPublicKey(userNkey, NKey.Type.USER)) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "request has no valid user_nkey");
         }
         JsonValue info = NatsJwt.object(nats, "client_info");

@@ -48,7 +48,12 @@ public final class YamlMap {
         this.problems = problems;
         for (NodeTuple tuple : node.getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key) {
-                entries.put(key.getValue(), tuple);
+                NodeTuple first = entries.putIfAbsent(key.getValue(), tuple);
+                if (first != null) {
+                    // SnakeYAML's composer keeps both; the later would silently win
+                    problems.add(new Problem(line(key), Kind.SYNTAX, "not valid YAML: duplicate key '" + path + key.getValue()
+                            + "' (first at line " + line(first.getKeyNode()) + ")"));
+                }
             } else {
                 problems.add(new Problem(line(tuple.getKeyNode()), Kind.WRONG_TYPE, "keys must be plain words"));
             }

@@ -1,0 +1,170 @@
+package saml2nats.callout;
+
+import io.nats.client.NKey;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import io.nats.client.support.JwtUtils;
+import org.junit.jupiter.api.Test;
+import saml2nats.policy.Policy;
+import saml2nats.policy.PolicyLoader;
+import saml2nats.policy.Tenancy;
+import saml2nats.session.AccessToken;
+import saml2nats.session.CaffeineSessionStore;
+import saml2nats.session.Identity;
+import saml2nats.testing.AuthRequests;
+import saml2nats.testing.MutableClock;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The protocol core without any server: request bytes in, signed answer out. */
+class AuthorizerTest {
+    static final String MAPPING = """
+            roles:
+              - name: developers
+                when: { groups: [dev] }
+                account: DEV
+                publish: { allow: ["dev.>"], deny: ["dev.secret"] }
+                subscribe: { allow: ["_INBOX.>"] }
+                limits: { subs: 10, payload: 1KiB }
+                ttl: 30m
+            """;
+    static final Identity ALICE = new Identity("okta", "alice@x", "alice@x", "alice", "Alice", List.of("dev"));
+
+    final SecureRandom random = new SecureRandom();
+    final MutableClock clock = new MutableClock(Instant.now());
+    final NKey issuer = NKey.createAccount(random);
+    final CaffeineSessionStore sessions = new CaffeineSessionStore(100, clock, new AccessToken(random));
+    final AuthRequests requests = new AuthRequests();
+
+    AuthorizerTest() throws Exception {
+    }
+
+    Authorizer authorizer(Set<String> allowedServers) throws Exception {
+        Policy policy = new PolicyLoader(Set.of("DEV"), Tenancy.OPEN).parse("m.yaml", MAPPING);
+        return new Authorizer(new CalloutKeys(issuer, Optional.empty()), allowedServers, sessions, () -> policy, clock);
+    }
+
+    static JsonValue claims(String jwt) throws Exception {
+        return JsonParser.parse(JwtUtils.getClaimBody(jwt));
+    }
+
+    @Test
+    void allowedAnswerIsAddressedAndSignedAsTheServerChecks() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofHours(8)).token();
+        String userNkey = AuthRequests.newUserNkey();
+        Authorizer.Outcome out = authorizer(Set.of()).authorize(requests.valid(userNkey, token).getBytes(StandardCharsets.UTF_8), null);
+
+        assertInstanceOf(Verdict.Allowed.class, out.verdict());
+        String response = new String(out.reply(), StandardCharsets.UTF_8);
+        JsonValue r = claims(response);
+        assertEquals(requests.serverId, r.map.get("aud").string, "aud = the server id");
+        assertEquals(userNkey, r.map.get("sub").string, "sub = the fresh user nkey");
+        assertEquals(new String(issuer.getPublicKey()), r.map.get("iss").string);
+        assertEquals("authorization_response", r.map.get("nats").map.get("type").string);
+        assertNull(r.map.get("nats").map.get("error"));
+        assertTrue(signatureVerifies(response, issuer), "the response is signed by the issuer");
+
+        String userJwt = r.map.get("nats").map.get("jwt").string;
+        assertTrue(signatureVerifies(userJwt, issuer), "the user JWT is signed by the issuer");
+        JsonValue u = claims(userJwt);
+        assertEquals(userNkey, u.map.get("sub").string);
+        assertEquals("DEV", u.map.get("aud").string, "config mode: aud names the account");
+        assertEquals("alice", u.map.get("name").string);
+        JsonValue nats = u.map.get("nats");
+        assertNull(nats.map.get("issuer_account"), "config mode refuses issuer_account");
+        assertEquals("dev.>", nats.map.get("pub").map.get("allow").array.get(0).string);
+        assertEquals("dev.secret", nats.map.get("pub").map.get("deny").array.get(0).string);
+        assertEquals(10, nats.map.get("subs").i);
+        assertEquals(1024, nats.map.get("payload").i);
+        assertEquals(List.of("idp:okta", "role:developers"), nats.map.get("tags").array.stream().map(v -> v.string).toList());
+        long iat = u.map.get("iat").l != null ? u.map.get("iat").l : u.map.get("iat").i;
+        long exp = u.map.get("exp").l != null ? u.map.get("exp").l : u.map.get("exp").i;
+        assertEquals(30 * 60, exp - iat, "the role's ttl, shorter than the session");
+    }
+
+    @Test
+    void expiryIsCappedBySessionEnd() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
+        Authorizer.Outcome out = authorizer(Set.of()).authorize(requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), null);
+        Verdict.Allowed allowed = assertInstanceOf(Verdict.Allowed.class, out.verdict());
+        assertEquals(allowed.session().expires().getEpochSecond(), allowed.expires().getEpochSecond());
+    }
+
+    @Test
+    void aSessionEndingThisSecondGetsNoJwtThatCouldNeverExpire() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofMillis(1500)).token();
+        clock.advance(Duration.ofMillis(1000));
+        Authorizer.Outcome out = authorizer(Set.of()).authorize(requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), null);
+        Verdict v = out.verdict();
+        if (v instanceof Verdict.Allowed a) {
+            assertTrue(a.expires().getEpochSecond() > clock.instant().getEpochSecond(), "exp after iat");
+        } else {
+            assertEquals(CalloutError.SESSION_ENDING, ((Verdict.Denied) v).code());
+        }
+    }
+
+    @Test
+    void everyGarbledRequestGetsItsCode() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofHours(1)).token();
+        String user = AuthRequests.newUserNkey();
+        long now = clock.instant().getEpochSecond();
+        NKey account = NKey.createAccount(random);
+        String valid = requests.valid(user, token);
+        String[] parts = valid.split("\\.");
+        String badSignature = parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + (parts[2].charAt(10) == 'A' ? 'B' : 'A') + parts[2].substring(11);
+
+        assertCode(CalloutError.MALFORMED_REQUEST, "not a jwt at all", Set.of());
+        assertCode(CalloutError.MALFORMED_REQUEST, "e30.e30.e30", Set.of());
+        assertCode(CalloutError.WRONG_TYPE, requests.request(requests.server, "authorization_response", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)), Set.of());
+        assertCode(CalloutError.WRONG_TYPE, requests.request(requests.server, "authorization_request", "someone-else", user, token, now, Duration.ofSeconds(2)), Set.of());
+        assertCode(CalloutError.UNTRUSTED_SERVER, requests.request(account, "authorization_request", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)), Set.of());
+        assertCode(CalloutError.BAD_SIGNATURE, badSignature, Set.of());
+        assertCode(CalloutError.EXPIRED_REQUEST, requests.request(requests.server, "authorization_request", "nats-authorization-request", user, token, now - 100, Duration.ofSeconds(10)), Set.of());
+        assertCode(CalloutError.UNTRUSTED_SERVER, valid, Set.of("NOTTHISSERVER"));
+        assertCode(CalloutError.NO_TOKEN, requests.valid(user, null), Set.of());
+        assertCode(CalloutError.UNKNOWN_TOKEN, requests.valid(user, "s2n_nope"), Set.of());
+        assertCode(CalloutError.MALFORMED_REQUEST, requests.valid("not-a-user-key", token), Set.of());
+    }
+
+    @Test
+    void noMatchingRoleIsRefusedWithTheSession() throws Exception {
+        String token = sessions.create(new Identity("okta", "s", "s@x", "s", "S", List.of("sales")), Duration.ofHours(1)).token();
+        Authorizer.Outcome out = authorizer(Set.of()).authorize(requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), null);
+        Verdict.Denied d = assertInstanceOf(Verdict.Denied.class, out.verdict());
+        assertEquals(CalloutError.NO_MATCHING_ROLE, d.code());
+        assertTrue(d.session().isPresent(), "the audit line can name the person");
+    }
+
+    @Test
+    void sealedRequestWithoutAnXkeyIsRefused() throws Exception {
+        XKey server = XKey.generate(random);
+        byte[] sealed = server.seal("eyJ...".getBytes(StandardCharsets.UTF_8), XKey.generate(random).publicKey());
+        Authorizer.Outcome out = authorizer(Set.of()).authorize(sealed, server.publicKey());
+        assertEquals(CalloutError.SEAL_MISMATCH, ((Verdict.Denied) out.verdict()).code());
+        assertEquals(0, out.reply().length, "cannot address a signed answer: the empty reply is the protocol's no");
+    }
+
+    private void assertCode(CalloutError expected, String request, Set<String> allowed) throws Exception {
+        Authorizer.Outcome out = authorizer(allowed).authorize(request.getBytes(StandardCharsets.UTF_8), null);
+        Verdict.Denied d = assertInstanceOf(Verdict.Denied.class, out.verdict(), request);
+        assertEquals(expected, d.code(), d.reason());
+        String error = claims(new String(out.reply(), StandardCharsets.UTF_8)).map.get("nats").map.get("error").string;
+        assertTrue(error.startsWith(expected.name()), "the signed refusal carries the code: " + error);
+    }
+
+    static boolean signatureVerifies(String jwt, NKey key) throws Exception {
+        String[] p = jwt.split("\\.");
+        return key.verify((p[0] + "." + p[1]).getBytes(StandardCharsets.US_ASCII), java.util.Base64.getUrlDecoder().decode(p[2]));
+    }
+}

@@ -1,0 +1,67 @@
+package saml2nats.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @Test
+    void theExampleConfigLoadsWithItsDefaults() throws Exception {
+        Config c = ConfigLoader.withoutSecrets(Map.of()).load(Path.of("config/saml2nats.yaml"));
+        assertEquals("http://localhost:8080", c.publicUrl().toString());
+        assertEquals(java.util.Set.of("DEV", "OPS"), c.accounts());
+        assertEquals(Duration.ofHours(8), c.sessions().length());
+        assertTrue(c.devIdp());
+        assertEquals(Path.of("config/mapping.yaml").toAbsolutePath().normalize(), c.policyFile().normalize());
+    }
+
+    @Test
+    void secretsComeFromFilesOrEnvAndAreNeverPrinted(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("issuer.nk"), "SAFILESEED\n");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { user: svc }
+                callout: { issuer_seed_file: issuer.nk }
+                accounts: [DEV]
+                """);
+        Config fromFile = new ConfigLoader(Map.of()).load(cfg);
+        assertEquals("SAFILESEED", fromFile.callout().issuerSeed().value());
+        assertFalse(fromFile.toString().contains("SAFILESEED"), "toString hides secrets");
+
+        Config fromEnv = new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", "SAENVSEED", "SAML2NATS_NATS_URL", "nats://other:4222",
+                "SAML2NATS_HTTP_PORT", "9090")).load(cfg);
+        assertEquals("SAENVSEED", fromEnv.callout().issuerSeed().value());
+        assertEquals("nats://other:4222", fromEnv.nats().url());
+        assertEquals(9090, fromEnv.httpPort());
+    }
+
+    @Test
+    void everyProblemNamesItsSetting(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                public_url: not a url
+                http_port: 99999
+                sessions: { length: forever }
+                callout: { workers: 0, issuer_seed_file: missing.nk }
+                idps:
+                  - id: acme
+                    accounts: [ACME]
+                colour: blue
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
+        String all = String.join("\n", e.problems());
+        for (String setting : new String[]{"public_url", "http_port", "sessions.length", "callout.workers",
+                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "unknown key 'colour'"}) {
+            assertTrue(all.contains(setting), setting + " in\n" + all);
+        }
+    }
+}
