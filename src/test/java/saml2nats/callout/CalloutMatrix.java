@@ -115,6 +115,20 @@ abstract class CalloutMatrix {
     }
 
     @Test
+    void everyConnectIsAuthorizedAfresh() throws Exception {
+        String token = stack.signIn(ALICE, Duration.ofMinutes(10));
+        java.util.Set<String> serverNames = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            try (CalloutStack.Client c = stack.connect(token)) {
+                assertEquals(io.nats.client.Connection.Status.CONNECTED, c.connection.getStatus());
+                serverNames.add(c.connection.getServerInfo().getServerId());
+            }
+        }
+        long allowed = stack.audit().lines().filter(l -> l.contains("\"outcome\":\"allow\"")).count();
+        assertTrue(allowed >= 200, "one audited decision per connect, was " + allowed);
+    }
+
+    @Test
     void refusalsAtConnect() throws Exception {
         String ended = stack.signIn(ALICE, Duration.ofMinutes(10));
         stack.service.sessions().end(AccessToken.hash(ended));

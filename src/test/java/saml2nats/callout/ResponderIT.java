@@ -1,0 +1,201 @@
+package saml2nats.callout;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import io.nats.client.support.JwtUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.session.Identity;
+import saml2nats.testing.AuthRequests;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.NatsServerProcess;
+import saml2nats.audit.AuditLog;
+import io.nats.client.Nats;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The responder as a NATS service: garbled input, restarts of nats-server, health and metrics. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResponderIT {
+    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
+            List.of("eng-developers"));
+
+    CalloutStack stack;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        stack = CalloutStack.start(dir, CalloutMatrix.MAPPING, false, "");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /**
+     * nats-server reserves {@code $SYS.REQ.USER.AUTH} in the callout account (a client there gets a
+     * permissions violation), so garbage is sent to a second real responder on a plain nats-server.
+     */
+    @Test
+    void garbledRequestsGetAnErrorAndAnAuditLineAndTheResponderKeepsServing(@TempDir Path dir) throws Exception {
+        AuthRequests requests = new AuthRequests();
+        String user = AuthRequests.newUserNkey();
+        long now = System.currentTimeMillis() / 1000;
+        var random = new java.security.SecureRandom();
+        var sessions = new saml2nats.session.CaffeineSessionStore(10, java.time.Clock.systemUTC(), new saml2nats.session.AccessToken(random));
+        String token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
+        var policy = new saml2nats.policy.PolicyLoader(java.util.Set.of("DEV", "OPS"), saml2nats.policy.Tenancy.OPEN)
+                .parse("m.yaml", CalloutMatrix.MAPPING);
+        Path auditFile = dir.resolve("audit.jsonl");
+        try (NatsServerProcess plain = NatsServerProcess.start(dir, "");
+             Connection service = Nats.connect(plain.url());
+             Connection asServer = Nats.connect(plain.url());
+             AuditLog audit = AuditLog.open(auditFile.toString());
+             CalloutResponder responder = new CalloutResponder(service,
+                     new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
+                             java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
+                     audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                     new CalloutResponder.Settings("q", 2, 16), java.time.Clock.systemUTC()).start()) {
+            List<byte[]> garbage = List.of(
+                    "this is not a JWT".getBytes(StandardCharsets.UTF_8),
+                    requests.request(requests.server, "authorization_response", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),
+                    requests.request(io.nats.client.NKey.createAccount(random), "authorization_request", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),
+                    requests.request(requests.server, "authorization_request", "nats-authorization-request", user, token, now - 100, Duration.ofSeconds(5)).getBytes(StandardCharsets.UTF_8));
+            List<String> codes = List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST");
+            service.flush(Duration.ofSeconds(2));
+            for (int i = 0; i < garbage.size(); i++) {
+                long t0 = System.nanoTime();
+                Message reply = asServer.request(CalloutResponder.SUBJECT, garbage.get(i), Duration.ofSeconds(2));
+                assertNotNull(reply, "an answer, not a timeout");
+                assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "answered at once");
+                String error = claims(reply).map.get("nats").map.get("error").string;
+                assertTrue(error.startsWith(codes.get(i)), error);
+            }
+            Message ok = asServer.request(CalloutResponder.SUBJECT, requests.valid(user, token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            assertNotNull(claims(ok).map.get("nats").map.get("jwt"), "still serving: a good request gets a user JWT");
+        }
+        String lines = java.nio.file.Files.readString(auditFile);
+        for (String code : List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST", "OK")) {
+            assertTrue(lines.contains("\"reason\":\"" + code + "\""), code + " in\n" + lines);
+        }
+        assertFalse(lines.contains(token), "no token in the audit log");
+    }
+
+    static JsonValue claims(Message reply) throws Exception {
+        return JsonParser.parse(JwtUtils.getClaimBody(new String(reply.getData(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theCalloutSubjectIsReservedForTheServer() throws Exception {
+        try (CalloutStack.Client asService = stack.connect(new io.nats.client.Options.Builder()
+                .userInfo(CalloutStack.SERVICE_USER, stack.servicePassword).maxReconnects(0))) {
+            asService.connection.publish(CalloutResponder.SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
+            asService.connection.flush(Duration.ofSeconds(2));
+            String error = asService.errors.poll(3, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"$SYS.REQ.USER.AUTH\""), error);
+        }
+    }
+
+    @Test
+    void visibleAsANatsService() throws Exception {
+        try (Connection asServer = stack.connectAsService()) {
+            Message info = asServer.request("$SRV.INFO." + CalloutResponder.SERVICE_NAME, new byte[0], Duration.ofSeconds(2));
+            assertNotNull(info);
+            String json = new String(info.getData(), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"subject\":\"$SYS.REQ.USER.AUTH\"") && json.contains("\"queue_group\":\"saml2nats\""), json);
+        }
+    }
+
+    @Test
+    void survivesANatsServerRestartAndReadinessFollowsIt() throws Exception {
+        String token = stack.signIn(ALICE, Duration.ofMinutes(10));
+        assertEquals(200, get("/readyz").statusCode());
+
+        stack.server.stop();
+        awaitStatus("/readyz", 503);
+        assertTrue(get("/readyz").body().contains("\"nats_connected\":false"));
+        assertEquals(200, get("/healthz").statusCode(), "alive while NATS is away");
+
+        stack.server.restart();
+        awaitStatus("/readyz", 200);
+        // the callout subscription is re-established with the connection
+        CalloutStack.Client alice = null;
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (alice == null && System.nanoTime() < end) {
+            try {
+                alice = stack.connect(token);
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        assertNotNull(alice, "the same token connects after the restart");
+        alice.close();
+    }
+
+    @Test
+    void metricsExposeLatencyDecisionsSessionsAndReloads() throws Exception {
+        try (CalloutStack.Client ignored = stack.connect(stack.signIn(ALICE, Duration.ofMinutes(5)))) {
+            HttpResponse<String> metrics = get("/metrics");
+            assertEquals(200, metrics.statusCode());
+            String text = metrics.body();
+            for (String series : List.of("saml2nats_callout_latency_seconds_bucket", "saml2nats_callout_latency_seconds_count",
+                    "saml2nats_callout_decisions_total{outcome=\"allow\",reason=\"OK\"}", "saml2nats_sessions_live",
+                    "saml2nats_policy_reloads_total")) {
+                assertTrue(text.contains(series), series + " in\n" + text);
+            }
+            assertFalse(text.contains("s2n_"), "no token in metrics");
+        }
+    }
+
+    @Test
+    void aBadPolicyEditOnDiskKeepsServingAndIsCounted() throws Exception {
+        Path mapping = stack.dir.resolve("mapping.yaml");
+        String good = java.nio.file.Files.readString(mapping);
+        try {
+            java.nio.file.Files.writeString(mapping, good.replace("account: DEV", "account: NOWHERE"));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < end && !get("/metrics").body().contains("saml2nats_policy_reloads_total{outcome=\"rejected\"} 1.0")) {
+                Thread.sleep(100);
+            }
+            assertTrue(get("/metrics").body().contains("saml2nats_policy_reloads_total{outcome=\"rejected\"} 1.0"));
+            try (CalloutStack.Client alice = stack.connect(stack.signIn(ALICE, Duration.ofMinutes(5)))) {
+                assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus(), "the last good policy still grants");
+            }
+        } finally {
+            java.nio.file.Files.writeString(mapping, good);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.service.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitStatus(String path, int status) throws Exception {
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < end && get(path).statusCode() != status) {
+            Thread.sleep(100);
+        }
+        assertEquals(status, get(path).statusCode(), path);
+    }
+}
