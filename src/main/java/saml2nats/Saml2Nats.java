@@ -62,14 +62,27 @@ public final class Saml2Nats implements AutoCloseable {
         this.policy = PolicySource.open(config.policyFile(), new PolicyLoader(config.accounts(), new Tenancy(tenancy)),
                 (ok, findings) -> (ok ? accepted : rejected).increment()).watch(config.policyPoll());
 
-        this.audit = AuditLog.open(config.auditLog());
-        this.nats = Nats.connectReconnectOnConnect(natsOptions(config));
-        Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
-        this.responder = new CalloutResponder(nats, authorizer, audit, metrics,
-                new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
-                        config.callout().maxPending()), clock).start();
-        this.web = new WebApp(config, sessions, policy, metrics,
-                () -> nats.getStatus() == Connection.Status.CONNECTED).start();
+        AuditLog audit = null;
+        Connection nats = null;
+        CalloutResponder responder = null;
+        try {
+            audit = AuditLog.open(config.auditLog());
+            nats = Nats.connectReconnectOnConnect(natsOptions(config));
+            Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
+            responder = new CalloutResponder(nats, authorizer, audit, metrics,
+                    new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
+                            config.callout().maxPending()), clock).start();
+            Connection connection = nats;
+            this.web = new WebApp(config, sessions, policy, metrics,
+                    () -> connection.getStatus() == Connection.Status.CONNECTED).start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // a half-started service must not leave a NATS connection or a poller behind
+            closeQuietly(responder, nats, policy, audit);
+            throw e;
+        }
+        this.audit = audit;
+        this.nats = nats;
+        this.responder = responder;
         log.info("saml2nats ready: web on port {}, callout issuer {}, xkey {}", web.port(), keys.issuerPublic(),
                 keys.xkey().map(x -> x.publicKey()).orElse("off"));
     }
@@ -113,6 +126,18 @@ public final class Saml2Nats implements AutoCloseable {
                 case CONNECTED, RECONNECTED, RESUBSCRIBED -> log.info("NATS {}: {}", type.name().toLowerCase(), conn.getConnectedUrl());
                 case DISCONNECTED, CLOSED -> log.warn("NATS {}; callout requests are not served until it is back", type.name().toLowerCase());
                 default -> log.debug("NATS {}", type);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    log.debug("while closing after a failed start: {}", e.toString());
+                }
             }
         }
     }
