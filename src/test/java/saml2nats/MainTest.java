@@ -72,6 +72,15 @@ class MainTest {
     }
 
     @Test
+    void generatedPasswordsAreSafeAsNatsConfigValues() {
+        var random = new java.security.SecureRandom();
+        for (int i = 0; i < 200; i++) {
+            String p = saml2nats.callout.KeysInit.password(random);
+            assertTrue(p.matches("pw[0-9a-f]{48}"), p);
+        }
+    }
+
+    @Test
     void unknownCommandsShowUsage() throws Exception {
         assertEquals(2, run("frobnicate"));
         assertTrue(err().contains("unknown command 'frobnicate'") && err().contains("usage:"), err());

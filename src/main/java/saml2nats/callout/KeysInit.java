@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -46,13 +45,19 @@ public final class KeysInit {
         Files.createDirectories(dir);
         String issuerSeed = readOrWrite(dir.resolve(ISSUER_FILE), () -> new String(NKey.createAccount(random).getSeed()));
         String xkeySeed = readOrWrite(dir.resolve(XKEY_FILE), () -> XKey.generate(random).seed());
-        readOrWrite(dir.resolve(PASSWORD_FILE), () -> {
-            byte[] bytes = new byte[24];
-            random.nextBytes(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        });
+        readOrWrite(dir.resolve(PASSWORD_FILE), () -> password(random));
         CalloutKeys keys = CalloutKeys.fromSeeds(issuerSeed, java.util.Optional.of(xkeySeed));
         return new Made(keys.issuerPublic(), keys.xkey().orElseThrow().publicKey(), dir);
+    }
+
+    /**
+     * Letters first, then hex: nats-server parses a {@code $VARIABLE}'s value as config
+     * text, so a value starting with a digit ("5h...") is read as a number and fails.
+     */
+    public static String password(SecureRandom random) {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return "pw" + java.util.HexFormat.of().formatHex(bytes);
     }
 
     private interface Maker {
