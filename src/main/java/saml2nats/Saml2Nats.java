@@ -23,6 +23,15 @@ import saml2nats.session.AccessToken;
 import saml2nats.session.CaffeineSessionStore;
 import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
+import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.Certificates;
+import saml2nats.saml.DevIdp;
+import saml2nats.saml.IdpRegistry;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.ResponseValidator;
+import saml2nats.saml.ServiceProvider;
+import saml2nats.saml.SpSettings;
+import java.util.Optional;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -46,6 +55,7 @@ public final class Saml2Nats implements AutoCloseable {
     private final Connection nats;
     private final CalloutResponder responder;
     private final WebApp web;
+    private IdpRegistry idps;
 
     private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
         CalloutKeys keys = CalloutKeys.fromSeeds(config.callout().issuerSeed().value(),
@@ -73,11 +83,10 @@ public final class Saml2Nats implements AutoCloseable {
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
                             config.callout().maxPending()), clock).start();
             Connection connection = nats;
-            this.web = new WebApp(config, sessions, policy, metrics,
-                    () -> connection.getStatus() == Connection.Status.CONNECTED).start();
+            this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED)).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
-            closeQuietly(responder, nats, policy, audit);
+            closeQuietly(responder, nats, policy, audit, idps);
             throw e;
         }
         this.audit = audit;
@@ -89,6 +98,32 @@ public final class Saml2Nats implements AutoCloseable {
 
     public static Saml2Nats start(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
         return new Saml2Nats(config, clock);
+    }
+
+    /** The SAML side: IdPs (and the dev IdP), this service as SP, the validator and its ledger. */
+    private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected) {
+        OpenSaml saml = new OpenSaml();
+        ServiceProvider sp = new ServiceProvider(config.publicUrl(),
+                keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
+                keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"));
+        this.idps = new IdpRegistry(saml, config.idps(), (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")
+                .description("IdP metadata refreshes by outcome; a failure keeps the last good copy")
+                .tag("idp", idp).tag("outcome", ok ? "ok" : "failed").register(metrics).increment());
+        Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
+        dev.ifPresent(d -> idps.add(d.provider()));
+        return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
+                new CaffeineRequestLedger(config.sessions().max(), clock), dev, audit, clock);
+    }
+
+    private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {
+        if (key.isEmpty() && cert.isEmpty()) {
+            return Optional.empty();
+        }
+        if (key.isEmpty() || cert.isEmpty()) {
+            throw new IllegalArgumentException(setting + ": give both the key file and the certificate file");
+        }
+        return Optional.of(new SpSettings.KeyPair(Certificates.privateKey(key.get(), setting + "_key_file"),
+                Certificates.parse(cert.get().toString(), setting + "_certificate_file")));
     }
 
     private Counter reloads(String outcome) {
@@ -169,5 +204,6 @@ public final class Saml2Nats implements AutoCloseable {
         }
         policy.close();
         audit.close();
+        idps.close();
     }
 }

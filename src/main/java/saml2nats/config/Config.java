@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ import java.util.Set;
  */
 public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog) {
+                     String auditLog, Sp sp, List<String> allowedReturnUrls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
@@ -33,14 +34,35 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
     public record Sessions(long max, Duration length) { }
 
     /**
-     * An identity provider entry.
+     * An identity provider entry. Either {@code entityId}, {@code ssoUrl} and
+     * {@code certificates} are given, or a metadata file or URL they are read from.
      *
-     * @param accounts the only accounts people from this IdP may ever be granted; empty = any
+     * @param accounts     the only accounts people from this IdP may ever be granted; empty = any
+     * @param certificates each a PEM file path, PEM text, PEM with \n escapes, or one-line base64
+     * @param attributes   overrides of the attribute names per field (email, username, display_name,
+     *                     given_name, family_name, groups)
+     * @param domains      email domains routed to this IdP from the sign-in page
      */
-    public record Idp(String id, String label, Set<String> accounts) { }
+    public record Idp(String id, String label, Set<String> accounts, String entityId, String ssoUrl, String sloUrl,
+                      List<String> certificates, Optional<Path> metadataFile, Optional<URI> metadataUrl,
+                      Duration metadataRefresh, Map<String, List<String>> attributes, List<String> domains,
+                      boolean allowIdpInitiated, boolean allowSha1, Duration clockSkew) {
+        public static final Duration DEFAULT_METADATA_REFRESH = Duration.ofHours(1);
+        public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    }
+
+    /**
+     * This service's own SAML keys, all optional: with a signing key AuthnRequests are
+     * signed; with a decryption key encrypted assertions can be read.
+     */
+    public record Sp(Optional<Path> signingKey, Optional<Path> signingCertificate,
+                     Optional<Path> decryptionKey, Optional<Path> decryptionCertificate) {
+        public static final Sp NONE = new Sp(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     public Config {
         accounts = Set.copyOf(accounts);
         idps = List.copyOf(idps);
+        allowedReturnUrls = List.copyOf(allowedReturnUrls);
     }
 }

@@ -28,13 +28,19 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
-            "sessions", "idps", "dev_idp", "audit_log");
+            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls");
+    private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
+            "decryption_key_file", "decryption_certificate_file");
+    private static final Set<String> ATTRIBUTE_FIELDS = Set.of("email", "username", "display_name", "given_name",
+            "family_name", "groups");
     private static final Set<String> NATS = Set.of("url", "user", "password_file");
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
             "queue_group", "workers", "max_pending");
     private static final Set<String> POLICY = Set.of("file", "poll");
     private static final Set<String> SESSIONS = Set.of("max", "length");
-    private static final Set<String> IDP = Set.of("id", "label", "accounts");
+    private static final Set<String> IDP = Set.of("id", "label", "accounts", "entity_id", "sso_url", "slo_url",
+            "certificates", "metadata_file", "metadata_url", "metadata_refresh", "attributes", "domains",
+            "allow_idp_initiated", "allow_sha1", "clock_skew");
 
     private final Map<String, String> env;
     private final boolean readSecrets;
@@ -119,9 +125,22 @@ public final class ConfigLoader {
                 }
                 idpAccounts.add(s.value());
             }
-            idps.add(new Config.Idp(id, idp.string("label").orElse(id), idpAccounts));
+            idps.add(idp(idp, id, idpAccounts, base, errors));
         }
-        boolean devIdp = Boolean.parseBoolean(top.string("dev_idp").orElse("false"));
+        Set<String> ids = new java.util.HashSet<>();
+        for (Config.Idp i : idps) {
+            if (!ids.add(i.id())) {
+                errors.add("idps: the id '" + i.id() + "' is used twice; each IdP needs its own id (it is part of its URLs)");
+            }
+        }
+        YamlMap sp = top.map("sp").orElse(YamlMap.parse("{}", problems));
+        sp.allowOnly(SP);
+        Config.Sp spConfig = new Config.Sp(sp.string("signing_key_file").map(base::resolve),
+                sp.string("signing_certificate_file").map(base::resolve),
+                sp.string("decryption_key_file").map(base::resolve),
+                sp.string("decryption_certificate_file").map(base::resolve));
+        List<String> returnUrls = top.scalars("allowed_return_urls").stream().map(YamlMap.Scalar::value).toList();
+        boolean devIdp = bool(top.string("dev_idp"), "dev_idp", errors);
         String audit = top.string("audit_log").orElse("-");
 
         for (YamlMap.Problem p : problems) {
@@ -131,7 +150,56 @@ public final class ConfigLoader {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
         return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit);
+                idps, devIdp, audit, spConfig, returnUrls);
+    }
+
+    private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {
+        String where = "idps[" + id + "]";
+        if (!id.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+            errors.add(where + ".id: use 1-32 lower-case letters, digits and dashes (it becomes part of URLs)");
+        }
+        Map<String, List<String>> attributes = new java.util.LinkedHashMap<>();
+        idp.map("attributes").ifPresent(a -> {
+            a.allowOnly(ATTRIBUTE_FIELDS);
+            for (String field : ATTRIBUTE_FIELDS) {
+                List<String> names = a.scalars(field).stream().map(YamlMap.Scalar::value).toList();
+                if (!names.isEmpty()) {
+                    attributes.put(field, names);
+                }
+            }
+        });
+        Optional<URI> metadataUrl = idp.string("metadata_url").map(u -> uri(u, where + ".metadata_url", errors));
+        Optional<Path> metadataFile = idp.string("metadata_file").map(base::resolve);
+        List<String> certificates = idp.scalars("certificates").stream().map(YamlMap.Scalar::value).toList();
+        String entityId = idp.string("entity_id").orElse("");
+        String sso = idp.string("sso_url").orElse("");
+        if (metadataUrl.isEmpty() && metadataFile.isEmpty() && (entityId.isEmpty() || sso.isEmpty() || certificates.isEmpty())) {
+            errors.add(where + ": give metadata_file or metadata_url, or all of entity_id, sso_url and certificates");
+        }
+        if (certificates.size() > 2) {
+            errors.add(where + ".certificates: at most two (the current one and the next, during a rotation)");
+        }
+        return new Config.Idp(id, idp.string("label").orElse(id), accounts, entityId, sso, idp.string("slo_url").orElse(""),
+                certificates, metadataFile, metadataUrl,
+                duration(idp.string("metadata_refresh"), where + ".metadata_refresh", Config.Idp.DEFAULT_METADATA_REFRESH, errors),
+                attributes, idp.scalars("domains").stream().map(s -> s.value().toLowerCase(java.util.Locale.ROOT)).toList(),
+                bool(idp.string("allow_idp_initiated"), where + ".allow_idp_initiated", errors),
+                bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
+                duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors));
+    }
+
+    private static boolean bool(Optional<String> text, String setting, List<String> errors) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        return switch (text.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                errors.add(setting + ": must be true or false, was '" + text.get() + "'");
+                yield false;
+            }
+        };
     }
 
     /** From the environment variable, else from the file the setting names. */

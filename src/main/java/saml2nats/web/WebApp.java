@@ -1,51 +1,70 @@
 package saml2nats.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import saml2nats.audit.AuditEvent;
+import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
-import saml2nats.config.Durations;
-import saml2nats.policy.Decision;
-import saml2nats.policy.Explanation;
 import saml2nats.policy.PolicySource;
-import saml2nats.session.Identity;
+import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.DevIdp;
+import saml2nats.saml.IdpRegistry;
+import saml2nats.saml.ResponseValidator;
+import saml2nats.saml.ServiceProvider;
 import saml2nats.session.SessionStore;
 
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-import static saml2nats.web.Html.esc;
-
 /**
- * The HTTP face. All routes are in {@link #routes}; handlers are short and delegate.
+ * The HTTP face. Every route is in {@link #routes}; handlers are a few lines that
+ * delegate to {@link SignIn}, the session store and {@link Pages}.
  */
 public final class WebApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebApp.class);
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final long MAX_POST_BYTES = 1024 * 1024;
 
-    private final Config config;
-    private final SessionStore sessions;
-    private final PolicySource policy;
-    private final PrometheusMeterRegistry metrics;
-    private final BooleanSupplier natsConnected;
+    /** What the web front works with, wired in {@code Saml2Nats}. */
+    public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
+                        BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
+                        CaffeineRequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock) { }
+
+    private final Parts parts;
+    private final BrowserSessions browsers;
+    private final SignIn signIn;
+    private final boolean secureCookies;
     private Javalin app;
 
-    public WebApp(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
-                  BooleanSupplier natsConnected) {
-        this.config = config;
-        this.sessions = sessions;
-        this.policy = policy;
-        this.metrics = metrics;
-        this.natsConnected = natsConnected;
+    public WebApp(Parts parts) {
+        this.parts = parts;
+        this.browsers = new BrowserSessions(parts.sessions(), parts.clock(), parts.config().sessions().max());
+        this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
+                parts.audit(), parts.clock(), parts.config().sessions().length(),
+                new ReturnUrls(parts.config().allowedReturnUrls()));
+        String host = parts.config().publicUrl().getHost();
+        this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
+                && (host.equals("localhost") || host.equals("127.0.0.1")));
     }
 
     public WebApp start() {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 256 * 1024;
-            cfg.jetty.port = config.httpPort();
+            cfg.http.maxRequestSize = MAX_POST_BYTES;
+            cfg.jetty.port = parts.config().httpPort();
             routes(cfg.routes);
         }).start();
         return this;
@@ -55,16 +74,25 @@ public final class WebApp implements AutoCloseable {
         return app.port();
     }
 
-    private void routes(io.javalin.config.RoutesConfig r) {
+    private void routes(RoutesConfig r) {
         r.before(this::securityHeaders);
         r.get("/", this::home);
-        r.post("/dev/sign-in", this::devSignIn);
+        r.post("/route", this::routeByEmail);
+        r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"))));
+        r.post("/saml/{idp}/acs", ctx -> answer(ctx, signIn.finish(ctx.pathParam("idp"), ctx.formParam("SAMLResponse"),
+                ctx.formParam("RelayState"))));
+        r.get("/saml/{idp}/metadata", this::metadata);
+        r.post("/logout", this::logout);
+        r.get("/dev-idp/sso", this::devIdpPick);
+        r.post("/dev-idp/sso", this::devIdpAnswer);
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
-        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        r.exception(Exception.class, (e, ctx) -> ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .html(Html.page("Something went wrong", "<div class=card><h1>Something went wrong</h1>"
-                        + "<p class=muted>The request could not be completed. The service log has the details.</p></div>")));
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()));
+        r.exception(Exception.class, (e, ctx) -> {
+            log.warn("request {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).html(Pages.problem("Something went wrong",
+                    "The request could not be completed. The service log has the details."));
+        });
     }
 
     private void securityHeaders(Context ctx) {
@@ -72,70 +100,107 @@ public final class WebApp implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    private void home(Context ctx) {
+        Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        if (signed.isEmpty()) {
+            ctx.html(Pages.signedOut(parts.idps().all()));
+            return;
+        }
+        var s = signed.get();
+        ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
+                s.takeToken(), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant()));
+    }
+
+    private void routeByEmail(Context ctx) {
+        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
+        parts.idps().forEmail(email).ifPresentOrElse(idp -> ctx.redirect("/saml/" + idp.id() + "/login"),
+                () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.problem("No sign-in for that address",
+                        "No identity provider here handles " + email + ". Pick your company's button instead.")));
+    }
+
+    private void answer(Context ctx, SignIn.Outcome outcome) {
+        if (outcome instanceof SignIn.Outcome.Go go) {
+            go.cookie().ifPresent(c -> ctx.header("Set-Cookie", cookie(c, parts.config().sessions().length())));
+            ctx.redirect(go.url(), HttpStatus.SEE_OTHER);
+        } else {
+            SignIn.Outcome.Refused refused = (SignIn.Outcome.Refused) outcome;
+            ctx.status(refused.status()).html(Pages.refused(refused));
+        }
+    }
+
+    private void metadata(Context ctx) {
+        if (parts.idps().find(ctx.pathParam("idp")).isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound());
+            return;
+        }
+        ctx.contentType("application/samlmetadata+xml").result(parts.sp().metadata(ctx.pathParam("idp")));
+    }
+
+    private void logout(Context ctx) {
+        String cookie = ctx.cookie(BrowserSessions.COOKIE);
+        Optional<BrowserSessions.Signed> signed = browsers.find(cookie);
+        if (signed.isPresent() && sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
+            parts.sessions().end(signed.get().entry().tokenHash());
+            browsers.close(cookie);
+            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK", "web",
+                    signed.get().session().id(), signed.get().session().identity().subject(),
+                    signed.get().session().identity().email(), signed.get().session().identity().idp(), List.of(), "",
+                    AuditEvent.Client.NONE, null));
+        } else if (signed.isPresent()) {
+            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Sign-out refused", "The form was not from this page (CSRF check). Sign out from the page itself."));
+            return;
+        }
+        ctx.header("Set-Cookie", cookie("", Duration.ZERO));
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void devIdpPick(Context ctx) {
+        if (parts.devIdp().isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound());
+            return;
+        }
+        try {
+            parts.devIdp().get().read(Optional.ofNullable(ctx.queryParam("SAMLRequest")).orElse(""));
+            ctx.html(Pages.devPick(ctx.queryParam("SAMLRequest"), ctx.queryParam("RelayState")));
+        } catch (IllegalArgumentException e) {
+            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a sign-in request", e.getMessage()));
+        }
+    }
+
+    private void devIdpAnswer(Context ctx) {
+        Optional<DevIdp.Person> person = DevIdp.person(Optional.ofNullable(ctx.formParam("person")).orElse(""));
+        if (parts.devIdp().isEmpty() || person.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound());
+            return;
+        }
+        try {
+            DevIdp.Request request = parts.devIdp().get().read(Optional.ofNullable(ctx.formParam("SAMLRequest")).orElse(""));
+            ctx.html(Pages.postBack(request.acsUrl(), parts.devIdp().get().respond(request, person.get()), ctx.formParam("RelayState")));
+        } catch (IllegalArgumentException e) {
+            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a sign-in request", e.getMessage()));
+        }
     }
 
     private void ready(Context ctx) {
         Map<String, Boolean> checks = new LinkedHashMap<>();
-        checks.put("nats_connected", natsConnected.getAsBoolean());
-        checks.put("policy_loaded", policy.current() != null);
+        checks.put("nats_connected", parts.natsConnected().getAsBoolean());
+        checks.put("policy_loaded", parts.policy().current() != null);
         boolean ok = !checks.containsValue(false);
         StringBuilder json = new StringBuilder("{\"ready\":").append(ok);
         checks.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(json.append('}').toString());
     }
 
-    private void home(Context ctx) {
-        StringBuilder body = new StringBuilder("<div class=card><h1>Sign in to connect to NATS</h1>");
-        if (!config.devIdp()) {
-            body.append("<p class=muted>No identity provider is configured yet. An administrator adds one under <code>idps</code> in the service config.</p></div>");
-        } else {
-            body.append("<p class=muted>Development sign-in: pick a test person. This mode is for trying saml2nats on your own machine only.</p><div class=row>");
-            for (Identity p : DevPeople.PEOPLE) {
-                body.append("<form method=post action='/dev/sign-in'><input type=hidden name=person value='")
-                        .append(esc(p.username())).append("'><button>").append(esc(p.displayName()))
-                        .append("</button></form>");
-            }
-            body.append("</div></div>");
-        }
-        ctx.html(Html.page("Sign in", body.toString()));
+    private String cookie(String value, Duration maxAge) {
+        return BrowserSessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + maxAge.toSeconds()
+                + (secureCookies ? "; Secure" : "");
     }
 
-    private void devSignIn(Context ctx) {
-        var person = config.devIdp() ? DevPeople.byUsername(ctx.formParam("person") == null ? "" : ctx.formParam("person")) : java.util.Optional.<Identity>empty();
-        if (person.isEmpty()) {
-            ctx.status(HttpStatus.NOT_FOUND).html(Html.page("Not found", "<div class=card><h1>Not found</h1></div>"));
-            return;
-        }
-        SessionStore.Created created = sessions.create(person.get(), config.sessions().length());
-        ctx.header("Cache-Control", "no-store");
-        ctx.html(Html.page("Signed in", signedIn(created)));
-    }
-
-    private String signedIn(SessionStore.Created created) {
-        Identity who = created.session().identity();
-        Decision decision = policy.current().decide(who);
-        String natsUrl = config.nats().url();
-        String token = created.token();
-        StringBuilder b = new StringBuilder();
-        b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
-                .append("<tr><th>email</th><td>").append(esc(who.email())).append("</td></tr>")
-                .append("<tr><th>identity provider</th><td>").append(esc(who.idp())).append("</td></tr>")
-                .append("<tr><th>groups</th><td>");
-        who.groups().forEach(g -> b.append("<span class=tag>").append(esc(g)).append("</span>"));
-        b.append("</td></tr><tr><th>session ends</th><td>").append(esc(created.session().expires().toString()))
-                .append(" (in ").append(Durations.format(config.sessions().length())).append(")</td></tr></table></div>");
-        b.append("<div class=card><h2>Your NATS grant</h2><pre>").append(esc(Explanation.of(decision))).append("</pre></div>");
-        if (decision instanceof Decision.Allow) {
-            b.append("<div class='card warn'><h2>Your access token</h2><p>Shown once. Treat it like a password: it connects as you until the session ends.</p><pre>")
-                    .append(esc(token)).append("</pre><h2>Connect</h2><p class=muted>nats CLI</p><pre>")
-                    .append(esc("nats --server " + natsUrl + " --token " + token + " pub dev.hello 'hi'"))
-                    .append("</pre><p class=muted>jnats</p><pre>")
-                    .append(esc("Connection nc = Nats.connect(new Options.Builder()\n    .server(\"" + natsUrl + "\")\n    .token(\"" + token + "\".toCharArray()).build());"))
-                    .append("</pre><p class=muted>nats.go</p><pre>")
-                    .append(esc("nc, err := nats.Connect(\"" + natsUrl + "\", nats.Token(\"" + token + "\"))"))
-                    .append("</pre></div>");
-        }
-        return b.toString();
+    private static boolean sameSecret(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -36,27 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CalloutMatrix {
-    static final String MAPPING = """
-            defaults: { ttl: 1h }
-            roles:
-              - name: developers
-                when: { groups: [eng-developers] }
-                account: DEV
-                publish:   { allow: ["dev.>", "shared.>", "user.{{username}}.>"], deny: ["dev.secret.>"] }
-                subscribe: { allow: ["dev.>", "shared.>", "user.{{username}}.>", "_INBOX.>"] }
-                allow_responses: true
-              - name: operators
-                when: { groups: [eng-operators] }
-                account: OPS
-                publish:   { allow: ["ops.>", "shared.>"] }
-                subscribe: { allow: ["ops.>", "shared.>", "_INBOX.>"] }
-              - name: short-lived
-                when: { groups: [short] }
-                account: DEV
-                publish:   { allow: ["dev.>"] }
-                subscribe: { allow: ["dev.>", "_INBOX.>"] }
-                ttl: 2s
-            """;
+    static final String MAPPING = saml2nats.testing.Mappings.MATRIX;
 
     static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
             List.of("eng-developers"));

@@ -1,0 +1,163 @@
+package saml2nats.saml;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import saml2nats.config.Config;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The configured IdPs, built once at start. Certificates come from the entry itself or
+ * from its metadata (file or URL). A metadata URL is fetched again on a schedule; a
+ * failed refresh keeps the last good copy, logs why and tells the listener (a metric).
+ */
+public final class IdpRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IdpRegistry.class);
+    private static final int MAX_METADATA_BYTES = 2 * 1024 * 1024;
+
+    /** Told of each metadata refresh. */
+    public interface Listener {
+        void refreshed(String idp, boolean ok);
+    }
+
+    private final Map<String, IdentityProvider> byId = new LinkedHashMap<>();
+    private final OpenSaml saml;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "idp-metadata-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Listener listener;
+
+    public IdpRegistry(OpenSaml saml, List<Config.Idp> idps, Listener listener) {
+        this.saml = saml;
+        this.listener = listener;
+        List<String> problems = new ArrayList<>();
+        for (Config.Idp c : idps) {
+            try {
+                IdentityProvider idp = new IdentityProvider(c.id(), c.label(), c.domains(), c.accounts(), load(c));
+                byId.put(c.id(), idp);
+                c.metadataUrl().ifPresent(url -> refresher.scheduleWithFixedDelay(() -> refresh(c, idp),
+                        c.metadataRefresh().toMillis(), c.metadataRefresh().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (IllegalArgumentException | IOException | InterruptedException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            refresher.shutdownNow();
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+    }
+
+    /** Adds a built-in IdP (the development sign-in). */
+    public void add(IdentityProvider idp) {
+        byId.put(idp.id(), idp);
+    }
+
+    public Optional<IdentityProvider> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public List<IdentityProvider> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The IdP whose {@code domains} include the email's domain. */
+    public Optional<IdentityProvider> forEmail(String email) {
+        int at = email.lastIndexOf('@');
+        String domain = (at >= 0 ? email.substring(at + 1) : email).trim().toLowerCase(Locale.ROOT);
+        return byId.values().stream().filter(i -> i.domains().contains(domain)).findFirst();
+    }
+
+    private IdentityProvider.Trust load(Config.Idp c) throws IOException, InterruptedException {
+        String owner = "idps[" + c.id() + "]";
+        Optional<IdpMetadata> md = Optional.empty();
+        if (c.metadataFile().isPresent()) {
+            md = Optional.of(IdpMetadata.parse(saml, Files.readString(c.metadataFile().get()), owner + ".metadata_file"));
+        } else if (c.metadataUrl().isPresent()) {
+            md = Optional.of(fetch(c, owner));
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        for (String text : c.certificates()) {
+            certs.add(Certificates.parse(text, owner + ".certificates"));
+        }
+        if (certs.isEmpty()) {
+            certs.addAll(md.map(IdpMetadata::signingCertificates).orElse(List.of()));
+        }
+        if (certs.isEmpty()) {
+            throw new IllegalArgumentException(owner + ": no signing certificate in its config or metadata");
+        }
+        String entityId = !c.entityId().isEmpty() ? c.entityId() : md.map(IdpMetadata::entityId).orElse("");
+        String sso = !c.ssoUrl().isEmpty() ? c.ssoUrl() : md.map(IdpMetadata::ssoUrl).orElse("");
+        String slo = !c.sloUrl().isEmpty() ? c.sloUrl() : md.map(IdpMetadata::sloUrl).orElse("");
+        if (entityId.isEmpty() || sso.isEmpty()) {
+            throw new IllegalArgumentException(owner + ": no entity ID or HTTP-Redirect SSO URL in its config or metadata");
+        }
+        IdpSettings settings = new IdpSettings(c.id(), entityId, certs, attributeNames(c), c.allowSha1(),
+                c.allowIdpInitiated(), c.clockSkew());
+        return new IdentityProvider.Trust(settings, sso, slo);
+    }
+
+    private IdpMetadata fetch(Config.Idp c, String owner) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(c.metadataUrl().get()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException(owner + ".metadata_url answered HTTP " + r.statusCode());
+        }
+        if (r.body().length > MAX_METADATA_BYTES) {
+            throw new IOException(owner + ".metadata_url sent more than " + MAX_METADATA_BYTES + " bytes");
+        }
+        return IdpMetadata.parse(saml, new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), owner + ".metadata_url");
+    }
+
+    /** Runs on the schedule; any failure keeps the current trust. */
+    void refresh(Config.Idp c, IdentityProvider idp) {
+        try {
+            idp.replace(load(c));
+            listener.refreshed(c.id(), true);
+            log.debug("metadata of IdP '{}' refreshed", c.id());
+        } catch (Exception e) {
+            listener.refreshed(c.id(), false);
+            log.warn("metadata refresh of IdP '{}' failed ({}); keeping the last good copy", c.id(), e.getMessage());
+        }
+    }
+
+    /** Refreshes every metadata URL now (tests, and an admin's reload). */
+    public void refreshNow(List<Config.Idp> idps) {
+        for (Config.Idp c : idps) {
+            if (c.metadataUrl().isPresent() && byId.containsKey(c.id())) {
+                refresh(c, byId.get(c.id()));
+            }
+        }
+    }
+
+    static AttributeNames attributeNames(Config.Idp c) {
+        AttributeNames d = AttributeNames.DEFAULTS;
+        Map<String, List<String>> a = c.attributes();
+        return new AttributeNames(a.getOrDefault("email", d.email()), a.getOrDefault("username", d.username()),
+                a.getOrDefault("display_name", d.displayName()), a.getOrDefault("given_name", d.givenName()),
+                a.getOrDefault("family_name", d.familyName()), a.getOrDefault("groups", d.groups()));
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,91 @@
+package saml2nats.saml;
+
+import java.net.URI;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * This service as a SAML SP: its URLs per IdP, its AuthnRequests (HTTP-Redirect,
+ * signed when it has a signing key) and its metadata.
+ */
+public final class ServiceProvider {
+    /** An AuthnRequest on its way: its ID (to be remembered as pending) and the URL that carries it. */
+    public record Outgoing(String id, String url) { }
+
+    private final URI publicUrl;
+    private final Optional<SpSettings.KeyPair> signing;
+    private final Optional<SpSettings.KeyPair> decryption;
+
+    public ServiceProvider(URI publicUrl, Optional<SpSettings.KeyPair> signing, Optional<SpSettings.KeyPair> decryption) {
+        this.publicUrl = publicUrl;
+        this.signing = signing;
+        this.decryption = decryption;
+    }
+
+    public String entityId(String idp) {
+        return publicUrl + "/saml/" + idp + "/metadata";
+    }
+
+    public String acsUrl(String idp) {
+        return publicUrl + "/saml/" + idp + "/acs";
+    }
+
+    public String sloUrl(String idp) {
+        return publicUrl + "/saml/" + idp + "/slo";
+    }
+
+    public SpSettings settings(String idp) {
+        return new SpSettings(entityId(idp), acsUrl(idp), decryption);
+    }
+
+    public Outgoing authnRequest(IdentityProvider idp, String relayState, Instant now) {
+        String id = SigningIdp.newId();
+        String xml = """
+                <samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
+                Destination="%s" AssertionConsumerServiceURL="%s" \
+                ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">\
+                <saml:Issuer>%s</saml:Issuer>\
+                <samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>""".formatted(id,
+                now.truncatedTo(ChronoUnit.SECONDS), xml(idp.trust().ssoUrl()), xml(acsUrl(idp.id())), xml(entityId(idp.id())));
+        return new Outgoing(id, RedirectBinding.url(idp.trust().ssoUrl(), "SAMLRequest", xml, relayState,
+                signing.map(SpSettings.KeyPair::key)));
+    }
+
+    /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect), certificates, NameID formats. */
+    public String metadata(String idp) {
+        StringBuilder keys = new StringBuilder();
+        signing.ifPresent(k -> keys.append(keyDescriptor("signing", k.certificate())));
+        decryption.ifPresent(k -> keys.append(keyDescriptor("encryption", k.certificate())));
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
+                  <md:SPSSODescriptor AuthnRequestsSigned="%s" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                %s    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
+                    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+                    <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
+                    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>
+                    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="0" isDefault="true"/>
+                  </md:SPSSODescriptor>
+                </md:EntityDescriptor>
+                """.formatted(xml(entityId(idp)), signing.isPresent(), keys, xml(sloUrl(idp)), xml(acsUrl(idp)));
+    }
+
+    private static String keyDescriptor(String use, X509Certificate cert) {
+        try {
+            return """
+                        <md:KeyDescriptor use="%s"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                    """.formatted(use, Base64.getEncoder().encodeToString(cert.getEncoded()));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("SP certificate cannot be encoded", e);
+        }
+    }
+
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

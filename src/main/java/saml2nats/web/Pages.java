@@ -1,0 +1,124 @@
+package saml2nats.web;
+
+import saml2nats.config.Durations;
+import saml2nats.policy.Decision;
+import saml2nats.policy.Explanation;
+import saml2nats.saml.DevIdp;
+import saml2nats.saml.IdentityProvider;
+import saml2nats.saml.Step;
+import saml2nats.session.Identity;
+import saml2nats.session.Session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static saml2nats.web.Html.esc;
+
+/** The pages people see. Server-rendered, readable without JavaScript. */
+final class Pages {
+    private Pages() { }
+
+    static String signedOut(List<IdentityProvider> idps) {
+        StringBuilder b = new StringBuilder("<div class=card><h1>Sign in to connect to NATS</h1>");
+        if (idps.isEmpty()) {
+            b.append("<p class=muted>No identity provider is configured yet. An administrator adds one under "
+                    + "<code>idps</code> in the service config.</p></div>");
+            return Html.page("Sign in", b.toString());
+        }
+        b.append("<p class=muted>Sign in with your company account. You will get a short-lived token for NATS with "
+                + "the permissions of your groups.</p><div class=row>");
+        for (IdentityProvider idp : idps) {
+            b.append("<a class=button href='/saml/").append(esc(idp.id())).append("/login'>").append(esc(idp.label())).append("</a>");
+        }
+        b.append("</div><form method=post action='/route' style='margin-top:18px' class=row>")
+                .append("<input name=email type=email placeholder='you@company.com' required "
+                        + "style='flex:1;padding:9px;border:1px solid #dfe3ea;border-radius:7px;font-size:15px'>")
+                .append("<button class=secondary>Continue with email</button></form></div>");
+        return Html.page("Sign in", b.toString());
+    }
+
+    static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
+                           Instant now) {
+        Identity who = session.identity();
+        StringBuilder b = new StringBuilder();
+        b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
+                .append("<tr><th>email</th><td>").append(esc(who.email())).append("</td></tr>")
+                .append("<tr><th>identity provider</th><td>").append(esc(who.idp())).append("</td></tr>")
+                .append("<tr><th>groups</th><td>");
+        who.groups().forEach(g -> b.append("<span class=tag>").append(esc(g)).append("</span>"));
+        b.append("</td></tr><tr><th>session ends</th><td>").append(esc(session.expires().toString())).append(" (in ")
+                .append(Durations.format(Duration.between(now, session.expires()).withNanos(0))).append(")</td></tr></table>")
+                .append("<form method=post action='/logout' style='margin-top:14px'><input type=hidden name=csrf value='")
+                .append(esc(csrf)).append("'><button class=secondary>Sign out</button></form></div>");
+        b.append("<div class=card><h2>Your NATS grant</h2>");
+        if (decision instanceof Decision.Deny deny) {
+            b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token is issued. ")
+                    .append("Ask an administrator to add one of your groups to the mapping file.</p><p class=muted>")
+                    .append(esc(deny.reason())).append("</p></div>");
+            return Html.page("Signed in", b.toString());
+        }
+        b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre></div>");
+        if (token.isPresent()) {
+            String t = token.get();
+            b.append("<div class='card warn'><h2>Your access token</h2><p>Shown once. Treat it like a password: it connects "
+                    + "as you until the session ends.</p><pre id=token>").append(esc(t)).append("</pre><h2>Connect</h2>")
+                    .append("<p class=muted>nats CLI</p><pre>")
+                    .append(esc("nats --server " + natsUrl + " --token " + t + " sub '>'")).append("</pre>")
+                    .append("<p class=muted>jnats</p><pre>")
+                    .append(esc("Connection nc = Nats.connect(new Options.Builder()\n    .server(\"" + natsUrl + "\")\n    .token(\"" + t + "\".toCharArray()).build());"))
+                    .append("</pre><p class=muted>nats.go</p><pre>")
+                    .append(esc("nc, err := nats.Connect(\"" + natsUrl + "\", nats.Token(\"" + t + "\"))")).append("</pre></div>");
+        } else {
+            b.append("<div class=card><p class=muted>Your access token was shown once, right after sign-in. "
+                    + "To get a new one, sign out and sign in again.</p></div>");
+        }
+        return Html.page("Signed in", b.toString());
+    }
+
+    static String refused(SignIn.Outcome.Refused r) {
+        StringBuilder b = new StringBuilder("<div class=card><h1>").append(esc(r.title())).append("</h1><p>")
+                .append(esc(r.reason())).append("</p><p class=muted>Reason code: <code>").append(esc(r.code()))
+                .append("</code>. An administrator can see every check with <code>saml2nats saml inspect</code>.</p>")
+                .append("<p><a class=button href='/'>Back to sign-in</a></p></div>");
+        if (r.steps().stream().filter(Step::failed).count() > 1) {
+            b.append("<div class=card><h2>Everything that failed</h2><ul>");
+            r.steps().stream().filter(Step::failed).forEach(s -> b.append("<li><code>").append(esc(s.code().name()))
+                    .append("</code> ").append(esc(s.message())).append("</li>"));
+            b.append("</ul></div>");
+        }
+        return Html.page(r.title(), b.toString());
+    }
+
+    static String devPick(String samlRequest, String relayState) {
+        StringBuilder b = new StringBuilder("<div class='card warn'><h1>Development sign-in</h1><p>This identity provider "
+                + "is built into saml2nats for trying it out (<code>dev_idp: true</code>). Pick a test person.</p><div class=row>");
+        for (DevIdp.Person p : DevIdp.PEOPLE) {
+            b.append("<form method=post action='/dev-idp/sso'>").append(hidden("SAMLRequest", samlRequest))
+                    .append(hidden("RelayState", relayState)).append(hidden("person", p.username()))
+                    .append("<button>").append(esc(p.name())).append("</button><div class=muted style='font-size:13px'>")
+                    .append(esc(String.join(", ", p.groups()))).append("</div></form>");
+        }
+        return Html.page("Development sign-in", b.append("</div></div>").toString());
+    }
+
+    static String postBack(String acs, String samlResponse, String relayState) {
+        return Html.page("Continue", "<div class=card><h1>Signed in at the development IdP</h1><p>Continue to saml2nats.</p>"
+                + "<form method=post action='" + esc(acs) + "'>" + hidden("SAMLResponse", samlResponse)
+                + hidden("RelayState", relayState) + "<button id=continue>Continue</button></form></div>");
+    }
+
+    static String notFound() {
+        return Html.page("Not found", "<div class=card><h1>Not found</h1><p><a href='/'>Back to sign-in</a></p></div>");
+    }
+
+    static String problem(String title, String message) {
+        return Html.page(title, "<div class=card><h1>" + esc(title) + "</h1><p>" + esc(message)
+                + "</p><p><a class=button href='/'>Back to sign-in</a></p></div>");
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=hidden name='" + esc(name) + "' value='" + esc(value == null ? "" : value) + "'>";
+    }
+}

@@ -1,0 +1,127 @@
+package saml2nats.web;
+
+import saml2nats.audit.AuditEvent;
+import saml2nats.audit.AuditLog;
+import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.IdentityProvider;
+import saml2nats.saml.IdpRegistry;
+import saml2nats.saml.ResponseValidator;
+import saml2nats.saml.SamlError;
+import saml2nats.saml.ServiceProvider;
+import saml2nats.saml.Step;
+import saml2nats.saml.Validation;
+import saml2nats.session.Identity;
+import saml2nats.session.SessionStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sign-in protocol between the browser, the IdP and the session store:
+ * {@code start} sends the browser to the IdP, {@code finish} checks what it brought
+ * back. No Javalin types: the routes turn its outcomes into responses.
+ */
+final class SignIn {
+    static final Duration REQUEST_LIFETIME = Duration.ofMinutes(10);
+
+    /** How a sign-in ended. */
+    sealed interface Outcome {
+        /** Send the browser to {@code url}, setting the cookie when a session was made. */
+        record Go(String url, Optional<String> cookie) implements Outcome { }
+
+        record Refused(int status, String code, String title, String reason, List<Step> steps) implements Outcome { }
+    }
+
+    private final IdpRegistry idps;
+    private final ServiceProvider sp;
+    private final ResponseValidator validator;
+    private final CaffeineRequestLedger ledger;
+    private final SessionStore sessions;
+    private final BrowserSessions browsers;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration sessionLength;
+    private final ReturnUrls returnUrls;
+
+    SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, CaffeineRequestLedger ledger,
+           SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
+           ReturnUrls returnUrls) {
+        this.idps = idps;
+        this.sp = sp;
+        this.validator = validator;
+        this.ledger = ledger;
+        this.sessions = sessions;
+        this.browsers = browsers;
+        this.audit = audit;
+        this.clock = clock;
+        this.sessionLength = sessionLength;
+        this.returnUrls = returnUrls;
+    }
+
+    /** The IdP URL to send the browser to, or a refusal for an unknown IdP or a foreign return URL. */
+    Outcome start(String idpId, String returnUrl) {
+        Optional<IdentityProvider> idp = idps.find(idpId);
+        if (idp.isEmpty()) {
+            return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
+                    "There is no identity provider '" + idpId + "' here. Go back to the sign-in page and pick one.", List.of());
+        }
+        Optional<String> back = returnUrls.check(returnUrl);
+        if (back.isEmpty()) {
+            return new Outcome.Refused(400, "RETURN_URL_NOT_ALLOWED", "That return address is not allowed",
+                    "After sign-in this service only sends you back to its own pages or to addresses listed in "
+                            + "allowed_return_urls; " + returnUrl + " is neither.", List.of());
+        }
+        ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
+        ledger.sent(idpId, out.id(), clock.instant().plus(REQUEST_LIFETIME));
+        return new Outcome.Go(out.url(), Optional.empty());
+    }
+
+    Outcome finish(String idpId, String samlResponse, String relayState) {
+        Optional<IdentityProvider> idp = idps.find(idpId);
+        if (idp.isEmpty()) {
+            return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
+                    "There is no identity provider '" + idpId + "' here.", List.of());
+        }
+        Validation v = validator.validate(samlResponse, idp.get().trust().settings(), sp.settings(idpId), ledger, true);
+        if (!v.accepted()) {
+            Step first = v.firstFailure().orElseThrow();
+            record(idpId, v, "deny", first.code().name(), first.message(), Optional.empty());
+            return new Outcome.Refused(status(first.code()), first.code().name(), title(first.code()), first.message(), v.steps());
+        }
+        Identity who = v.identity().orElseThrow();
+        SessionStore.Created created = sessions.create(who, sessionLength);
+        record(idpId, v, "allow", "OK", "", Optional.of(created));
+        String back = returnUrls.check(relayState).orElse("/");
+        return new Outcome.Go(back, Optional.of(browsers.open(created)));
+    }
+
+    private void record(String idp, Validation v, String outcome, String reason, String detail,
+                        Optional<SessionStore.Created> created) {
+        audit.record(new AuditEvent(clock.instant(), "sign-in", outcome, reason, detail,
+                created.map(c -> c.session().id()).orElse(""), v.summary().nameId(),
+                v.identity().map(Identity::email).orElse(""), idp, List.of(), "", AuditEvent.Client.NONE,
+                created.map(c -> c.session().expires()).orElse(null)));
+    }
+
+    /** 403 when the IdP or the content is not trusted; 400 when the message is broken or stale. */
+    static int status(SamlError code) {
+        return switch (code) {
+            case BAD_SIGNATURE, UNSIGNED, SIGNATURE_WRAPPING, WEAK_ALGORITHM, WRONG_ISSUER, WRONG_AUDIENCE,
+                    WRONG_DESTINATION, REPLAYED, STATUS_NOT_SUCCESS, GROUPS_OVERAGE -> 403;
+            default -> 400;
+        };
+    }
+
+    static String title(SamlError code) {
+        return switch (code) {
+            case EXPIRED, NOT_YET_VALID -> "The sign-in is outside its time window";
+            case REPLAYED, UNKNOWN_REQUEST -> "This sign-in was already used or not started here";
+            case STATUS_NOT_SUCCESS -> "Your identity provider did not sign you in";
+            case GROUPS_OVERAGE -> "Too many groups for the assertion";
+            case BAD_SIGNATURE, UNSIGNED, SIGNATURE_WRAPPING, WEAK_ALGORITHM -> "The sign-in could not be verified";
+            default -> "The sign-in was refused";
+        };
+    }
+}

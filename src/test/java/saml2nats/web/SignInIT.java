@@ -1,0 +1,245 @@
+package saml2nats.web;
+
+import io.nats.client.Connection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensaml.saml.saml2.core.AuthnRequest;
+import saml2nats.testing.Mappings;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.RedirectBinding;
+import saml2nats.saml.SigningIdp;
+import saml2nats.saml.SpSettings;
+import saml2nats.testing.CalloutStack;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sign-in over real HTTP, with a test IdP that signs with OpenSAML, ending in a real NATS connection. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignInIT {
+    static final String PUBLIC = "http://localhost:8080";
+    static final OpenSaml SAML = new OpenSaml();
+    static final SigningIdp.Keys IDP_KEYS = SigningIdp.Keys.generate("test-idp");
+    static final String IDP_ENTITY = "https://idp.test/metadata";
+
+    final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
+    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    CalloutStack stack;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        Path pem = dir.resolve("idp.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(IDP_KEYS.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        stack = CalloutStack.start(dir, Mappings.MATRIX, false, """
+                dev_idp: true
+                idps:
+                  - id: test
+                    label: Test Company
+                    entity_id: %s
+                    sso_url: https://idp.test/sso
+                    certificates: [%s]
+                    domains: [acme.test]
+                allowed_return_urls: [https://console.acme.test/]
+                """.formatted(IDP_ENTITY, pem));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + stack.service.httpPort();
+    }
+
+    HttpResponse<String> get(String path, String cookie) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(base() + path));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form, String cookie) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v == null ? "" : v, StandardCharsets.UTF_8)));
+        var b = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String query(String url, String name) {
+        Matcher m = Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
+        return m.find() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : null;
+    }
+
+    /** Starts a sign-in and returns the AuthnRequest ID and RelayState the IdP received. */
+    String[] startSignIn(String returnUrl) throws Exception {
+        HttpResponse<String> r = get("/saml/test/login" + (returnUrl == null ? "" : "?return=" + URLEncoder.encode(returnUrl, StandardCharsets.UTF_8)), null);
+        assertEquals(303, r.statusCode(), r.body());
+        String location = r.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("https://idp.test/sso?SAMLRequest="), location);
+        AuthnRequest request = (AuthnRequest) SAML.unmarshal(SAML.parse(RedirectBinding.inflate(query(location, "SAMLRequest"))).getDocumentElement());
+        assertEquals(PUBLIC + "/saml/test/acs", request.getAssertionConsumerServiceURL());
+        assertEquals(PUBLIC + "/saml/test/metadata", request.getIssuer().getValue());
+        return new String[]{request.getID(), query(location, "RelayState")};
+    }
+
+    SigningIdp.Spec spec(String requestId, String email, List<String> groups) {
+        SpSettings sp = new SpSettings(PUBLIC + "/saml/test/metadata", PUBLIC + "/saml/test/acs", Optional.empty());
+        return SigningIdp.Spec.forPerson(IDP_ENTITY, sp, requestId, email,
+                Map.of("email", List.of(email), "groups", groups, "firstName", List.of("Ann"), "lastName", List.of("Example")), Instant.now());
+    }
+
+    static String cookie(HttpResponse<?> r) {
+        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(set.contains("HttpOnly") && set.contains("SameSite=Lax"), set);
+        return set.substring(0, set.indexOf(';'));
+    }
+
+    @Test
+    void roundTripEndsInANatsConnectionWithTheMappedPermissions() throws Exception {
+        String[] started = startSignIn(null);
+        String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers")));
+        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", started[1]), null);
+        assertEquals(303, acs.statusCode(), acs.body());
+        assertEquals("/", acs.headers().firstValue("Location").orElseThrow());
+        String cookie = cookie(acs);
+
+        HttpResponse<String> page = get("/", cookie);
+        assertEquals(200, page.statusCode());
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElseThrow());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("frame-ancestors 'none'"));
+        String body = page.body();
+        assertTrue(body.contains("Hello, Ann Example") && body.contains("eng-developers") && body.contains("account:   DEV"), body);
+        Matcher m = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(body);
+        assertTrue(m.find(), "the token is on the page");
+        String token = m.group();
+        assertFalse(get("/", cookie).body().contains(token), "shown once");
+
+        try (CalloutStack.Client ann = stack.connect(token)) {
+            var sub = ann.connection.subscribe("dev.>");
+            ann.connection.flush(java.time.Duration.ofSeconds(2));
+            ann.connection.publish("dev.hello", "hi".getBytes(StandardCharsets.UTF_8));
+            assertNotNull(sub.nextMessage(java.time.Duration.ofSeconds(2)));
+            ann.connection.publish("ops.nope", "x".getBytes(StandardCharsets.UTF_8));
+            ann.connection.flush(java.time.Duration.ofSeconds(2));
+            String error = ann.errors.poll(3, TimeUnit.SECONDS);
+            assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"ops.nope\""), error);
+        }
+
+        // sign out with the page's CSRF token ends the session: the token no longer connects
+        Matcher csrf = Pattern.compile("name=csrf value='([^']+)'").matcher(get("/", cookie).body());
+        assertTrue(csrf.find());
+        assertEquals(403, post("/logout", Map.of("csrf", "forged"), cookie).statusCode(), "a forged form does not sign out");
+        assertEquals(303, post("/logout", Map.of("csrf", csrf.group(1)), cookie).statusCode());
+        assertTrue(get("/", cookie).body().contains("Sign in to connect to NATS"));
+        assertThrows(java.io.IOException.class, () -> stack.connect(token));
+        assertTrue(stack.audit().contains("\"action\":\"sign-out\""));
+    }
+
+    @Test
+    void aRefusedSignInNamesTheReasonAndMakesNoSession() throws Exception {
+        String[] started = startSignIn(null);
+        String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers"))).replace("eng-developers", "eng-admins");
+        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", ""), null);
+        assertEquals(403, acs.statusCode());
+        assertTrue(acs.headers().firstValue("Set-Cookie").isEmpty(), "no session");
+        assertTrue(acs.body().contains("BAD_SIGNATURE") && acs.body().contains("does not verify"), acs.body());
+        assertFalse(acs.body().contains("Exception") || acs.body().contains("at saml2nats"), "never a stack trace");
+        assertTrue(stack.audit().contains("\"action\":\"sign-in\",\"outcome\":\"deny\",\"reason\":\"BAD_SIGNATURE\""), stack.audit());
+
+        SpSettings sp = new SpSettings(PUBLIC + "/saml/test/metadata", PUBLIC + "/saml/test/acs", Optional.empty());
+        String expired = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers"))
+                .with(b -> { b.notOnOrAfter = Instant.now().minusSeconds(200); return b; }));
+        HttpResponse<String> late = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(expired.getBytes(StandardCharsets.UTF_8))), null);
+        assertEquals(400, late.statusCode());
+        assertTrue(late.body().contains("minutes ago: check this server") || late.body().contains("seconds ago"), late.body());
+    }
+
+    @Test
+    void returnUrls() throws Exception {
+        assertEquals(400, get("/saml/test/login?return=" + URLEncoder.encode("https://evil.test/phish", StandardCharsets.UTF_8), null).statusCode());
+        assertEquals(400, get("/saml/test/login?return=" + URLEncoder.encode("//evil.test/phish", StandardCharsets.UTF_8), null).statusCode());
+        String[] started = startSignIn("https://console.acme.test/streams");
+        String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers")));
+        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", started[1]), null);
+        assertEquals("https://console.acme.test/streams", acs.headers().firstValue("Location").orElseThrow());
+        // a RelayState forged on the way back is checked again
+        String[] again = startSignIn(null);
+        String xml2 = idp.respond(spec(again[0], "ann@acme.test", List.of("eng-developers")));
+        HttpResponse<String> forged = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml2.getBytes(StandardCharsets.UTF_8)), "RelayState", "https://evil.test/"), null);
+        assertEquals("/", forged.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void spMetadataAndTheSignedOutPage() throws Exception {
+        HttpResponse<String> md = get("/saml/test/metadata", null);
+        assertEquals(200, md.statusCode());
+        assertTrue(md.body().contains("entityID=\"" + PUBLIC + "/saml/test/metadata\"")
+                && md.body().contains("Location=\"" + PUBLIC + "/saml/test/acs\""), md.body());
+        assertEquals(404, get("/saml/nope/metadata", null).statusCode());
+        String home = get("/", null).body();
+        assertTrue(home.contains("Test Company") && home.contains("Development sign-in"), home);
+        HttpResponse<String> routed = post("/route", Map.of("email", "someone@acme.test"), null);
+        assertEquals("/saml/test/login", routed.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void theDevIdpSignsInAlice() throws Exception {
+        HttpResponse<String> login = get("/saml/dev/login", null);
+        String location = login.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith(PUBLIC + "/dev-idp/sso?"), location);
+        String pick = get(location.substring(PUBLIC.length()), null).body();
+        assertTrue(pick.contains("Alice Developer"), pick);
+        HttpResponse<String> answer = post("/dev-idp/sso", Map.of("SAMLRequest", query(location, "SAMLRequest"),
+                "RelayState", "/", "person", "alice"), null);
+        Matcher response = Pattern.compile("name='SAMLResponse' value='([^']+)'").matcher(answer.body());
+        assertTrue(response.find(), answer.body());
+        HttpResponse<String> acs = post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"), null);
+        assertEquals(303, acs.statusCode(), acs.body());
+        String body = get("/", cookie(acs)).body();
+        assertTrue(body.contains("Alice Developer") && body.contains("account:   DEV"), body);
+        Matcher token = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(body);
+        assertTrue(token.find());
+        try (CalloutStack.Client alice = stack.connect(token.group())) {
+            assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus());
+        }
+    }
+}
