@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** The command line: {@code serve | check | explain | keys init}. */
@@ -33,6 +34,9 @@ public final class Main {
                                                print the grant a person would get and which roles gave it
               keys init DIR                    make the callout issuer key, an xkey and a NATS password in DIR
                                                and print the matching auth_callout block
+              saml inspect FILE --config CFG --idp ID [--at TIME] [--acs URL --sp-entity-id ID]
+                                               decode a SAML Response (XML or the base64 form value) and show
+                                               every validation check the ACS runs, evaluated at TIME (ISO-8601)
             """;
 
     private final PrintStream out;
@@ -63,6 +67,7 @@ public final class Main {
                 case "check" -> check(opts);
                 case "explain" -> explain(opts);
                 case "keys" -> keys(opts);
+                case "saml" -> inspect(opts);
                 default -> usage("unknown command '" + args[0] + "'");
             };
         } catch (ConfigException e) {
@@ -137,6 +142,34 @@ public final class Main {
                 + KeysInit.PASSWORD_FILE + "), readable by you only. Put this in nats-server.conf:");
         out.print(made.authCalloutBlock("saml2nats", "AUTH"));
         return 0;
+    }
+
+    /** Exit 0 when every check passes, 1 when any fails. */
+    private int inspect(Map<String, String> opts) throws Exception {
+        if (!"inspect".equals(opts.get("_1")) || opts.get("_2") == null || !opts.containsKey("--config") || !opts.containsKey("--idp")) {
+            return usage("saml inspect FILE --config CFG --idp ID [--at TIME]");
+        }
+        Config config = ConfigLoader.withoutSecrets(System.getenv()).load(Path.of(opts.get("--config")));
+        saml2nats.saml.OpenSaml saml = new saml2nats.saml.OpenSaml();
+        String idpId = opts.get("--idp");
+        try (saml2nats.saml.IdpRegistry idps = new saml2nats.saml.IdpRegistry(saml, config.idps(), (i, ok) -> { })) {
+            var idp = idps.find(idpId).orElseThrow(() -> new IllegalArgumentException("no IdP '" + idpId + "' in "
+                    + opts.get("--config") + "; configured: " + config.idps().stream().map(Config.Idp::id).toList()));
+            var decryption = config.sp().decryptionKey().map(k -> new saml2nats.saml.SpSettings.KeyPair(
+                    saml2nats.saml.Certificates.privateKey(k, "sp.decryption_key_file"),
+                    saml2nats.saml.Certificates.parse(config.sp().decryptionCertificate().orElseThrow(() ->
+                            new IllegalArgumentException("sp.decryption_certificate_file is needed with the key")).toString(), "sp")));
+            var sp = new saml2nats.saml.ServiceProvider(config.publicUrl(), Optional.empty(), decryption);
+            var spSettings = new saml2nats.saml.SpSettings(opts.getOrDefault("--sp-entity-id", sp.entityId(idpId)),
+                    opts.getOrDefault("--acs", sp.acsUrl(idpId)), decryption);
+            java.time.Instant at = opts.containsKey("--at") ? java.time.Instant.parse(opts.get("--at")) : java.time.Instant.now();
+            var v = saml2nats.saml.Inspection.run(saml, java.nio.file.Files.readString(Path.of(opts.get("_2"))),
+                    idp.trust().settings(), spSettings, at);
+            out.print(saml2nats.saml.Inspection.report(v, idpId, at));
+            return v.steps().stream().anyMatch(saml2nats.saml.Step::failed) ? 1 : 0;
+        } catch (java.time.format.DateTimeParseException e) {
+            return usage("--at takes an ISO-8601 instant such as 2020-03-03T19:24:28Z");
+        }
     }
 
     /** With --config, account names are checked against the service config; without, any is accepted. */

@@ -12,7 +12,7 @@ public record Step(String name, Status status, SamlError code, String message) {
         return new Step(name, Status.FAIL, code, message);
     }
 
-    static Step skip(String name, String message) {
+    public static Step skip(String name, String message) {
         return new Step(name, Status.SKIP, null, message);
     }
 

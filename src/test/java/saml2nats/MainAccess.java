@@ -1,0 +1,12 @@
+package saml2nats;
+
+import java.io.PrintStream;
+
+/** Lets tests in other packages run the command line as a person would. */
+public final class MainAccess {
+    private MainAccess() { }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        return new Main(out, err).run(args);
+    }
+}
