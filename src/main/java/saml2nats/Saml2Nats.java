@@ -112,7 +112,7 @@ public final class Saml2Nats implements AutoCloseable {
         Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
         dev.ifPresent(d -> idps.add(d.provider()));
         return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                new CaffeineRequestLedger(config.sessions().max(), clock), dev, audit, clock);
+                new CaffeineRequestLedger(config.sessions().max(), clock), dev, audit, clock, saml);
     }
 
     private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {

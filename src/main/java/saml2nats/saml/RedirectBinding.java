@@ -78,6 +78,66 @@ public final class RedirectBinding {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Checks the signature of a redirect-bound message against the IdP's certificates,
+     * over the parameters exactly as they were URL-encoded in {@code rawQuery} (Bindings 3.4.4.1).
+     * IllegalArgumentException says why it is not trusted.
+     */
+    public static void verify(String rawQuery, String parameter, java.util.List<java.security.cert.X509Certificate> certs) {
+        java.util.Map<String, String> raw = new java.util.LinkedHashMap<>();
+        for (String pair : (rawQuery == null ? "" : rawQuery).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                raw.putIfAbsent(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        if (!raw.containsKey(parameter) || !raw.containsKey("SigAlg") || !raw.containsKey("Signature")) {
+            throw new IllegalArgumentException("the " + parameter + " is not signed; this service accepts only signed logout messages");
+        }
+        String sigAlg = java.net.URLDecoder.decode(raw.get("SigAlg"), StandardCharsets.UTF_8);
+        String jca = switch (sigAlg) {
+            case RSA_SHA256 -> "SHA256withRSA";
+            case "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" -> "SHA384withRSA";
+            case "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" -> "SHA512withRSA";
+            case "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" -> "SHA256withECDSA";
+            default -> throw new IllegalArgumentException("the signature algorithm " + sigAlg + " is not accepted (SHA-256 or stronger)");
+        };
+        StringBuilder signed = new StringBuilder(parameter).append('=').append(raw.get(parameter));
+        if (raw.containsKey("RelayState")) {
+            signed.append("&RelayState=").append(raw.get("RelayState"));
+        }
+        signed.append("&SigAlg=").append(raw.get("SigAlg"));
+        byte[] signature;
+        try {
+            signature = Base64.getMimeDecoder().decode(java.net.URLDecoder.decode(raw.get("Signature"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the signature is not base64");
+        }
+        for (var cert : certs) {
+            try {
+                Signature s = Signature.getInstance(jca);
+                s.initVerify(cert.getPublicKey());
+                s.update(signed.toString().getBytes(StandardCharsets.US_ASCII));
+                if (s.verify(signature)) {
+                    return;
+                }
+            } catch (java.security.GeneralSecurityException e) {
+                // try the next certificate
+            }
+        }
+        throw new IllegalArgumentException("the " + parameter + " signature does not verify with the IdP's certificate(s)");
+    }
+
+    /** One parameter of a raw query string, URL-decoded. */
+    public static String param(String rawQuery, String name) {
+        for (String pair : (rawQuery == null ? "" : rawQuery).split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     static String deflate(String xml) {
         Deflater deflater = new Deflater(Deflater.DEFLATED, true);
         deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));

@@ -56,6 +56,28 @@ public final class ServiceProvider {
                 signing.map(SpSettings.KeyPair::key)));
     }
 
+    /** A LogoutRequest for the person, to the IdP's SLO URL (SP-initiated single logout). */
+    public String logoutRequest(IdentityProvider idp, String nameId, Instant now) {
+        String xml = """
+                <samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" Destination="%s">\
+                <saml:Issuer>%s</saml:Issuer><saml:NameID>%s</saml:NameID></samlp:LogoutRequest>""".formatted(
+                SigningIdp.newId(), now.truncatedTo(ChronoUnit.SECONDS), xml(idp.trust().sloUrl()), xml(entityId(idp.id())), xml(nameId));
+        return RedirectBinding.url(idp.trust().sloUrl(), "SAMLRequest", xml, null, signing.map(SpSettings.KeyPair::key));
+    }
+
+    /** The LogoutResponse (Success) to an IdP's LogoutRequest. */
+    public String logoutResponse(IdentityProvider idp, String inResponseTo, Instant now) {
+        String xml = """
+                <samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
+                Destination="%s" InResponseTo="%s"><saml:Issuer>%s</saml:Issuer>\
+                <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+                </samlp:LogoutResponse>""".formatted(SigningIdp.newId(), now.truncatedTo(ChronoUnit.SECONDS),
+                xml(idp.trust().sloUrl()), xml(inResponseTo), xml(entityId(idp.id())));
+        return RedirectBinding.url(idp.trust().sloUrl(), "SAMLResponse", xml, null, signing.map(SpSettings.KeyPair::key));
+    }
+
     /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect), certificates, NameID formats. */
     public String metadata(String idp) {
         StringBuilder keys = new StringBuilder();

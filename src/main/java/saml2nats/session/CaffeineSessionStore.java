@@ -55,6 +55,20 @@ public final class CaffeineSessionStore implements SessionStore {
         return sessions.asMap().remove(tokenHash) != null;
     }
 
+    /** A scan: single logout is rare, and the hot path (find by token hash) stays one lookup. */
+    @Override
+    public int endAll(String idp, String subject) {
+        int[] ended = {0};
+        sessions.asMap().entrySet().removeIf(e -> {
+            boolean match = e.getValue().identity().idp().equals(idp) && e.getValue().identity().subject().equals(subject);
+            if (match) {
+                ended[0]++;
+            }
+            return match;
+        });
+        return ended[0];
+    }
+
     @Override
     public long liveCount() {
         sessions.cleanUp();

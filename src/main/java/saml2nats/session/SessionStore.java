@@ -28,5 +28,8 @@ public interface SessionStore {
     /** Ends the session; true when there was one. */
     boolean end(String tokenHash);
 
+    /** Ends every session of one person at one IdP (single logout from the IdP); returns how many. */
+    int endAll(String idp, String subject);
+
     long liveCount();
 }

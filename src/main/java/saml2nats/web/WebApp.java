@@ -41,7 +41,8 @@ public final class WebApp implements AutoCloseable {
     /** What the web front works with, wired in {@code Saml2Nats}. */
     public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
-                        CaffeineRequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock) { }
+                        CaffeineRequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
+                        saml2nats.saml.OpenSaml saml) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -83,6 +84,7 @@ public final class WebApp implements AutoCloseable {
                 ctx.formParam("RelayState"))));
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
+        r.get("/saml/{idp}/slo", this::singleLogout);
         r.get("/dev-idp/sso", this::devIdpPick);
         r.post("/dev-idp/sso", this::devIdpAnswer);
         r.get("/healthz", ctx -> ctx.result("ok"));
@@ -154,7 +156,31 @@ public final class WebApp implements AutoCloseable {
             return;
         }
         ctx.header("Set-Cookie", cookie("", Duration.ZERO));
-        ctx.redirect("/", HttpStatus.SEE_OTHER);
+        // with an IdP that does single logout, sign out there too (SP-initiated SLO)
+        String next = signed.flatMap(s -> parts.idps().find(s.session().identity().idp()))
+                .filter(idp -> !idp.trust().sloUrl().isEmpty())
+                .map(idp -> parts.sp().logoutRequest(idp, signed.get().session().identity().subject(), parts.clock().instant()))
+                .orElse("/");
+        ctx.redirect(next, HttpStatus.SEE_OTHER);
+    }
+
+    /** The IdP's LogoutRequest (ends that person's sessions here) or its LogoutResponse to ours. */
+    private void singleLogout(Context ctx) {
+        Optional<saml2nats.saml.IdentityProvider> idp = parts.idps().find(ctx.pathParam("idp"));
+        if (idp.isEmpty() || ctx.queryParam("SAMLRequest") == null) {
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+            return;
+        }
+        try {
+            saml2nats.saml.IdpLogout request = saml2nats.saml.IdpLogout.read(parts.saml(), ctx.queryString(), idp.get());
+            int ended = parts.sessions().endAll(idp.get().id(), request.nameId());
+            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
+                    "single logout from the IdP, " + ended + " session(s)", "", request.nameId(), "", idp.get().id(),
+                    List.of(), "", AuditEvent.Client.NONE, null));
+            ctx.redirect(parts.sp().logoutResponse(idp.get(), request.requestId(), parts.clock().instant()), HttpStatus.SEE_OTHER);
+        } catch (IllegalArgumentException e) {
+            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Logout request refused", e.getMessage()));
+        }
     }
 
     private void devIdpPick(Context ctx) {

@@ -62,6 +62,7 @@ class SignInIT {
                     label: Test Company
                     entity_id: %s
                     sso_url: https://idp.test/sso
+                    slo_url: https://idp.test/slo
                     certificates: [%s]
                     domains: [acme.test]
                 allowed_return_urls: [https://console.acme.test/]
@@ -164,7 +165,11 @@ class SignInIT {
         Matcher csrf = Pattern.compile("name=csrf value='([^']+)'").matcher(get("/", cookie).body());
         assertTrue(csrf.find());
         assertEquals(403, post("/logout", Map.of("csrf", "forged"), cookie).statusCode(), "a forged form does not sign out");
-        assertEquals(303, post("/logout", Map.of("csrf", csrf.group(1)), cookie).statusCode());
+        HttpResponse<String> out = post("/logout", Map.of("csrf", csrf.group(1)), cookie);
+        assertEquals(303, out.statusCode());
+        String slo = out.headers().firstValue("Location").orElseThrow();
+        assertTrue(slo.startsWith("https://idp.test/slo?SAMLRequest="), "SP-initiated single logout at the IdP: " + slo);
+        assertTrue(RedirectBinding.inflate(query(slo, "SAMLRequest")).contains(">ann@acme.test</saml:NameID>"));
         assertTrue(get("/", cookie).body().contains("Sign in to connect to NATS"));
         assertThrows(java.io.IOException.class, () -> stack.connect(token));
         assertTrue(stack.audit().contains("\"action\":\"sign-out\""));
@@ -189,6 +194,53 @@ class SignInIT {
                 Base64.getEncoder().encodeToString(expired.getBytes(StandardCharsets.UTF_8))), null);
         assertEquals(400, late.statusCode());
         assertTrue(late.body().contains("minutes ago: check this server") || late.body().contains("seconds ago"), late.body());
+    }
+
+    String signInAs(String email) throws Exception {
+        String[] started = startSignIn(null);
+        String xml = idp.respond(spec(started[0], email, List.of("eng-developers")));
+        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", ""), null);
+        Matcher m = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(get("/", cookie(acs)).body());
+        assertTrue(m.find());
+        return m.group();
+    }
+
+    @Test
+    void singleLogoutFromTheIdpEndsTheSessionAndAnswers() throws Exception {
+        String token = signInAs("bea@acme.test");
+        stack.connect(token).close();
+        String logout = """
+                <samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lo1" Version="2.0" IssueInstant="%s" \
+                Destination="%s/saml/test/slo"><saml:Issuer>%s</saml:Issuer><saml:NameID>bea@acme.test</saml:NameID>\
+                </samlp:LogoutRequest>""".formatted(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), PUBLIC, IDP_ENTITY);
+        String unsigned = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null, Optional.empty());
+        assertEquals(403, get(unsigned.substring(base().length()), null).statusCode(), "an unsigned logout request is refused");
+        String forged = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null,
+                Optional.of(SigningIdp.Keys.generate("evil").key()));
+        assertEquals(403, get(forged.substring(base().length()), null).statusCode(), "signed by another key: refused");
+        stack.connect(token).close();
+
+        String signed = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null, Optional.of(IDP_KEYS.key()));
+        HttpResponse<String> r = get(signed.substring(base().length()), null);
+        assertEquals(303, r.statusCode(), r.body());
+        String answer = r.headers().firstValue("Location").orElseThrow();
+        assertTrue(answer.startsWith("https://idp.test/slo?SAMLResponse="), answer);
+        String response = RedirectBinding.inflate(query(answer, "SAMLResponse"));
+        assertTrue(response.contains("InResponseTo=\"_lo1\"") && response.contains("status:Success"), response);
+        assertThrows(java.io.IOException.class, () -> stack.connect(token), "the token no longer connects");
+    }
+
+    @Test
+    void hardening() throws Exception {
+        String big = "A".repeat(2 * 1024 * 1024);
+        HttpResponse<String> r = post("/saml/test/acs", Map.of("SAMLResponse", big), null);
+        assertEquals(413, r.statusCode(), "ACS posts are size-limited");
+        HttpResponse<String> home = get("/", null);
+        for (String h : List.of("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "X-Frame-Options")) {
+            assertTrue(home.headers().firstValue(h).isPresent(), h);
+        }
     }
 
     @Test
