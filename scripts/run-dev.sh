@@ -23,7 +23,8 @@ cat <<MSG
   nats-server (auth callout) on nats://127.0.0.1:4222, log in var/nats-server.log
   saml2nats on http://localhost:8080
 
-  1. Open http://localhost:8080 and sign in as Alice (a developer).
+  1. Open http://localhost:8080, choose "Development sign-in", pick Alice Developer
+     (bob: operators, carol: auditors, dave: no NATS access) and press Continue.
   2. Copy the token the page shows, then:
        nats --server nats://127.0.0.1:4222 --token <token> sub 'dev.>'
        nats --server nats://127.0.0.1:4222 --token <token> pub dev.hello hi

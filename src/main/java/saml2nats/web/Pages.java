@@ -48,8 +48,8 @@ final class Pages {
                 .append("<tr><th>identity provider</th><td>").append(esc(who.idp())).append("</td></tr>")
                 .append("<tr><th>groups</th><td>");
         who.groups().forEach(g -> b.append("<span class=tag>").append(esc(g)).append("</span>"));
-        b.append("</td></tr><tr><th>session ends</th><td>").append(esc(session.expires().toString())).append(" (in ")
-                .append(Durations.format(Duration.between(now, session.expires()).withNanos(0))).append(")</td></tr></table>")
+        b.append("</td></tr><tr><th>session ends</th><td>").append(esc(session.expires().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC"))).append(" (in ")
+                .append(Durations.format(Duration.between(now, session.expires()).withNanos(0).truncatedTo(java.time.temporal.ChronoUnit.MINUTES))).append(")</td></tr></table>")
                 .append("<form method=post action='/logout' style='margin-top:14px'><input type=hidden name=csrf value='")
                 .append(esc(csrf)).append("'><button class=secondary>Sign out</button></form></div>");
         b.append("<div class=card><h2>Your NATS grant</h2>");

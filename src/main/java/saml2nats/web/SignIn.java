@@ -44,10 +44,12 @@ final class SignIn {
     private final Clock clock;
     private final Duration sessionLength;
     private final ReturnUrls returnUrls;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, CaffeineRequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
-           ReturnUrls returnUrls) {
+           ReturnUrls returnUrls, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.idps = idps;
         this.sp = sp;
         this.validator = validator;
@@ -99,6 +101,8 @@ final class SignIn {
 
     private void record(String idp, Validation v, String outcome, String reason, String detail,
                         Optional<SessionStore.Created> created) {
+        io.micrometer.core.instrument.Counter.builder("saml2nats.signins").description("SAML sign-ins by outcome and reason")
+                .tag("idp", idp).tag("outcome", outcome).tag("reason", reason).register(metrics).increment();
         audit.record(new AuditEvent(clock.instant(), "sign-in", outcome, reason, detail,
                 created.map(c -> c.session().id()).orElse(""), v.summary().nameId(),
                 v.identity().map(Identity::email).orElse(""), idp, List.of(), "", AuditEvent.Client.NONE,

@@ -55,7 +55,7 @@ public final class WebApp implements AutoCloseable {
         this.browsers = new BrowserSessions(parts.sessions(), parts.clock(), parts.config().sessions().max());
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
-                new ReturnUrls(parts.config().allowedReturnUrls()));
+                new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics());
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));

@@ -186,6 +186,7 @@ class SignInIT {
         assertTrue(acs.body().contains("BAD_SIGNATURE") && acs.body().contains("does not verify"), acs.body());
         assertFalse(acs.body().contains("Exception") || acs.body().contains("at saml2nats"), "never a stack trace");
         assertTrue(stack.audit().contains("\"action\":\"sign-in\",\"outcome\":\"deny\",\"reason\":\"BAD_SIGNATURE\""), stack.audit());
+        assertTrue(get("/metrics", null).body().contains("saml2nats_signins_total{idp=\"test\",outcome=\"deny\",reason=\"BAD_SIGNATURE\"}"));
 
         SpSettings sp = new SpSettings(PUBLIC + "/saml/test/metadata", PUBLIC + "/saml/test/acs", Optional.empty());
         String expired = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers"))
