@@ -1,11 +1,9 @@
 package saml2nats.saml;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import saml2nats.session.ExpiringCache;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -19,29 +17,8 @@ public final class CaffeineRequestLedger implements RequestLedger {
 
     public CaffeineRequestLedger(long maxEntries, Clock clock) {
         this.clock = clock;
-        this.pending = cache(maxEntries, clock);
-        this.seen = cache(maxEntries, clock);
-    }
-
-    private static Cache<String, Instant> cache(long max, Clock clock) {
-        return Caffeine.newBuilder().maximumSize(max)
-                .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
-                .expireAfter(new Expiry<String, Instant>() {
-                    @Override
-                    public long expireAfterCreate(String k, Instant until, long t) {
-                        return Math.max(0, Duration.between(clock.instant(), until).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String k, Instant until, long t, long d) {
-                        return expireAfterCreate(k, until, t);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String k, Instant until, long t, long d) {
-                        return d;
-                    }
-                }).build();
+        this.pending = ExpiringCache.create(maxEntries, clock, until -> until);
+        this.seen = ExpiringCache.create(maxEntries, clock, until -> until);
     }
 
     /** Remembers an AuthnRequest we sent, answerable until {@code until}. */

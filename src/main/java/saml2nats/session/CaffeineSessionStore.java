@@ -1,8 +1,6 @@
 package saml2nats.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +23,7 @@ public final class CaffeineSessionStore implements SessionStore {
         }
         this.clock = clock;
         this.tokens = tokens;
-        this.sessions = Caffeine.newBuilder()
-                .maximumSize(maxSessions)
-                .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
-                .expireAfter(new UntilSessionEnd(clock))
-                .build();
+        this.sessions = ExpiringCache.create(maxSessions, clock, Session::expires);
     }
 
     @Override
@@ -73,26 +67,5 @@ public final class CaffeineSessionStore implements SessionStore {
     public long liveCount() {
         sessions.cleanUp();
         return sessions.estimatedSize();
-    }
-
-    private record UntilSessionEnd(Clock clock) implements Expiry<String, Session> {
-        private long nanosLeft(Session session) {
-            return Math.max(0, Duration.between(clock.instant(), session.expires()).toNanos());
-        }
-
-        @Override
-        public long expireAfterCreate(String key, Session session, long currentTime) {
-            return nanosLeft(session);
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Session session, long currentTime, long currentDuration) {
-            return nanosLeft(session);
-        }
-
-        @Override
-        public long expireAfterRead(String key, Session session, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -1,15 +1,13 @@
 package saml2nats.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import saml2nats.session.AccessToken;
+import saml2nats.session.ExpiringCache;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,24 +29,7 @@ final class BrowserSessions {
 
     BrowserSessions(SessionStore sessions, Clock clock, long max) {
         this.sessions = sessions;
-        this.byCookieHash = Caffeine.newBuilder().maximumSize(max)
-                .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
-                .expireAfter(new Expiry<String, Entry>() {
-                    @Override
-                    public long expireAfterCreate(String k, Entry e, long t) {
-                        return Math.max(0, Duration.between(clock.instant(), e.expires()).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String k, Entry e, long t, long d) {
-                        return d;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String k, Entry e, long t, long d) {
-                        return d;
-                    }
-                }).build();
+        this.byCookieHash = ExpiringCache.create(max, clock, Entry::expires);
     }
 
     /** A fresh cookie value for a new session (never reused across sign-ins). */
