@@ -14,6 +14,7 @@ import saml2nats.audit.AuditLog;
 import saml2nats.callout.Authorizer;
 import saml2nats.callout.CalloutKeys;
 import saml2nats.callout.CalloutResponder;
+import saml2nats.callout.Kicker;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicyException;
 import saml2nats.policy.PolicyLoader;
@@ -56,6 +57,7 @@ public final class Saml2Nats implements AutoCloseable {
     private final CalloutResponder responder;
     private final WebApp web;
     private IdpRegistry idps;
+    private Kicker kicker;
 
     private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
         CalloutKeys keys = CalloutKeys.fromSeeds(config.callout().issuerSeed().value(),
@@ -79,14 +81,16 @@ public final class Saml2Nats implements AutoCloseable {
             audit = AuditLog.open(config.auditLog());
             nats = Nats.connectReconnectOnConnect(natsOptions(config));
             Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
+            kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
+            sessions.onEnd(kicker::ended);
             responder = new CalloutResponder(nats, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
-                            config.callout().maxPending()), clock).start();
+                            config.callout().maxPending()), clock, kicker).start();
             Connection connection = nats;
             this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED)).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
-            closeQuietly(responder, nats, policy, audit, idps);
+            closeQuietly(responder, kicker, nats, policy, audit, idps);
             throw e;
         }
         this.audit = audit;
@@ -137,6 +141,17 @@ public final class Saml2Nats implements AutoCloseable {
             throw new IllegalArgumentException("dev_idp: true lets anybody sign in as a test person; it is refused when "
                     + "public_url is not on localhost (it is " + config.publicUrl() + "). Set dev_idp: false.");
         }
+    }
+
+    /** The system-account connection that kicks ended sessions' clients, when configured. */
+    private static Optional<Connection> systemConnection(Config config) throws IOException, InterruptedException {
+        if (config.nats().systemUser().isEmpty()) {
+            return Optional.empty();
+        }
+        Options options = new Options.Builder().server(config.nats().url()).connectionName("saml2nats-system")
+                .userInfo(config.nats().systemUser().get(), config.nats().systemPassword().map(s -> s.value()).orElse(""))
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).build();
+        return Optional.of(Nats.connectReconnectOnConnect(options));
     }
 
     private static Options natsOptions(Config config) {
@@ -197,6 +212,7 @@ public final class Saml2Nats implements AutoCloseable {
     public void close() {
         web.close();
         responder.close();
+        kicker.close();
         try {
             nats.close();
         } catch (InterruptedException e) {

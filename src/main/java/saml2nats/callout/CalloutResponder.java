@@ -60,13 +60,15 @@ public final class CalloutResponder implements AutoCloseable {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Settings settings;
+    private final Kicker kicker;
     private final ThreadPoolExecutor workers;
     private final Timer latency;
     private final ConcurrentHashMap<String, Counter> decisions = new ConcurrentHashMap<>();
     private Service service;
 
     public CalloutResponder(Connection nc, Authorizer authorizer, AuditLog audit, MeterRegistry registry,
-                            Settings settings, Clock clock) {
+                            Settings settings, Clock clock, Kicker kicker) {
+        this.kicker = kicker;
         this.nc = nc;
         this.authorizer = authorizer;
         this.audit = audit;
@@ -131,6 +133,9 @@ public final class CalloutResponder implements AutoCloseable {
                     new Verdict.Denied(CalloutError.INTERNAL, e.getClass().getSimpleName(), Optional.empty()), Optional.empty());
         }
         respond(msg, outcome.reply());
+        if (outcome.verdict() instanceof Verdict.Allowed a && outcome.request().isPresent()) {
+            kicker.connected(a.session(), outcome.request().get().serverId(), outcome.request().get().client().id());
+        }
         finish(outcome, start);
     }
 

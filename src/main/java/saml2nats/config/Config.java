@@ -25,8 +25,12 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
     public static final Duration DEFAULT_SESSION_LENGTH = Duration.ofHours(8);
     public static final Duration DEFAULT_POLICY_POLL = Duration.ofSeconds(1);
 
-    /** How the service itself connects to NATS: as a user in the callout account, listed in {@code auth_users}. */
-    public record Nats(String url, String user, Optional<Secret> password) { }
+    /**
+     * How the service itself connects to NATS: as a user in the callout account, listed in
+     * {@code auth_users}; and, to kick the connections of ended sessions, as a system-account user.
+     */
+    public record Nats(String url, String user, Optional<Secret> password, Optional<String> systemUser,
+                       Optional<Secret> systemPassword) { }
 
     public record Callout(Secret issuerSeed, Optional<Secret> xkeySeed, Set<String> allowedServers,
                           String queueGroup, int workers, int maxPending) { }

@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "decryption_key_file", "decryption_certificate_file");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("email", "username", "display_name", "given_name",
             "family_name", "groups");
-    private static final Set<String> NATS = Set.of("url", "user", "password_file");
+    private static final Set<String> NATS = Set.of("url", "user", "password_file", "system_user", "system_password_file");
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
             "queue_group", "workers", "max_pending");
     private static final Set<String> POLICY = Set.of("file", "poll");
@@ -80,8 +80,12 @@ public final class ConfigLoader {
         YamlMap nats = top.map("nats").orElse(YamlMap.parse("{}", problems));
         nats.allowOnly(NATS);
         Optional<Secret> password = secret("SAML2NATS_NATS_PASSWORD", nats.string("password_file"), base, "nats.password_file", errors, false);
+        Optional<String> systemUser = nats.string("system_user");
+        Optional<Secret> systemPassword = systemUser.isPresent()
+                ? secret("SAML2NATS_NATS_SYSTEM_PASSWORD", nats.string("system_password_file"), base, "nats.system_password_file", errors, true)
+                : Optional.empty();
         Config.Nats natsConfig = new Config.Nats(env.getOrDefault("SAML2NATS_NATS_URL", nats.string("url").orElse(Config.DEFAULT_NATS_URL)),
-                nats.string("user").orElse(""), password);
+                nats.string("user").orElse(""), password, systemUser, systemPassword);
         if (natsConfig.user().isEmpty()) {
             errors.add("nats.user: required; the service connects as a user listed in auth_callout.auth_users");
         }

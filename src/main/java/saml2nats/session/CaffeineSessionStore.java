@@ -16,6 +16,7 @@ public final class CaffeineSessionStore implements SessionStore {
     private final Cache<String, Session> sessions;
     private final Clock clock;
     private final AccessToken tokens;
+    private final java.util.List<java.util.function.Consumer<Session>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CaffeineSessionStore(long maxSessions, Clock clock, AccessToken tokens) {
         if (maxSessions < 1) {
@@ -46,21 +47,37 @@ public final class CaffeineSessionStore implements SessionStore {
 
     @Override
     public boolean end(String tokenHash) {
-        return sessions.asMap().remove(tokenHash) != null;
+        Session ended = sessions.asMap().remove(tokenHash);
+        if (ended != null) {
+            announce(ended);
+        }
+        return ended != null;
+    }
+
+    @Override
+    public void onEnd(java.util.function.Consumer<Session> listener) {
+        endListeners.add(listener);
+    }
+
+    private void announce(Session ended) {
+        for (var listener : endListeners) {
+            listener.accept(ended);
+        }
     }
 
     /** A scan: single logout is rare, and the hot path (find by token hash) stays one lookup. */
     @Override
     public int endAll(String idp, String subject) {
-        int[] ended = {0};
+        java.util.List<Session> ended = new java.util.ArrayList<>();
         sessions.asMap().entrySet().removeIf(e -> {
             boolean match = e.getValue().identity().idp().equals(idp) && e.getValue().identity().subject().equals(subject);
             if (match) {
-                ended[0]++;
+                ended.add(e.getValue());
             }
             return match;
         });
-        return ended[0];
+        ended.forEach(this::announce);
+        return ended.size();
     }
 
     @Override

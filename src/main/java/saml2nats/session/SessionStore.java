@@ -32,4 +32,10 @@ public interface SessionStore {
     int endAll(String idp, String subject);
 
     long liveCount();
+
+    /**
+     * Called with each session ended by {@link #end} or {@link #endAll} (not for a natural
+     * expiry: nothing issued outlives a session's own end).
+     */
+    void onEnd(java.util.function.Consumer<Session> listener);
 }

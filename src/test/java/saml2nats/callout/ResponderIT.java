@@ -75,7 +75,9 @@ class ResponderIT {
                      new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
                              java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
                      audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                     new CalloutResponder.Settings("q", 2, 16), java.time.Clock.systemUTC()).start()) {
+                     new CalloutResponder.Settings("q", 2, 16), java.time.Clock.systemUTC(),
+                     new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                             java.time.Clock.systemUTC(), 10)).start()) {
             List<byte[]> garbage = List.of(
                     "this is not a JWT".getBytes(StandardCharsets.UTF_8),
                     requests.request(requests.server, "authorization_response", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),

@@ -59,6 +59,7 @@ public final class CalloutStack implements AutoCloseable {
         Files.writeString(dir.resolve("issuer.nk"), new String(issuer.getSeed()));
         Files.writeString(dir.resolve("xkey.xk"), serviceXkey.seed());
         Files.writeString(dir.resolve("nats-password"), password);
+        Files.writeString(dir.resolve("sys-password"), SYS_PASSWORD);
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
 
         String natsConf = """
@@ -92,6 +93,8 @@ public final class CalloutStack implements AutoCloseable {
                       url: %s
                       user: %s
                       password_file: nats-password
+                      system_user: sys
+                      system_password_file: sys-password
                     callout:
                       issuer_seed_file: issuer.nk
                       %s

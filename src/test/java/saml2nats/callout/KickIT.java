@@ -1,0 +1,64 @@
+package saml2nats.callout;
+
+import io.nats.client.ConnectionListener;
+import io.nats.client.Options;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.session.AccessToken;
+import saml2nats.session.Identity;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.Mappings;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ending a session drops that person's live connections within seconds, through the server's system API. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KickIT {
+    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
+            List.of("eng-developers"));
+    static final Identity BOB = new Identity("dev", "bob@example.com", "bob@example.com", "bob", "Bob",
+            List.of("eng-operators"));
+
+    CalloutStack stack;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        stack = CalloutStack.start(dir, Mappings.MATRIX, false, "");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void signOutKicksEveryLiveConnectionOfThatSessionAndNoOther() throws Exception {
+        String alice = stack.signIn(ALICE, Duration.ofHours(1));
+        String bob = stack.signIn(BOB, Duration.ofHours(1));
+        try (CalloutStack.Client a1 = stack.connect(new Options.Builder().token(alice.toCharArray()).maxReconnects(0));
+             CalloutStack.Client a2 = stack.connect(new Options.Builder().token(alice.toCharArray()).maxReconnects(0));
+             CalloutStack.Client b = stack.connect(new Options.Builder().token(bob.toCharArray()).maxReconnects(0))) {
+            long t0 = System.nanoTime();
+            stack.service.sessions().end(AccessToken.hash(alice));
+            assertNotNull(CalloutMatrix.awaitEvent(a1, ConnectionListener.Events.CLOSED, 5), "first connection kicked");
+            assertNotNull(CalloutMatrix.awaitEvent(a2, ConnectionListener.Events.CLOSED, 5), "second connection kicked");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 5000, "within seconds, took " + ms + " ms");
+            assertTrue(b.connection.getStatus() == io.nats.client.Connection.Status.CONNECTED, "bob stays connected");
+        }
+        assertThrows(IOException.class, () -> stack.connect(alice), "the next connect is refused");
+        assertTrue(stack.service.metrics().find("saml2nats.kicks").tag("outcome", "kicked").counter().count() >= 2);
+    }
+}
