@@ -1,10 +1,10 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it needs.
-.PHONY: run test build nats-server clean
+.PHONY: run test build nats-server e2e-deps clean
 
 run: build nats-server
 	bash scripts/run-dev.sh
 
-test: nats-server
+test: nats-server e2e-deps
 	mvn -B -ntp verify
 
 build:
@@ -12,6 +12,12 @@ build:
 
 nats-server:
 	@bash scripts/nats-server.sh > /dev/null
+
+# Debian's chromium + chromium-driver, a JDK >= 21 and Keycloak, for the end-to-end tests
+e2e-deps:
+	@bash scripts/browser.sh
+	@bash scripts/jdk21.sh > /dev/null
+	@bash scripts/keycloak.sh > /dev/null
 
 clean:
 	mvn -B -ntp -q clean

@@ -18,6 +18,7 @@ import saml2nats.saml.ResponseValidator;
 import saml2nats.saml.ServiceProvider;
 import saml2nats.session.SessionStore;
 
+import java.net.URI;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +36,7 @@ import java.util.function.BooleanSupplier;
 public final class WebApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebApp.class);
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     private static final long MAX_POST_BYTES = 1024 * 1024;
 
     /** What the web front works with, wired in {@code Saml2Nats}. */
@@ -98,11 +99,37 @@ public final class WebApp implements AutoCloseable {
     }
 
     private void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Content-Security-Policy", CSP + idpOrigins());
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
+    }
+
+    /**
+     * Browsers hold a form's redirects to form-action too: sign-in by e-mail and
+     * sign-out both post here and are sent on to an IdP, so its origins are allowed.
+     */
+    private String idpOrigins() {
+        StringBuilder origins = new StringBuilder();
+        for (var idp : parts.idps().all()) {
+            for (String url : List.of(idp.trust().ssoUrl(), idp.trust().sloUrl())) {
+                origin(url).filter(o -> origins.indexOf(" " + o) < 0).ifPresent(o -> origins.append(' ').append(o));
+            }
+        }
+        return origins.toString();
+    }
+
+    private static Optional<String> origin(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getScheme() == null || u.getHost() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()));
+        } catch (IllegalArgumentException notAUrl) {
+            return Optional.empty();
+        }
     }
 
     private void home(Context ctx) {

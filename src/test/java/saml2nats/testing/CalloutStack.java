@@ -52,6 +52,11 @@ public final class CalloutStack implements AutoCloseable {
      * @param extraConfig more lines for the service config (top level)
      */
     public static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig) throws Exception {
+        return start(dir, mapping, xkey, extraConfig, 0);
+    }
+
+    /** With {@code httpPort} > 0 the web front listens there and public_url is http://localhost:httpPort (for a real browser). */
+    public static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig, int httpPort) throws Exception {
         SecureRandom random = new SecureRandom();
         NKey issuer = NKey.createAccount(random);
         XKey serviceXkey = XKey.generate(random);
@@ -87,8 +92,8 @@ public final class CalloutStack implements AutoCloseable {
             Path audit = dir.resolve("audit.jsonl");
             Path configFile = dir.resolve("saml2nats.yaml");
             Files.writeString(configFile, """
-                    public_url: http://localhost:8080
-                    http_port: 0
+                    public_url: http://localhost:%s
+                    http_port: %s
                     nats:
                       url: %s
                       user: %s
@@ -104,7 +109,7 @@ public final class CalloutStack implements AutoCloseable {
                       poll: 200ms
                     audit_log: %s
                     %s
-                    """.formatted(server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
+                    """.formatted(httpPort > 0 ? httpPort : 8080, httpPort, server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
             Config config = new ConfigLoader(Map.of()).load(configFile);
             Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
             return new CalloutStack(dir, server, service, password, audit);
