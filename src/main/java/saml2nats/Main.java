@@ -1,6 +1,11 @@
 package saml2nats;
 
 import saml2nats.callout.KeysInit;
+import saml2nats.cli.CliException;
+import saml2nats.cli.Login;
+import saml2nats.cli.NatsContext;
+import saml2nats.cli.ServiceClient;
+import saml2nats.cli.SystemBrowser;
 import saml2nats.config.Config;
 import saml2nats.config.ConfigException;
 import saml2nats.config.ConfigLoader;
@@ -12,6 +17,7 @@ import saml2nats.policy.Tenancy;
 import saml2nats.session.Identity;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,13 +28,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** The command line: {@code serve | check | explain | keys init}. */
+/** The command line: {@code serve | login | logout | whoami | check | explain | keys init | saml inspect}. */
 public final class Main {
     static final String DEFAULT_CONFIG = "config/saml2nats.yaml";
     private static final String USAGE = """
             usage: saml2nats <command> [options]
 
               serve   [--config FILE]          run the service (default config: config/saml2nats.yaml)
+              login   --url URL [--context NAME] [--device]
+                                               sign in through the service at URL (your browser, or with
+                                               --device a code to enter in any browser) and write the NATS
+                                               CLI context NAME (default saml2nats) with the token
+              logout  [--context NAME] [--url URL]
+                                               end that session on the server, remove the token from the context
+              whoami  [--context NAME] [--url URL]
+                                               show identity, NATS grant and session end of the context's token
               check   FILE [--config FILE]     validate a mapping file; exit 1 with file:line reasons
               explain --policy FILE --groups a,b [--email E] [--username U] [--idp I] [--config FILE]
                                                print the grant a person would get and which roles gave it
@@ -64,6 +78,9 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "serve" -> serve(opts);
+                case "login" -> login(opts);
+                case "logout" -> signedIn(opts, saml2nats.cli.Logout::run);
+                case "whoami" -> signedIn(opts, saml2nats.cli.Whoami::run);
                 case "check" -> check(opts);
                 case "explain" -> explain(opts);
                 case "keys" -> keys(opts);
@@ -73,9 +90,48 @@ public final class Main {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | CliException e) {
             err.println("saml2nats: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private int login(Map<String, String> opts) throws CliException {
+        if (!opts.containsKey("--url")) {
+            return usage("login needs --url URL (the saml2nats service, e.g. https://nats-login.example.com)");
+        }
+        String context = opts.getOrDefault("--context", NatsContext.DEFAULT_NAME);
+        Login login = new Login(new ServiceClient(serviceUrl(opts.get("--url"))), NatsContext.fromEnvironment(System.getenv()),
+                out, new SecureRandom(), d -> Thread.sleep(d.toMillis()));
+        if (opts.containsKey("--device")) {
+            login.withCode(context);
+        } else {
+            login.withBrowser(context, new SystemBrowser());
+        }
+        return 0;
+    }
+
+    /** logout and whoami: a context's token and, optionally, the service URL. */
+    interface WithToken {
+        void run(NatsContext contexts, String context, Optional<URI> url, PrintStream out) throws CliException;
+    }
+
+    private int signedIn(Map<String, String> opts, WithToken command) throws CliException {
+        Optional<URI> url = opts.containsKey("--url") ? Optional.of(serviceUrl(opts.get("--url"))) : Optional.empty();
+        command.run(NatsContext.fromEnvironment(System.getenv()), opts.getOrDefault("--context", NatsContext.DEFAULT_NAME),
+                url, out);
+        return 0;
+    }
+
+    private static URI serviceUrl(String url) throws CliException {
+        try {
+            URI u = new URI(url);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new CliException("--url must be the service's http(s) address, like https://nats-login.example.com; got " + url);
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new CliException("--url is not a URL: " + e.getMessage());
         }
     }
 
@@ -189,12 +245,17 @@ public final class Main {
         return 2;
     }
 
-    /** {@code --name value} pairs; bare words as _1, _2, ... */
+    /** Options that take no value. */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("--device");
+
+    /** {@code --name value} pairs, {@link #FLAGS} alone; bare words as _1, _2, ... */
     private static Map<String, String> options(String[] args) {
         Map<String, String> opts = new HashMap<>();
         int bare = 0;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--") && i + 1 < args.length) {
+            if (FLAGS.contains(args[i])) {
+                opts.put(args[i], "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 opts.put(args[i], args[++i]);
             } else {
                 opts.put("_" + (++bare), args[i]);

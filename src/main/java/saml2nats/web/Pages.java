@@ -20,7 +20,9 @@ import static saml2nats.web.Html.esc;
 final class Pages {
     private Pages() { }
 
-    static String signedOut(List<IdentityProvider> idps) {
+    static String signedOut(List<IdentityProvider> idps, Optional<String> back) {
+        String query = back.filter(b -> !b.equals("/"))
+                .map(b -> "?return=" + java.net.URLEncoder.encode(b, java.nio.charset.StandardCharsets.UTF_8)).orElse("");
         StringBuilder b = new StringBuilder("<div class=card><h1>Sign in to connect to NATS</h1>");
         if (idps.isEmpty()) {
             b.append("<p class=muted>No identity provider is configured yet. An administrator adds one under "
@@ -30,9 +32,11 @@ final class Pages {
         b.append("<p class=muted>Sign in with your company account. You will get a short-lived token for NATS with "
                 + "the permissions of your groups.</p><div class=row>");
         for (IdentityProvider idp : idps) {
-            b.append("<a class=button href='/saml/").append(esc(idp.id())).append("/login'>").append(esc(idp.label())).append("</a>");
+            b.append("<a class=button href='/saml/").append(esc(idp.id())).append("/login").append(esc(query)).append("'>")
+                    .append(esc(idp.label())).append("</a>");
         }
         b.append("</div><form method=post action='/route' style='margin-top:18px' class=row>")
+                .append(back.filter(x -> !x.equals("/")).map(x -> hidden("return", x)).orElse(""))
                 .append("<input name=email type=email placeholder='you@company.com' required "
                         + "style='flex:1;padding:9px;border:1px solid #dfe3ea;border-radius:7px;font-size:15px'>")
                 .append("<button class=secondary>Continue with email</button></form></div>");
@@ -107,6 +111,69 @@ final class Pages {
         return Html.page("Continue", "<div class=card><h1>Signed in at the development IdP</h1><p>Continue to saml2nats.</p>"
                 + "<form method=post action='" + esc(acs) + "'>" + hidden("SAMLResponse", samlResponse)
                 + hidden("RelayState", relayState) + "<button id=continue>Continue</button></form></div>");
+    }
+
+    static String cliAllow(Session session, Decision decision, int port, String state, String challenge, String csrf) {
+        StringBuilder b = new StringBuilder("<div class=card><h1>Sign in the saml2nats command line?</h1>")
+                .append("<p><b>saml2nats login</b> on this computer asks for a NATS token as ")
+                .append(esc(session.identity().displayName())).append(" (").append(esc(session.identity().email()))
+                .append("). It gets its own session, which ends when this one does.</p>")
+                .append("<p class=muted>Only allow this if you just ran <code>saml2nats login</code> yourself.</p>");
+        if (decision instanceof Decision.Deny deny) {
+            b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>")
+                    .append("<p class=muted>").append(esc(deny.reason())).append("</p>");
+        } else {
+            b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre>");
+        }
+        b.append("<form method=post action='/cli/login' class=row>").append(hidden("csrf", csrf))
+                .append(hidden("port", Integer.toString(port))).append(hidden("state", state)).append(hidden("challenge", challenge))
+                .append("<button name=answer value=allow id=allow>Allow</button>")
+                .append("<button name=answer value=deny class=secondary id=deny>Cancel</button></form></div>");
+        return Html.page("Allow the CLI", b.toString());
+    }
+
+    static String deviceEnter(String prefill, String csrf, String error) {
+        StringBuilder b = new StringBuilder("<div class=card><h1>Sign in a device</h1>")
+                .append("<p>Enter the code that <code>saml2nats login --device</code> shows in the terminal.</p>");
+        if (!error.isEmpty()) {
+            b.append("<p class='card warn' id=error>").append(esc(error)).append("</p>");
+        }
+        b.append("<form method=post action='/device' class=row>").append(hidden("csrf", csrf))
+                .append("<input name=user_code id=user_code autocomplete=off autocapitalize=characters spellcheck=false "
+                        + "placeholder='BCDF-GHJK' maxlength=20 value='").append(esc(prefill)).append("' required "
+                        + "style='flex:1;padding:9px;border:1px solid #dfe3ea;border-radius:7px;font:20px ui-monospace,monospace;letter-spacing:2px'>")
+                .append("<button id=continue>Continue</button></form></div>");
+        return Html.page("Sign in a device", b.toString());
+    }
+
+    static String deviceConfirm(Session session, Decision decision, CliHandoff.Waiting waiting, String csrf, Instant now) {
+        StringBuilder b = new StringBuilder("<div class=card><h1>Approve this sign-in?</h1><table>")
+                .append("<tr><th>code</th><td><code>").append(esc(waiting.userCode())).append("</code></td></tr>")
+                .append("<tr><th>asked from</th><td>").append(esc(waiting.requestedFrom())).append("</td></tr>")
+                .append("<tr><th>asked</th><td>").append(esc(Durations.format(Duration.between(waiting.requested(), now)
+                        .withNanos(0)))).append(" ago</td></tr>")
+                .append("<tr><th>as</th><td>").append(esc(session.identity().displayName())).append(" (")
+                .append(esc(session.identity().email())).append(")</td></tr></table>")
+                .append("<p class=muted>Approve only if you started <code>saml2nats login --device</code> yourself and "
+                        + "the terminal shows this code. The device gets its own session, ending when this one does.</p>");
+        if (decision instanceof Decision.Deny) {
+            b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>");
+        } else {
+            b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre>");
+        }
+        b.append("<form method=post action='/device/answer' class=row>").append(hidden("csrf", csrf))
+                .append(hidden("user_code", waiting.userCode()))
+                .append("<button name=answer value=allow id=approve>Approve</button>")
+                .append("<button name=answer value=deny class=secondary id=decline>Decline</button></form></div>");
+        return Html.page("Approve sign-in", b.toString());
+    }
+
+    static String deviceDone(boolean approved) {
+        return Html.page(approved ? "Device signed in" : "Device not signed in", approved
+                ? "<div class=card><h1>Device signed in</h1><p>Go back to your terminal: saml2nats login picks up the "
+                        + "token within a few seconds. You can close this page.</p></div>"
+                : "<div class=card><h1>Device not signed in</h1><p>The code is spent; the terminal will say so. "
+                        + "Run <code>saml2nats login --device</code> again to start over.</p></div>");
     }
 
     static String notFound() {

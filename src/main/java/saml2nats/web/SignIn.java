@@ -62,6 +62,11 @@ final class SignIn {
         this.returnUrls = returnUrls;
     }
 
+    /** Where a sign-in may return to: this service's paths or an allowed URL. */
+    Optional<String> returnTo(String url) {
+        return returnUrls.check(url);
+    }
+
     /** The IdP URL to send the browser to, or a refusal for an unknown IdP or a foreign return URL. */
     Outcome start(String idpId, String returnUrl) {
         Optional<IdentityProvider> idp = idps.find(idpId);

@@ -36,7 +36,7 @@ import java.util.function.BooleanSupplier;
 public final class WebApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebApp.class);
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:*";
     private static final long MAX_POST_BYTES = 1024 * 1024;
 
     /** What the web front works with, wired in {@code Saml2Nats}. */
@@ -48,6 +48,7 @@ public final class WebApp implements AutoCloseable {
     private final Parts parts;
     private final BrowserSessions browsers;
     private final SignIn signIn;
+    private final CliApi cli;
     private final boolean secureCookies;
     private Javalin app;
 
@@ -57,6 +58,8 @@ public final class WebApp implements AutoCloseable {
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics());
+        this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
+                parts.config().sessions().max()));
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
@@ -86,6 +89,16 @@ public final class WebApp implements AutoCloseable {
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
         r.get("/saml/{idp}/slo", this::singleLogout);
+        r.get("/cli/login", cli::loopbackAsk);
+        r.post("/cli/login", cli::loopbackAnswer);
+        r.post("/cli/token", cli::loopbackToken);
+        r.post("/cli/device", cli::deviceStart);
+        r.post("/cli/device/token", cli::devicePoll);
+        r.get("/device", cli::deviceEnter);
+        r.post("/device", cli::deviceFind);
+        r.post("/device/answer", cli::deviceAnswer);
+        r.get("/cli/whoami", cli::whoami);
+        r.post("/cli/logout", cli::logout);
         r.get("/dev-idp/sso", this::devIdpPick);
         r.post("/dev-idp/sso", this::devIdpAnswer);
         r.get("/healthz", ctx -> ctx.result("ok"));
@@ -134,8 +147,15 @@ public final class WebApp implements AutoCloseable {
 
     private void home(Context ctx) {
         Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        // a page that needs sign-in (the CLI's) sends people here with ?return=, and gets them back
+        Optional<String> back = Optional.ofNullable(ctx.queryParam("return")).filter(u -> u.startsWith("/"))
+                .flatMap(signIn::returnTo);
         if (signed.isEmpty()) {
-            ctx.html(Pages.signedOut(parts.idps().all()));
+            ctx.html(Pages.signedOut(parts.idps().all(), back));
+            return;
+        }
+        if (back.isPresent() && !back.get().equals("/")) {
+            ctx.redirect(back.get(), HttpStatus.SEE_OTHER);
             return;
         }
         var s = signed.get();
@@ -145,7 +165,9 @@ public final class WebApp implements AutoCloseable {
 
     private void routeByEmail(Context ctx) {
         String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
-        parts.idps().forEmail(email).ifPresentOrElse(idp -> ctx.redirect("/saml/" + idp.id() + "/login"),
+        String back = Optional.ofNullable(ctx.formParam("return")).filter(u -> u.startsWith("/"))
+                .map(u -> "?return=" + java.net.URLEncoder.encode(u, StandardCharsets.UTF_8)).orElse("");
+        parts.idps().forEmail(email).ifPresentOrElse(idp -> ctx.redirect("/saml/" + idp.id() + "/login" + back),
                 () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.problem("No sign-in for that address",
                         "No identity provider here handles " + email + ". Pick your company's button instead.")));
     }
@@ -252,7 +274,7 @@ public final class WebApp implements AutoCloseable {
                 + (secureCookies ? "; Secure" : "");
     }
 
-    private static boolean sameSecret(String expected, String given) {
+    static boolean sameSecret(String expected, String given) {
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,0 +1,150 @@
+package saml2nats.cli;
+
+import saml2nats.session.Verifier;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * {@code saml2nats login}: gets a token from the service, either through the browser on
+ * this machine (loopback redirect) or by a code typed into a browser anywhere (device
+ * flow), and writes it into a NATS CLI context.
+ */
+public final class Login {
+    static final Duration LOOPBACK_WAIT = Duration.ofMinutes(5);
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    /** Shows the person a URL: in a browser when it can; false when it could not. */
+    @FunctionalInterface
+    public interface Browser {
+        boolean open(URI url);
+    }
+
+    private final ServiceClient service;
+    private final NatsContext contexts;
+    private final PrintStream out;
+    private final SecureRandom random;
+    private final Sleeper sleeper;
+
+    /** How polling waits; tests pass one that does not. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    public Login(ServiceClient service, NatsContext contexts, PrintStream out, SecureRandom random, Sleeper sleeper) {
+        this.service = service;
+        this.contexts = contexts;
+        this.out = out;
+        this.random = random;
+        this.sleeper = sleeper;
+    }
+
+    /** Loopback: open the browser at the service, take the code on 127.0.0.1, trade it with the verifier. */
+    public ServiceClient.Answer withBrowser(String context, Browser browser) throws CliException {
+        NatsContext.checkName(context);
+        String verifier = Verifier.mint(random);
+        String state = secret(16);
+        try (LoopbackListener listener = LoopbackListener.start(state)) {
+            URI url = service.resolve("cli/login?port=" + listener.port() + "&state=" + state + "&challenge="
+                    + Verifier.challenge(verifier));
+            out.println("Signing in through your browser. If it does not open, open this address:");
+            out.println("  " + url);
+            if (!browser.open(url)) {
+                out.println("(no browser could be opened here; on a machine without one use saml2nats login --device)");
+            }
+            out.flush();
+            Map<String, String> callback = listener.await(LOOPBACK_WAIT);
+            if (callback.containsKey("error")) {
+                throw new CliException(explain(callback.get("error")));
+            }
+            ServiceClient.Answer token = service.post("cli/token", Map.of("code", callback.getOrDefault("code", ""),
+                    "verifier", verifier));
+            return finish(context, token);
+        }
+    }
+
+    /** Device flow: show a code and where to enter it, poll until approved, refused or expired. */
+    public ServiceClient.Answer withCode(String context) throws CliException {
+        NatsContext.checkName(context);
+        ServiceClient.Answer start = service.post("cli/device", Map.of("host", hostname()));
+        if (start.error().isPresent()) {
+            throw new CliException("the service refused to start a device sign-in: " + start.why());
+        }
+        String deviceCode = start.text("device_code");
+        Duration interval = Duration.ofSeconds(Math.max(1, start.number("interval", 5)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(start.number("expires_in", 600)).toNanos();
+        out.println("To sign in, open " + start.text("verification_uri") + " in any browser and enter the code");
+        out.println();
+        out.println("    " + start.text("user_code"));
+        out.println();
+        out.println("(or open " + start.text("verification_uri_complete") + ")");
+        out.println("Waiting for approval; the code expires in " + start.number("expires_in", 600) / 60 + " minutes.");
+        out.flush();
+        while (System.nanoTime() < deadline) {
+            try {
+                sleeper.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted while waiting for approval", e);
+            }
+            ServiceClient.Answer poll = service.post("cli/device/token", Map.of("device_code", deviceCode));
+            String error = poll.error().orElse("");
+            switch (error) {
+                case "" -> {
+                    return finish(context, poll);
+                }
+                case "authorization_pending" -> { }
+                case "slow_down" -> interval = interval.plusSeconds(5);
+                default -> throw new CliException(poll.why());
+            }
+        }
+        throw new CliException("the code expired before it was approved; run saml2nats login --device again");
+    }
+
+    private ServiceClient.Answer finish(String context, ServiceClient.Answer token) throws CliException {
+        if (token.error().isPresent()) {
+            throw new CliException("no token: " + token.why());
+        }
+        String natsUrl = token.text("nats_url");
+        contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
+                "saml2nats: " + token.text("email") + " via " + service.base());
+        out.println("Signed in as " + token.text("name") + " (" + token.text("email") + "); the token works until "
+                + token.text("session_expires") + ".");
+        out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
+        out.println("Use it:   nats --context " + context + " sub '>'");
+        out.println("or make it the default:   nats context select " + context);
+        out.println("See your grant with saml2nats whoami" + (context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context)
+                + "; sign out with saml2nats logout.");
+        return token;
+    }
+
+    static String explain(String error) {
+        return switch (error) {
+            case "access_denied" -> "the sign-in was cancelled in the browser";
+            case "no_access" -> "you are signed in, but none of your groups is mapped to a NATS role, so no token is "
+                    + "issued; ask an administrator to add one of your groups to the mapping file";
+            default -> "the service refused the sign-in (" + error.replaceAll("[^a-z_]", "") + "); run saml2nats login again";
+        };
+    }
+
+    private String secret(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "";
+        }
+    }
+}

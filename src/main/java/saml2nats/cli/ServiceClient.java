@@ -1,0 +1,110 @@
+package saml2nats.cli;
+
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The saml2nats service's CLI endpoints over HTTP. Answers are JSON objects; an
+ * {@code error} field (OAuth style) comes back as {@link Answer#error()} for the flows
+ * that expect some (pending, slow down), anything unreadable as a {@link CliException}.
+ */
+public final class ServiceClient {
+    private final URI base;
+    private final HttpClient http;
+
+    /** One JSON answer: the object, and its {@code error} code when it is one. */
+    public record Answer(int status, Map<String, JsonValue> body) {
+        public Optional<String> error() {
+            return Optional.ofNullable(body.get("error")).map(v -> v.string);
+        }
+
+        public String text(String field) {
+            JsonValue v = body.get(field);
+            return v == null || v.string == null ? "" : v.string;
+        }
+
+        public long number(String field, long otherwise) {
+            JsonValue v = body.get(field);
+            return v == null || v.i == null && v.l == null ? otherwise : v.l != null ? v.l : v.i;
+        }
+
+        /** The server's explanation of an error, or the code itself. */
+        public String why() {
+            String d = text("error_description");
+            return d.isEmpty() ? error().orElse("HTTP " + status) : d;
+        }
+    }
+
+    public ServiceClient(URI base) {
+        this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public URI resolve(String path) {
+        return base.resolve(path);
+    }
+
+    public Answer post(String path, Map<String, String> form) throws CliException {
+        String body = form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Answer withToken(String method, String path, String token) throws CliException {
+        return send(HttpRequest.newBuilder(resolve(path)).header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private Answer send(HttpRequest.Builder request) throws CliException {
+        HttpRequest r = request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach saml2nats at " + base + " (connection refused): check --url", e);
+        } catch (IOException e) {
+            throw new CliException("cannot reach saml2nats at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!type.startsWith("application/json")) {
+            throw new CliException(r.uri() + " answered HTTP " + response.statusCode() + " without JSON: is " + base
+                    + " a saml2nats service (version with CLI sign-in)?");
+        }
+        try {
+            JsonValue v = JsonParser.parse(response.body());
+            if (v.map == null) {
+                throw new CliException(r.uri() + " answered something other than a JSON object");
+            }
+            return new Answer(response.statusCode(), v.map);
+        } catch (JsonParseException e) {
+            throw new CliException(r.uri() + " answered malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

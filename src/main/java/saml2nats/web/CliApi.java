@@ -1,0 +1,297 @@
+package saml2nats.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.nats.client.support.JsonUtils;
+import saml2nats.audit.AuditEvent;
+import saml2nats.policy.Decision;
+import saml2nats.policy.Explanation;
+import saml2nats.session.AccessToken;
+import saml2nats.session.Session;
+import saml2nats.session.SessionStore;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code saml2nats login | logout | whoami} talk to: the browser pages that approve
+ * a CLI sign-in (loopback and device code) and the JSON endpoints the CLI calls. The
+ * token is minted only when the CLI redeems its code, so it never passes a browser.
+ */
+final class CliApi {
+    private final WebApp.Parts parts;
+    private final BrowserSessions browsers;
+    private final CliHandoff handoff;
+
+    CliApi(WebApp.Parts parts, BrowserSessions browsers, CliHandoff handoff) {
+        this.parts = parts;
+        this.browsers = browsers;
+        this.handoff = handoff;
+    }
+
+    // ---- loopback: browser side ----
+
+    /** GET /cli/login?port=&state=&challenge= : after sign-in, ask the person to allow the CLI. */
+    void loopbackAsk(Context ctx) {
+        Optional<Integer> port = loopbackPort(ctx.queryParam("port"));
+        String state = Optional.ofNullable(ctx.queryParam("state")).orElse("");
+        String challenge = ctx.queryParam("challenge");
+        if (port.isEmpty() || !validState(state) || !CliHandoff.validChallenge(challenge)) {
+            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link",
+                    "This address must come from saml2nats login, with a loopback port, a state and a code challenge. "
+                            + "Run saml2nats login again."));
+            return;
+        }
+        Optional<BrowserSessions.Signed> signed = signedInOrRedirect(ctx);
+        if (signed.isEmpty()) {
+            return;
+        }
+        Decision decision = parts.policy().current().decide(signed.get().session().identity());
+        ctx.html(Pages.cliAllow(signed.get().session(), decision, port.get(), state, challenge, signed.get().entry().csrf()));
+    }
+
+    /** POST /cli/login : on Allow, send the browser to the CLI's listener with a one-time code. */
+    void loopbackAnswer(Context ctx) {
+        Optional<Integer> port = loopbackPort(ctx.formParam("port"));
+        String state = Optional.ofNullable(ctx.formParam("state")).orElse("");
+        Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        if (port.isEmpty() || !validState(state) || signed.isEmpty()
+                || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
+            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("CLI sign-in refused",
+                    "The form was not from this service's page, or your session ended. Run saml2nats login again."));
+            return;
+        }
+        String back = "http://127.0.0.1:" + port.get() + "/callback?state=" + enc(state);
+        Session session = signed.get().session();
+        if (!"allow".equals(ctx.formParam("answer"))) {
+            ctx.redirect(back + "&error=" + HandoffError.ACCESS_DENIED.wire, HttpStatus.SEE_OTHER);
+            return;
+        }
+        if (parts.policy().current().decide(session.identity()) instanceof Decision.Deny) {
+            ctx.redirect(back + "&error=" + HandoffError.NO_ACCESS.wire, HttpStatus.SEE_OTHER);
+            return;
+        }
+        try {
+            String code = handoff.approveLoopback(new CliHandoff.Approval(session.identity(), session.expires()),
+                    ctx.formParam("challenge"));
+            ctx.redirect(back + "&code=" + enc(code), HttpStatus.SEE_OTHER);
+        } catch (CliHandoff.Refusal r) {
+            ctx.redirect(back + "&error=" + r.error.wire, HttpStatus.SEE_OTHER);
+        }
+    }
+
+    // ---- loopback: CLI side ----
+
+    /** POST /cli/token (code, verifier): the token, once. */
+    void loopbackToken(Context ctx) {
+        try {
+            issue(ctx, handoff.redeemLoopback(ctx.formParam("code"), ctx.formParam("verifier")), "loopback");
+        } catch (CliHandoff.Refusal r) {
+            error(ctx, r.error);
+        }
+    }
+
+    // ---- device code ----
+
+    /** POST /cli/device : a device code to poll with and a user code to show. */
+    void deviceStart(Context ctx) {
+        String host = Optional.ofNullable(ctx.formParam("host")).orElse("").replaceAll("[^A-Za-z0-9._-]", "");
+        String from = (host.isEmpty() ? "" : host.substring(0, Math.min(64, host.length())) + ", ") + "address " + ctx.ip();
+        CliHandoff.DeviceStart start = handoff.startDevice(from);
+        String verify = parts.config().publicUrl().toString().replaceAll("/$", "") + "/device";
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "device_code", start.deviceCode());
+        JsonUtils.addField(sb, "user_code", start.userCode());
+        JsonUtils.addField(sb, "verification_uri", verify);
+        JsonUtils.addField(sb, "verification_uri_complete", verify + "?code=" + enc(start.userCode()));
+        JsonUtils.addField(sb, "expires_in", CliHandoff.DEVICE_CODE_LIFE.toSeconds());
+        JsonUtils.addField(sb, "interval", CliHandoff.POLL_INTERVAL.toSeconds());
+        ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
+    /** POST /cli/device/token (device_code): pending, slow down, expired, refused, or the token once. */
+    void devicePoll(Context ctx) {
+        try {
+            issue(ctx, handoff.poll(ctx.formParam("device_code")), "device");
+        } catch (CliHandoff.Refusal r) {
+            error(ctx, r.error);
+        }
+    }
+
+    /** GET /device[?code=] : where the person types the code. */
+    void deviceEnter(Context ctx) {
+        Optional<BrowserSessions.Signed> signed = signedInOrRedirect(ctx);
+        signed.ifPresent(s -> ctx.html(Pages.deviceEnter(CliHandoff.normalize(ctx.queryParam("code")), s.entry().csrf(), "")));
+    }
+
+    /** POST /device (user_code): the confirmation page for a known code; wrong codes count. */
+    void deviceFind(Context ctx) {
+        Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
+            ctx.redirect("/device", HttpStatus.SEE_OTHER);
+            return;
+        }
+        String typed = Optional.ofNullable(ctx.formParam("user_code")).orElse("");
+        try {
+            CliHandoff.Waiting waiting = handoff.find(typed, signed.get().session().id());
+            Decision decision = parts.policy().current().decide(signed.get().session().identity());
+            ctx.html(Pages.deviceConfirm(signed.get().session(), decision, waiting, signed.get().entry().csrf(),
+                    parts.clock().instant()));
+        } catch (CliHandoff.Refusal r) {
+            record("cli-device-code", "deny", r.error.name(), "", signed.get().session(), null);
+            ctx.status(r.error.status).html(Pages.deviceEnter(CliHandoff.normalize(typed), signed.get().entry().csrf(),
+                    r.error.message));
+        }
+    }
+
+    /** POST /device/answer (user_code, answer): approve or decline; the code is spent either way. */
+    void deviceAnswer(Context ctx) {
+        Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
+            ctx.redirect("/device", HttpStatus.SEE_OTHER);
+            return;
+        }
+        Session session = signed.get().session();
+        String code = ctx.formParam("user_code");
+        try {
+            if (!"allow".equals(ctx.formParam("answer"))) {
+                handoff.refuse(code, HandoffError.ACCESS_DENIED);
+                ctx.html(Pages.deviceDone(false));
+            } else if (parts.policy().current().decide(session.identity()) instanceof Decision.Deny) {
+                handoff.refuse(code, HandoffError.NO_ACCESS);
+                ctx.html(Pages.deviceDone(false));
+            } else {
+                handoff.approve(code, new CliHandoff.Approval(session.identity(), session.expires()));
+                ctx.html(Pages.deviceDone(true));
+            }
+        } catch (CliHandoff.Refusal r) {
+            ctx.status(r.error.status).html(Pages.problem("That code is no longer waiting", r.error.message));
+        }
+    }
+
+    // ---- token holders ----
+
+    /** GET /cli/whoami with {@code Authorization: Bearer <token>}: identity, grant and expiry. */
+    void whoami(Context ctx) {
+        Optional<Session> session = bearer(ctx);
+        if (session.isEmpty()) {
+            error(ctx, HandoffError.INVALID_TOKEN);
+            return;
+        }
+        Session s = session.get();
+        Decision decision = parts.policy().current().decide(s.identity());
+        StringBuilder sb = identityJson(s);
+        if (decision instanceof Decision.Allow allow) {
+            JsonUtils.addField(sb, "account", allow.grant().account());
+            JsonUtils.addStrings(sb, "roles", allow.grant().roles());
+        }
+        JsonUtils.addField(sb, "grant", Explanation.of(decision));
+        ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
+    /** POST /cli/logout with {@code Authorization: Bearer <token>}: ends that session (and kicks its connections). */
+    void logout(Context ctx) {
+        Optional<Session> session = bearer(ctx);
+        if (session.isEmpty()) {
+            error(ctx, HandoffError.INVALID_TOKEN);
+            return;
+        }
+        parts.sessions().end(AccessToken.hash(token(ctx)));
+        record("sign-out", "allow", "OK", "cli", session.get(), null);
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "ended", session.get().id());
+        ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
+    // ----
+
+    /** A new session for the CLI, as long as the approving browser's, and its token in the answer. */
+    private void issue(Context ctx, CliHandoff.Approval approval, String how) {
+        Instant now = parts.clock().instant();
+        if (parts.policy().current().decide(approval.identity()) instanceof Decision.Deny) {
+            error(ctx, HandoffError.NO_ACCESS);
+            return;
+        }
+        if (!now.isBefore(approval.sessionEnds())) {
+            error(ctx, HandoffError.INVALID_GRANT);
+            return;
+        }
+        SessionStore.Created created = parts.sessions().create(approval.identity(),
+                Duration.between(now, approval.sessionEnds()));
+        record("cli-sign-in", "allow", "OK", how, created.session(), created.session().expires());
+        StringBuilder sb = identityJson(created.session());
+        JsonUtils.addField(sb, "token", created.token());
+        JsonUtils.addField(sb, "nats_url", parts.config().nats().url());
+        ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
+    private static StringBuilder identityJson(Session s) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "name", s.identity().displayName());
+        JsonUtils.addField(sb, "email", s.identity().email());
+        JsonUtils.addField(sb, "subject", s.identity().subject());
+        JsonUtils.addField(sb, "idp", s.identity().idp());
+        JsonUtils.addStrings(sb, "groups", s.identity().groups());
+        JsonUtils.addField(sb, "session_expires", s.expires().toString());
+        return sb;
+    }
+
+    private void error(Context ctx, HandoffError e) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "error", e.wire);
+        JsonUtils.addField(sb, "error_description", e.message);
+        ctx.status(e.status).contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
+    private Optional<Session> bearer(Context ctx) {
+        String token = token(ctx);
+        if (!AccessToken.looksLikeToken(token)) {
+            return Optional.empty();
+        }
+        return parts.sessions().findByToken(token).filter(s -> s.isLiveAt(parts.clock().instant()));
+    }
+
+    private static String token(Context ctx) {
+        String h = Optional.ofNullable(ctx.header("Authorization")).orElse("");
+        return h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
+    }
+
+    /** The signed-in browser, or a redirect to sign-in that comes back to this very page. */
+    private Optional<BrowserSessions.Signed> signedInOrRedirect(Context ctx) {
+        Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
+        if (signed.isEmpty()) {
+            String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            ctx.redirect("/?return=" + enc(here), HttpStatus.SEE_OTHER);
+        }
+        return signed;
+    }
+
+    private void record(String action, String outcome, String reason, String detail, Session s, Instant expires) {
+        parts.audit().record(new AuditEvent(parts.clock().instant(), action, outcome, reason, detail, s.id(),
+                s.identity().subject(), s.identity().email(), s.identity().idp(), List.of(), "",
+                AuditEvent.Client.NONE, expires));
+    }
+
+    /** Only unprivileged loopback ports: the code goes nowhere but this machine. */
+    private static Optional<Integer> loopbackPort(String p) {
+        try {
+            int port = Integer.parseInt(p == null ? "" : p);
+            return port >= 1024 && port <= 65535 ? Optional.of(port) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean validState(String state) {
+        return state.length() >= 16 && state.length() <= 128 && state.chars().allMatch(c ->
+                c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_');
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,32 @@
+package saml2nats.web;
+
+/**
+ * Why a CLI sign-in hand-off did not (yet) give a token. The wire names are OAuth's
+ * (RFC 6749 5.2, RFC 8628 3.5) so anyone who has written a device-flow client reads them at once.
+ */
+enum HandoffError {
+    INVALID_REQUEST("invalid_request", 400, "The request is missing a parameter or has a malformed one."),
+    INVALID_GRANT("invalid_grant", 400,
+            "That sign-in code is unknown, already used, or was not made for this verifier. Run saml2nats login again."),
+    AUTHORIZATION_PENDING("authorization_pending", 400, "Waiting for the person to enter the code and approve."),
+    SLOW_DOWN("slow_down", 400, "Polling too fast: wait the interval between polls."),
+    EXPIRED_TOKEN("expired_token", 400, "The code expired before it was approved. Run saml2nats login --device again."),
+    ACCESS_DENIED("access_denied", 400, "The person declined this sign-in."),
+    NO_ACCESS("no_access", 403, "None of your groups is mapped to a NATS role, so no token is issued. "
+            + "Ask an administrator to add one of your groups to the mapping file."),
+    UNKNOWN_USER_CODE("unknown_user_code", 400,
+            "No sign-in is waiting for that code. Check the code your terminal shows; codes expire after a few minutes."),
+    TOO_MANY_GUESSES("too_many_guesses", 429,
+            "Too many wrong codes. Wait a few minutes, then enter the code exactly as the terminal shows it."),
+    INVALID_TOKEN("invalid_token", 401, "No live session for that token: it ended or expired. Run saml2nats login.");
+
+    final String wire;
+    final int status;
+    final String message;
+
+    HandoffError(String wire, int status, String message) {
+        this.wire = wire;
+        this.status = status;
+        this.message = message;
+    }
+}

@@ -1,0 +1,319 @@
+package saml2nats.cli;
+
+import io.nats.client.ConnectionListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.SigningIdp;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.HttpBrowser;
+import saml2nats.testing.Mappings;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code saml2nats login | whoami | logout} against the real service and nats-server,
+ * with a browser reduced to HTTP and a test IdP that signs real SAML. The same flows
+ * in headless Chromium through Keycloak are in e2e.BrowserJourneyIT.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliLoginIT {
+    static final String PUBLIC = "http://localhost:8080";
+    static final String IDP_ENTITY = "https://idp.test/metadata";
+    final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
+    CalloutStack stack;
+    Path home;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        home = dir.resolve("home");
+        Path pem = dir.resolve("idp.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(idp.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        stack = CalloutStack.start(dir, Mappings.MATRIX, false, """
+                idps:
+                  - id: test
+                    label: Test Company
+                    entity_id: %s
+                    sso_url: https://idp.test/sso
+                    certificates: [%s]
+                """.formatted(IDP_ENTITY, pem));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + stack.service.httpPort();
+    }
+
+    HttpBrowser signedIn(String email, String... groups) throws Exception {
+        return new HttpBrowser(base()).signIn(idp, "test", IDP_ENTITY, PUBLIC, email, List.of(groups));
+    }
+
+    final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    Login login() {
+        return new Login(new ServiceClient(URI.create(base())), new NatsContext(home),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), new SecureRandom(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** The person's side of the loopback flow: the consent page, then Allow (or Cancel), then the CLI's listener. */
+    static Login.Browser approving(HttpBrowser browser, String answer) {
+        return url -> {
+            try {
+                HttpResponse<String> ask = browser.get(url.getRawPath() + "?" + url.getRawQuery());
+                assertEquals(200, ask.statusCode(), ask.body());
+                assertTrue(ask.body().contains("Sign in the saml2nats command line?"), ask.body());
+                HttpResponse<String> answered = browser.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
+                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
+                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", answer));
+                assertEquals(303, answered.statusCode(), answered.body());
+                String location = answered.headers().firstValue("Location").orElseThrow();
+                assertTrue(location.startsWith("http://127.0.0.1:" + HttpBrowser.query(url.toString(), "port") + "/callback?"), location);
+                assertEquals(200, browser.get(location).statusCode());
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+    }
+
+    String context(String name) throws IOException {
+        return Files.readString(home.resolve("nats/context/" + name + ".json"));
+    }
+
+    @Test
+    void loopbackLoginWritesAContextWhoseTokenConnectsAndLogoutKicksIt() throws Exception {
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        login().withBrowser("dev", approving(ann, "allow"));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("Signed in as ann Example (ann@acme.test)") && out.contains("nats --context dev"), out);
+        NatsContext.Entry entry = new NatsContext(home).read("dev").orElseThrow();
+        assertEquals(stack.server.url(), entry.natsUrl());
+        assertTrue(entry.token().startsWith("s2n_"));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(home.resolve("nats/context/dev.json"))));
+
+        ByteArrayOutputStream who = new ByteArrayOutputStream();
+        Whoami.run(new NatsContext(home), "dev", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8));
+        String whoami = who.toString(StandardCharsets.UTF_8);
+        assertTrue(whoami.contains("email:    ann@acme.test") && whoami.contains("groups:   eng-developers")
+                && whoami.contains("account:   DEV") && whoami.contains("session:  ends "), whoami);
+
+        try (CalloutStack.Client client = stack.connect(entry.token())) {
+            var sub = client.connection.subscribe("dev.cli");
+            client.connection.flush(Duration.ofSeconds(2));
+            client.connection.publish("dev.cli", new byte[]{1});
+            assertTrue(sub.nextMessage(Duration.ofSeconds(2)) != null, "the context's token connects with the grant");
+
+            ByteArrayOutputStream bye = new ByteArrayOutputStream();
+            Logout.run(new NatsContext(home), "dev", Optional.empty(), new PrintStream(bye, true, StandardCharsets.UTF_8));
+            assertTrue(bye.toString(StandardCharsets.UTF_8).contains("Signed out"), bye.toString(StandardCharsets.UTF_8));
+            assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(client), "logout kicks the live connection");
+        }
+        assertFalse(context("dev").contains("s2n_"), "the token is gone from the context");
+        assertThrows(IOException.class, () -> stack.connect(entry.token()), "and it connects no more");
+        CliException e = assertThrows(CliException.class, () -> Whoami.run(new NatsContext(home), "dev", Optional.empty(),
+                new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("holds no token (signed out)"), e.getMessage());
+        HttpResponse<String> page = ann.get("/");
+        assertTrue(page.body().contains("Hello, ann Example"), "the browser's own session lives on");
+        assertTrue(stack.audit().contains("\"action\":\"cli-sign-in\""), stack.audit());
+    }
+
+    @Test
+    void anInterceptedCodeIsWorthNothingAndSpoilsTheSignIn() throws Exception {
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        AtomicReference<HttpResponse<String>> stolen = new AtomicReference<>();
+        Login.Browser intercepting = url -> {
+            try {
+                HttpResponse<String> ask = ann.get(url.getRawPath() + "?" + url.getRawQuery());
+                HttpResponse<String> answered = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
+                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
+                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", "allow"));
+                String location = answered.headers().firstValue("Location").orElseThrow();
+                // an eavesdropper on the redirect trades the code first, with a verifier of its own
+                stolen.set(new HttpBrowser(base()).post("/cli/token", Map.of("code", HttpBrowser.query(location, "code"),
+                        "verifier", "m".repeat(43))));
+                ann.get(location);
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        CliException e = assertThrows(CliException.class, () -> login().withBrowser("stolen", intercepting));
+        assertEquals(400, stolen.get().statusCode());
+        assertTrue(stolen.get().body().contains("\"error\":\"invalid_grant\"") && !stolen.get().body().contains("s2n_"),
+                stolen.get().body());
+        assertTrue(e.getMessage().contains("sign-in code is unknown, already used"), e.getMessage());
+        assertFalse(Files.exists(home.resolve("nats/context/stolen.json")));
+    }
+
+    @Test
+    void cancelNoAccessAndForgedFormsEndWithoutAToken() throws Exception {
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        CliException cancelled = assertThrows(CliException.class, () -> login().withBrowser("c", approving(ann, "deny")));
+        assertTrue(cancelled.getMessage().contains("cancelled in the browser"), cancelled.getMessage());
+
+        HttpBrowser sam = signedIn("sam@acme.test", "sales");
+        CliException none = assertThrows(CliException.class, () -> login().withBrowser("c", approving(sam, "allow")));
+        assertTrue(none.getMessage().contains("none of your groups is mapped to a NATS role"), none.getMessage());
+        assertFalse(Files.exists(home.resolve("nats/context/c.json")));
+
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        HttpResponse<String> forged = ann.post("/cli/login", Map.of("port", "40000", "state", "s".repeat(22),
+                "challenge", challenge, "answer", "allow", "csrf", "not-the-token"));
+        assertEquals(403, forged.statusCode(), "a cross-site form cannot approve a CLI sign-in");
+
+        HttpResponse<String> anonymous = new HttpBrowser(base()).get("/cli/login?port=40000&state=" + "s".repeat(22)
+                + "&challenge=" + challenge);
+        assertEquals(303, anonymous.statusCode());
+        String back = anonymous.headers().firstValue("Location").orElseThrow();
+        assertTrue(back.startsWith("/?return=%2Fcli%2Flogin%3Fport%3D40000"), back);
+        HttpResponse<String> signInPage = new HttpBrowser(base()).get(back);
+        assertTrue(signInPage.body().contains("/saml/test/login?return=%2Fcli%2Flogin"), "sign-in comes back to the CLI page");
+
+        HttpResponse<String> badPort = ann.get("/cli/login?port=22&state=" + "s".repeat(22) + "&challenge=" + challenge);
+        assertEquals(400, badPort.statusCode(), "only unprivileged loopback ports");
+    }
+
+    @Test
+    void deviceCodeLoginCompletesWhenTheCodeIsEnteredAndApproved() throws Exception {
+        PipedLines lines = new PipedLines();
+        Login cli = new Login(new ServiceClient(URI.create(base())), new NatsContext(home), lines.stream, new SecureRandom(),
+                d -> Thread.sleep(d.toMillis()));
+        CompletableFuture<ServiceClient.Answer> done = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.withCode("device");
+            } catch (CliException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        String code = lines.await(Pattern.compile("^\\s+([B-Z]{4}-[B-Z]{4})$"));
+
+        HttpBrowser bo = signedIn("bo@acme.test", "eng-operators");
+        HttpResponse<String> enter = bo.get("/device");
+        assertTrue(enter.body().contains("Enter the code"), enter.body());
+        HttpResponse<String> confirm = bo.post("/device", Map.of("csrf", HttpBrowser.hidden(enter.body(), "csrf"),
+                "user_code", code.toLowerCase()));
+        assertEquals(200, confirm.statusCode(), confirm.body());
+        assertTrue(confirm.body().contains("Approve this sign-in?") && confirm.body().contains("account:   OPS"), confirm.body());
+        HttpResponse<String> approved = bo.post("/device/answer", Map.of("csrf", HttpBrowser.hidden(confirm.body(), "csrf"),
+                "user_code", HttpBrowser.hidden(confirm.body(), "user_code"), "answer", "allow"));
+        assertTrue(approved.body().contains("Device signed in"), approved.body());
+
+        ServiceClient.Answer token = done.get(30, TimeUnit.SECONDS);
+        assertEquals("bo@acme.test", token.text("email"));
+        String fromContext = new NatsContext(home).read("device").orElseThrow().token();
+        try (CalloutStack.Client client = stack.connect(fromContext)) {
+            client.connection.publish("dev.nope", new byte[]{1});
+            client.connection.flush(Duration.ofSeconds(2));
+            String error = client.errors.poll(3, TimeUnit.SECONDS);
+            assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"dev.nope\""),
+                    "an operator's token has the operators' grant, not more: " + error);
+        }
+        HttpResponse<String> again = bo.post("/device", Map.of("csrf", HttpBrowser.hidden(enter.body(), "csrf"), "user_code", code));
+        assertEquals(400, again.statusCode(), "the code is single-use");
+    }
+
+    @Test
+    void wrongDeviceCodesAreRateLimitedPerBrowserSession() throws Exception {
+        ServiceClient service = new ServiceClient(URI.create(base()));
+        ServiceClient.Answer start = service.post("cli/device", Map.of("host", "build-box"));
+        String code = start.text("user_code");
+        HttpBrowser guesser = signedIn("eve@acme.test", "eng-developers");
+        String csrf = HttpBrowser.hidden(guesser.get("/device").body(), "csrf");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> wrong = guesser.post("/device", Map.of("csrf", csrf, "user_code", "ZZZZ-ZZZ" + "BCDFG".charAt(i)));
+            assertEquals(400, wrong.statusCode());
+            assertTrue(wrong.body().contains("No sign-in is waiting for that code"), wrong.body());
+        }
+        HttpResponse<String> locked = guesser.post("/device", Map.of("csrf", csrf, "user_code", code));
+        assertEquals(429, locked.statusCode(), "past the limit even the right code is refused");
+        assertTrue(locked.body().contains("Too many wrong codes"), locked.body());
+
+        ServiceClient.Answer pending = service.post("cli/device/token", Map.of("device_code", start.text("device_code")));
+        assertEquals("authorization_pending", pending.error().orElseThrow());
+        ServiceClient.Answer tooFast = service.post("cli/device/token", Map.of("device_code", start.text("device_code")));
+        assertEquals("slow_down", tooFast.error().orElseThrow());
+        assertEquals("invalid_grant", service.post("cli/device/token", Map.of("device_code", "nope")).error().orElseThrow());
+    }
+
+    @Test
+    void badTokensAndUnreachableServicesGetClearMessages() throws Exception {
+        NatsContext contexts = new NatsContext(home);
+        contexts.write("ghost", new NatsContext.Entry(stack.server.url(), "s2n_" + "B".repeat(43), URI.create(base())), "x");
+        CliException e = assertThrows(CliException.class, () -> Whoami.run(contexts, "ghost", Optional.empty(),
+                new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("is not signed in: No live session for that token"), e.getMessage());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Logout.run(contexts, "ghost", Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("had already ended"), out.toString(StandardCharsets.UTF_8));
+
+        int closed = saml2nats.testing.NatsServerProcess.freePort();
+        Login nowhere = new Login(new ServiceClient(URI.create("http://127.0.0.1:" + closed)), contexts,
+                new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> { });
+        CliException refused = assertThrows(CliException.class, () -> nowhere.withCode("x"));
+        assertTrue(refused.getMessage().contains("cannot reach saml2nats at http://127.0.0.1:" + closed), refused.getMessage());
+    }
+
+    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ConnectionListener.Events e = null;
+        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
+            e = client.events.poll(100, TimeUnit.MILLISECONDS);
+        }
+        return e;
+    }
+
+    /** What the CLI prints, line by line, for a test that must read the code from it as a person would. */
+    static final class PipedLines {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        String await(Pattern line) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < end) {
+                for (String l : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+                    Matcher m = line.matcher(l);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("the CLI never printed " + line + ":\n" + bytes.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package saml2nats.testing;
+
+import org.opensaml.saml.saml2.core.AuthnRequest;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.RedirectBinding;
+import saml2nats.saml.SigningIdp;
+import saml2nats.saml.SpSettings;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A browser reduced to HTTP: one cookie, no redirects followed (tests look at each),
+ * and a sign-in through a test IdP that signs real SAML with OpenSAML. For flows where
+ * a real Chromium adds nothing but minutes; the end-to-end suite uses one.
+ */
+public final class HttpBrowser {
+    private static final OpenSaml SAML = new OpenSaml();
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String base;
+    private String cookie;
+
+    public HttpBrowser(String base) {
+        this.base = base;
+    }
+
+    /**
+     * Signs in at {@code /saml/{idpId}/login}, answering as the IdP with a signed Response.
+     * {@code publicUrl} is the service's public_url (what its AuthnRequests name).
+     */
+    public HttpBrowser signIn(SigningIdp idp, String idpId, String idpEntity, String publicUrl, String email,
+                              List<String> groups) throws Exception {
+        HttpResponse<String> start = get("/saml/" + idpId + "/login");
+        String location = start.headers().firstValue("Location").orElseThrow(() -> new AssertionError(start.body()));
+        AuthnRequest request = (AuthnRequest) SAML.unmarshal(SAML.parse(
+                RedirectBinding.inflate(query(location, "SAMLRequest"))).getDocumentElement());
+        SpSettings sp = new SpSettings(publicUrl + "/saml/" + idpId + "/metadata", publicUrl + "/saml/" + idpId + "/acs",
+                Optional.empty());
+        String user = email.substring(0, email.indexOf('@'));
+        String xml = idp.respond(SigningIdp.Spec.forPerson(idpEntity, sp, request.getID(), email, Map.of("email", List.of(email),
+                "groups", groups, "firstName", List.of(user), "lastName", List.of("Example")), Instant.now()));
+        HttpResponse<String> acs = post("/saml/" + idpId + "/acs", Map.of("SAMLResponse",
+                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
+                "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse("")));
+        if (acs.statusCode() != 303) {
+            throw new AssertionError("sign-in refused: " + acs.body());
+        }
+        return this;
+    }
+
+    public HttpResponse<String> get(String pathOrUrl) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl));
+        if (cookie != null && !pathOrUrl.startsWith("http")) {
+            b.header("Cookie", cookie);
+        }
+        return keepCookie(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    public HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v == null ? "" : v, StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return keepCookie(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private HttpResponse<String> keepCookie(HttpResponse<String> r) {
+        r.headers().firstValue("Set-Cookie").ifPresent(set -> cookie = set.substring(0, set.indexOf(';')));
+        return r;
+    }
+
+    /** The value of a hidden form field on a page. */
+    public static String hidden(String html, String name) {
+        Matcher m = Pattern.compile("name='" + Pattern.quote(name) + "' value='([^']*)'").matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no field " + name + " on the page:\n" + html);
+        }
+        return m.group(1).replace("&amp;", "&").replace("&#39;", "'");
+    }
+
+    public static String query(String url, String name) {
+        Matcher m = Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
+        return m.find() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : null;
+    }
+
+}
