@@ -10,13 +10,27 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import saml2nats.cli.CliException;
+import saml2nats.cli.Login;
+import saml2nats.cli.Logout;
+import saml2nats.cli.NatsContext;
+import saml2nats.cli.ServiceClient;
+import saml2nats.cli.Whoami;
 import saml2nats.testing.Browser;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.KeycloakProcess;
 import saml2nats.testing.Mappings;
 import saml2nats.testing.NatsServerProcess;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,13 +83,113 @@ class BrowserJourneyIT {
 
     void signInAtKeycloak(WebDriver d, String user) {
         d.get(base + "/");
+        keycloakForm(d, user);
+        new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> x.getPageSource().contains("Hello,"));
+    }
+
+    /** From our sign-in page: the Keycloak button, Keycloak's own form, and back to us. */
+    void keycloakForm(WebDriver d, String user) {
         d.findElement(By.linkText("Keycloak")).click();
         WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30));
         wait.until(x -> x.getCurrentUrl().startsWith(keycloak.url() + "/realms/saml2nats/"));
         d.findElement(By.id("username")).sendKeys(user);
         d.findElement(By.id("password")).sendKeys(user + "-password");
         d.findElement(By.id("kc-login")).click();
-        wait.until(x -> x.getCurrentUrl().startsWith(base) && x.getPageSource().contains("Hello,"));
+        wait.until(x -> x.getCurrentUrl().startsWith(base));
+    }
+
+    Login cli(PrintStream out) {
+        return new Login(new ServiceClient(URI.create(base)), new NatsContext(dir.resolve("home")), out,
+                new SecureRandom(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    @Test
+    void cliLoopbackLoginCompletesInTheSameBrowserAndLogoutKicks() throws Exception {
+        try (Browser b = browser("bob")) {
+            WebDriver d = b.driver;
+            signInAtKeycloak(d, "bob");
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            cli(new PrintStream(printed, true, StandardCharsets.UTF_8)).withBrowser("e2e", url -> {
+                d.get(url.toString());
+                assertTrue(d.getPageSource().contains("Sign in the saml2nats command line?"), d.getPageSource());
+                d.findElement(By.id("allow")).click();
+                new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> x.getPageSource().contains("saml2nats login has the answer"));
+                assertTrue(d.getCurrentUrl().startsWith("http://127.0.0.1:"), d.getCurrentUrl());
+                return true;
+            });
+            assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Signed in as Bob Operator (bob@example.com)"),
+                    printed.toString(StandardCharsets.UTF_8));
+            NatsContext contexts = new NatsContext(dir.resolve("home"));
+            String token = contexts.read("e2e").orElseThrow().token();
+
+            ByteArrayOutputStream who = new ByteArrayOutputStream();
+            Whoami.run(contexts, "e2e", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8));
+            assertTrue(who.toString(StandardCharsets.UTF_8).contains("groups:   eng-operators")
+                    && who.toString(StandardCharsets.UTF_8).contains("account:   OPS"), who.toString(StandardCharsets.UTF_8));
+
+            try (CalloutStack.Client bob = stack.connect(token)) {
+                var sub = bob.connection.subscribe("ops.>");
+                bob.connection.flush(Duration.ofSeconds(2));
+                bob.connection.publish("ops.e2e", new byte[]{1});
+                assertNotNull(sub.nextMessage(Duration.ofSeconds(2)), "the operators' grant");
+                Logout.run(contexts, "e2e", Optional.empty(), new PrintStream(new ByteArrayOutputStream()));
+                assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(bob), "saml2nats logout kicks the live connection");
+            }
+            assertThrows(IOException.class, () -> stack.connect(token));
+            assertEquals("", contexts.read("e2e").orElseThrow().token());
+        }
+    }
+
+    @Test
+    void deviceFlowCompletesWithTheCodeTypedIntoTheBrowser() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CompletableFuture<ServiceClient.Answer> done = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli(new PrintStream(printed, true, StandardCharsets.UTF_8)).withCode("device");
+            } catch (CliException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        String[] shown = awaitPrinted(printed, Pattern.compile("open (\\S+) in any browser[\\s\\S]*?\\n\\s+([B-Z]{4}-[B-Z]{4})\\n"));
+        try (Browser b = browser("alice-device")) {
+            WebDriver d = b.driver;
+            d.get(shown[0]);
+            keycloakForm(d, "alice"); // not signed in yet: sign-in first, then back to the device page
+            new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> x.getCurrentUrl().equals(base + "/device"));
+            b.screenshot("device-enter");
+            d.findElement(By.id("user_code")).sendKeys(shown[1].toLowerCase().replace("-", " "));
+            d.findElement(By.id("continue")).click();
+            new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> x.getPageSource().contains("Approve this sign-in?"));
+            b.screenshot("device");
+            d.findElement(By.id("approve")).click();
+            new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> x.getPageSource().contains("Device signed in"));
+        }
+        ServiceClient.Answer token = done.get(30, TimeUnit.SECONDS);
+        assertEquals("alice@example.com", token.text("email"));
+        try (CalloutStack.Client alice = stack.connect(new NatsContext(dir.resolve("home")).read("device").orElseThrow().token())) {
+            assertTrue(alice.connection.getStatus() == io.nats.client.Connection.Status.CONNECTED);
+        }
+    }
+
+    static String[] awaitPrinted(ByteArrayOutputStream printed, Pattern p) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end) {
+            Matcher m = p.matcher(printed.toString(StandardCharsets.UTF_8));
+            if (m.find()) {
+                return new String[]{m.group(1), m.group(2)};
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the CLI did not print " + p + ":\n" + printed.toString(StandardCharsets.UTF_8));
+    }
+
+    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ConnectionListener.Events e = null;
+        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
+            e = client.events.poll(100, TimeUnit.MILLISECONDS);
+        }
+        return e;
     }
 
     @Test
@@ -110,12 +224,7 @@ class BrowserJourneyIT {
                     throw new AssertionError("sign-out did not come back: at " + d.getCurrentUrl() + "\n"
                             + d.findElement(By.tagName("body")).getText(), e);
                 }
-                long t0 = System.nanoTime();
-                ConnectionListener.Events closed = null;
-                while (closed != ConnectionListener.Events.CLOSED && System.nanoTime() - t0 < 5_000_000_000L) {
-                    closed = alice.events.poll(100, TimeUnit.MILLISECONDS);
-                }
-                assertEquals(ConnectionListener.Events.CLOSED, closed, "the live connection is kicked within seconds");
+                assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(alice), "the live connection is kicked within seconds");
             }
             assertThrows(IOException.class, () -> stack.connect(token), "and the next connect is refused");
         }
