@@ -10,13 +10,14 @@ made=$(bin/saml2nats keys init "$keys")
 export SAML2NATS_ISSUER_PUBLIC=$(printf '%s\n' "$made" | awk '/issuer:/ {print $2}')
 export SAML2NATS_XKEY_PUBLIC=$(printf '%s\n' "$made" | awk '/xkey:/ {print $2}')
 export SAML2NATS_NATS_PASSWORD=$(cat "$keys/nats-password")
+export SAML2NATS_SYSTEM_PASSWORD=$(cat "$keys/sys-password")
 
 mkdir -p var
 "$nats_server" -c nats-server.conf -a 127.0.0.1 > var/nats-server.log 2>&1 &
 nats_pid=$!
 trap 'kill $nats_pid 2>/dev/null; wait $nats_pid 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4222) 2>/dev/null && break; sleep 0.1; done
-unset SAML2NATS_NATS_PASSWORD  # the service reads it from its file
+unset SAML2NATS_NATS_PASSWORD SAML2NATS_SYSTEM_PASSWORD  # the service reads them from their files
 
 cat <<MSG
 

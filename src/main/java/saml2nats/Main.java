@@ -2,6 +2,7 @@ package saml2nats;
 
 import saml2nats.callout.KeysInit;
 import saml2nats.cli.CliException;
+import saml2nats.cli.EndSessions;
 import saml2nats.cli.Login;
 import saml2nats.cli.NatsContext;
 import saml2nats.cli.ServiceClient;
@@ -43,6 +44,9 @@ public final class Main {
                                                end that session on the server, remove the token from the context
               whoami  [--context NAME] [--url URL]
                                                show identity, NATS grant and session end of the context's token
+              sessions end --url URL --idp ID --subject NAMEID
+                                               (admin, token in $SAML2NATS_ADMIN_TOKEN) end every session of one
+                                               person and kick their NATS connections
               check   FILE [--config FILE]     validate a mapping file; exit 1 with file:line reasons
               explain --policy FILE --groups a,b [--email E] [--username U] [--idp I] [--config FILE]
                                                print the grant a person would get and which roles gave it
@@ -81,6 +85,7 @@ public final class Main {
                 case "login" -> login(opts);
                 case "logout" -> signedIn(opts, saml2nats.cli.Logout::run);
                 case "whoami" -> signedIn(opts, saml2nats.cli.Whoami::run);
+                case "sessions" -> endSessions(opts);
                 case "check" -> check(opts);
                 case "explain" -> explain(opts);
                 case "keys" -> keys(opts);
@@ -108,6 +113,15 @@ public final class Main {
         } else {
             login.withBrowser(context, new SystemBrowser());
         }
+        return 0;
+    }
+
+    private int endSessions(Map<String, String> opts) throws CliException {
+        if (!"end".equals(opts.get("_1")) || !opts.containsKey("--url") || !opts.containsKey("--idp") || !opts.containsKey("--subject")) {
+            return usage("sessions end --url URL --idp ID --subject NAMEID");
+        }
+        EndSessions.run(serviceUrl(opts.get("--url")), System.getenv(EndSessions.TOKEN_ENV), opts.get("--idp"),
+                opts.get("--subject"), out);
         return 0;
     }
 
@@ -195,7 +209,8 @@ public final class Main {
         }
         KeysInit.Made made = KeysInit.init(Path.of(opts.get("_2")), new SecureRandom());
         out.println("# keys in " + made.dir() + " (" + KeysInit.ISSUER_FILE + ", " + KeysInit.XKEY_FILE + ", "
-                + KeysInit.PASSWORD_FILE + "), readable by you only. Put this in nats-server.conf:");
+                + KeysInit.PASSWORD_FILE + ", " + KeysInit.SYSTEM_PASSWORD_FILE + "), readable by you only. "
+                + "Put this in nats-server.conf:");
         out.print(made.authCalloutBlock("saml2nats", "AUTH"));
         return 0;
     }

@@ -13,8 +13,9 @@ import java.security.SecureRandom;
 import java.util.Set;
 
 /**
- * {@code saml2nats keys init DIR}: makes the callout issuer account key, an xkey and
- * the password the service connects to NATS with, each in a file only its owner can
+ * {@code saml2nats keys init DIR}: makes the callout issuer account key, an xkey, the
+ * password the service connects to NATS with and the password of its system-account
+ * user (for kicking connections on sign-out), each in a file only its owner can
  * read, and returns the matching {@code auth_callout} block for nats-server.conf.
  * Existing files are kept, so running it twice never rotates keys by accident.
  */
@@ -22,6 +23,8 @@ public final class KeysInit {
     public static final String ISSUER_FILE = "issuer.nk";
     public static final String XKEY_FILE = "xkey.xk";
     public static final String PASSWORD_FILE = "nats-password";
+    /** For the system-account user that kicks a signed-out person's connections. */
+    public static final String SYSTEM_PASSWORD_FILE = "sys-password";
 
     /** The public halves, for nats-server.conf. */
     public record Made(String issuerPublic, String xkeyPublic, Path dir) {
@@ -46,6 +49,7 @@ public final class KeysInit {
         String issuerSeed = readOrWrite(dir.resolve(ISSUER_FILE), () -> new String(NKey.createAccount(random).getSeed()));
         String xkeySeed = readOrWrite(dir.resolve(XKEY_FILE), () -> XKey.generate(random).seed());
         readOrWrite(dir.resolve(PASSWORD_FILE), () -> password(random));
+        readOrWrite(dir.resolve(SYSTEM_PASSWORD_FILE), () -> password(random));
         CalloutKeys keys = CalloutKeys.fromSeeds(issuerSeed, java.util.Optional.of(xkeySeed));
         return new Made(keys.issuerPublic(), keys.xkey().orElseThrow().publicKey(), dir);
     }

@@ -64,10 +64,18 @@ public final class ServiceClient {
     }
 
     public Answer post(String path, Map<String, String> form) throws CliException {
+        return send(formPost(path, form));
+    }
+
+    public Answer postWithToken(String path, String token, Map<String, String> form) throws CliException {
+        return send(formPost(path, form).header("Authorization", "Bearer " + token));
+    }
+
+    private HttpRequest.Builder formPost(String path, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     public Answer withToken(String method, String path, String token) throws CliException {

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog, Sp sp, List<String> allowedReturnUrls) {
+                     String auditLog, Sp sp, List<String> allowedReturnUrls, Optional<Secret> adminToken) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";

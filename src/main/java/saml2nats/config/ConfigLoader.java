@@ -22,13 +22,14 @@ import java.util.Set;
  *
  * <p>Environment overrides (for containers): {@code SAML2NATS_PUBLIC_URL},
  * {@code SAML2NATS_HTTP_PORT}, {@code SAML2NATS_NATS_URL}, {@code SAML2NATS_NATS_PASSWORD},
- * {@code SAML2NATS_ISSUER_SEED}, {@code SAML2NATS_XKEY_SEED}.
+ * {@code SAML2NATS_ISSUER_SEED}, {@code SAML2NATS_XKEY_SEED}, {@code SAML2NATS_NATS_SYSTEM_PASSWORD},
+ * {@code SAML2NATS_ADMIN_TOKEN}.
  */
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
-            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls");
+            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("email", "username", "display_name", "given_name",
@@ -153,8 +154,12 @@ public final class ConfigLoader {
         if (!errors.isEmpty()) {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
+        Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
+                errors, false);
+        admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
+                "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls);
+                idps, devIdp, audit, spConfig, returnUrls, admin);
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {

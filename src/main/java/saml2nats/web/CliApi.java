@@ -207,6 +207,33 @@ final class CliApi {
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
     }
 
+    /**
+     * POST /admin/sessions/end (idp, subject) with {@code Authorization: Bearer <admin token>}:
+     * ends every session of that person, which kicks their live connections.
+     */
+    void adminEnd(Context ctx) {
+        if (parts.config().adminToken().isEmpty()) {
+            error(ctx, HandoffError.ADMIN_OFF);
+            return;
+        }
+        if (!WebApp.sameSecret(parts.config().adminToken().get().value(), token(ctx))) {
+            error(ctx, HandoffError.ADMIN_REFUSED);
+            return;
+        }
+        String idp = Optional.ofNullable(ctx.formParam("idp")).orElse("");
+        String subject = Optional.ofNullable(ctx.formParam("subject")).orElse("");
+        if (idp.isEmpty() || subject.isEmpty()) {
+            error(ctx, HandoffError.INVALID_REQUEST);
+            return;
+        }
+        int ended = parts.sessions().endAll(idp, subject);
+        parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
+                "ended by an admin, " + ended + " session(s)", "", subject, "", idp, List.of(), "", AuditEvent.Client.NONE, null));
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "ended", ended);
+        ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+    }
+
     // ----
 
     /** A new session for the CLI, as long as the approving browser's, and its token in the answer. */

@@ -1,7 +1,7 @@
 package saml2nats.web;
 
 /**
- * Why a CLI sign-in hand-off did not (yet) give a token. The wire names are OAuth's
+ * Why a CLI call (sign-in hand-off, whoami, logout, admin) did not do what it asked. The wire names are OAuth's
  * (RFC 6749 5.2, RFC 8628 3.5) so anyone who has written a device-flow client reads them at once.
  */
 enum HandoffError {
@@ -18,7 +18,9 @@ enum HandoffError {
             "No sign-in is waiting for that code. Check the code your terminal shows; codes expire after a few minutes."),
     TOO_MANY_GUESSES("too_many_guesses", 429,
             "Too many wrong codes. Wait a few minutes, then enter the code exactly as the terminal shows it."),
-    INVALID_TOKEN("invalid_token", 401, "No live session for that token: it ended or expired. Run saml2nats login.");
+    INVALID_TOKEN("invalid_token", 401, "No live session for that token: it ended or expired. Run saml2nats login."),
+    ADMIN_OFF("admin_off", 404, "The admin API is off: set admin_token_file (or $SAML2NATS_ADMIN_TOKEN) in the service config."),
+    ADMIN_REFUSED("admin_refused", 401, "Wrong admin token: pass the service's admin token in $SAML2NATS_ADMIN_TOKEN.");
 
     final String wire;
     final int status;

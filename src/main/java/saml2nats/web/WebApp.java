@@ -99,6 +99,7 @@ public final class WebApp implements AutoCloseable {
         r.post("/device/answer", cli::deviceAnswer);
         r.get("/cli/whoami", cli::whoami);
         r.post("/cli/logout", cli::logout);
+        r.post("/admin/sessions/end", cli::adminEnd);
         r.get("/dev-idp/sso", this::devIdpPick);
         r.post("/dev-idp/sso", this::devIdpAnswer);
         r.get("/healthz", ctx -> ctx.result("ok"));

@@ -31,24 +31,35 @@ class CommittedConfigIT {
     void theShippedConfigurationWorksAsShipped(@TempDir Path dir) throws Exception {
         KeysInit.Made keys = KeysInit.init(dir.resolve("keys"), new SecureRandom());
         String password = Files.readString(dir.resolve("keys").resolve(KeysInit.PASSWORD_FILE)).trim();
+        String system = Files.readString(dir.resolve("keys").resolve(KeysInit.SYSTEM_PASSWORD_FILE)).trim();
         try (NatsServerProcess server = NatsServerProcess.startWithFile(dir, Path.of("nats-server.conf").toAbsolutePath(),
                 Map.of("SAML2NATS_ISSUER_PUBLIC", keys.issuerPublic(), "SAML2NATS_XKEY_PUBLIC", keys.xkeyPublic(),
-                        "SAML2NATS_NATS_PASSWORD", password))) {
+                        "SAML2NATS_NATS_PASSWORD", password,
+                    "SAML2NATS_NATS_SYSTEM_PASSWORD", system, "SAML2NATS_SYSTEM_PASSWORD", system))) {
             Map<String, String> env = Map.of(
                     "SAML2NATS_NATS_URL", server.url(),
                     "SAML2NATS_HTTP_PORT", "0",
                     "SAML2NATS_NATS_PASSWORD", password,
+                    "SAML2NATS_NATS_SYSTEM_PASSWORD", system,
                     "SAML2NATS_ISSUER_SEED", Files.readString(dir.resolve("keys").resolve(KeysInit.ISSUER_FILE)),
                     "SAML2NATS_XKEY_SEED", Files.readString(dir.resolve("keys").resolve(KeysInit.XKEY_FILE)));
             Config config = new ConfigLoader(env).load(Path.of("config/saml2nats.yaml"));
             try (Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC())) {
-                String token = service.sessions().create(new Identity("dev", "alice@example.com", "alice@example.com",
-                        "alice", "Alice", List.of("eng-developers")), Duration.ofMinutes(5)).token();
-                try (Connection nc = Nats.connect(new Options.Builder().server(server.url()).token(token.toCharArray())
-                        .maxReconnects(0).build())) {
+                var created = service.sessions().create(new Identity("dev", "alice@example.com", "alice@example.com",
+                        "alice", "Alice", List.of("eng-developers")), Duration.ofMinutes(5));
+                try (Connection nc = Nats.connect(new Options.Builder().server(server.url())
+                        .token(created.token().toCharArray()).maxReconnects(0).build())) {
                     var sub = nc.subscribe("user.alice.>");
                     nc.publish("user.alice.notes", "hello".getBytes());
                     assertEquals("hello", new String(sub.nextMessage(Duration.ofSeconds(2)).getData()));
+
+                    // the shipped system user can kick: ending the session closes the connection
+                    service.sessions().end(saml2nats.session.AccessToken.hash(created.token()));
+                    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (nc.getStatus() != Connection.Status.CLOSED && System.nanoTime() < end) {
+                        Thread.sleep(50);
+                    }
+                    assertEquals(Connection.Status.CLOSED, nc.getStatus());
                 }
             }
         }

@@ -46,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliLoginIT {
     static final String PUBLIC = "http://localhost:8080";
     static final String IDP_ENTITY = "https://idp.test/metadata";
+    static final String ADMIN_TOKEN = "admin-" + "0123456789abcdef".repeat(3);
     final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
     CalloutStack stack;
     Path home;
@@ -56,7 +57,9 @@ class CliLoginIT {
         Path pem = dir.resolve("idp.pem");
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(idp.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN);
         stack = CalloutStack.start(dir, Mappings.MATRIX, false, """
+                admin_token_file: admin-token
                 idps:
                   - id: test
                     label: Test Company
@@ -286,6 +289,26 @@ class CliLoginIT {
                 new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> { });
         CliException refused = assertThrows(CliException.class, () -> nowhere.withCode("x"));
         assertTrue(refused.getMessage().contains("cannot reach saml2nats at http://127.0.0.1:" + closed), refused.getMessage());
+    }
+
+    @Test
+    void anAdminEndsEveryoneOfOnePersonsSessionsAndTheirConnectionsAreKicked() throws Exception {
+        HttpBrowser kim = signedIn("kim@acme.test", "eng-developers");
+        login().withBrowser("kim", approving(kim, "allow"));
+        String token = new NatsContext(home).read("kim").orElseThrow().token();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CliException wrong = assertThrows(CliException.class, () -> EndSessions.run(URI.create(base()), "x".repeat(40),
+                "test", "kim@acme.test", new PrintStream(out)));
+        assertTrue(wrong.getMessage().contains("Wrong admin token"), wrong.getMessage());
+        try (CalloutStack.Client client = stack.connect(token)) {
+            EndSessions.run(URI.create(base()), ADMIN_TOKEN, "test", "kim@acme.test", new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("Ended 2 session(s) of kim@acme.test"),
+                    "the browser's and the CLI's: " + out.toString(StandardCharsets.UTF_8));
+            assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(client));
+        }
+        assertThrows(IOException.class, () -> stack.connect(token));
+        assertFalse(kim.get("/").body().contains("Hello,"), "the browser is signed out too");
+        assertFalse(stack.audit().contains(ADMIN_TOKEN), "no secret in the audit log");
     }
 
     static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {

@@ -25,6 +25,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theComposeConfigPointsAtTheComposeKeycloakAndNats() throws Exception {
+        Config c = ConfigLoader.withoutSecrets(Map.of()).load(Path.of("config/compose.yaml"));
+        assertEquals("nats://nats:4222", c.nats().url());
+        assertEquals("keycloak", c.idps().get(0).id());
+        assertEquals("http://keycloak:8180/realms/saml2nats/protocol/saml/descriptor",
+                c.idps().get(0).metadataUrl().orElseThrow().toString());
+        assertEquals(Path.of("config/mapping.yaml").toAbsolutePath().normalize(), c.policyFile().normalize());
+    }
+
+    @Test
     void secretsComeFromFilesOrEnvAndAreNeverPrinted(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("issuer.nk"), "SAFILESEED\n");
         Path cfg = dir.resolve("c.yaml");
