@@ -29,6 +29,10 @@ cat <<MSG
   2. Copy the token the page shows, then:
        nats --server nats://127.0.0.1:4222 --token <token> sub 'dev.>'
        nats --server nats://127.0.0.1:4222 --token <token> pub dev.hello hi
+     or from a terminal (writes the NATS context "saml2nats"):
+       bin/saml2nats login --url http://localhost:8080        (add --device without a browser)
+       nats --context saml2nats sub 'dev.>'
+  3. Sign out (page button or bin/saml2nats logout): live connections are closed at once.
   Metrics: http://localhost:8080/metrics   Ready: http://localhost:8080/readyz
 
 MSG

@@ -120,8 +120,8 @@ public final class Login {
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
         out.println("Use it:   nats --context " + context + " sub '>'");
         out.println("or make it the default:   nats context select " + context);
-        out.println("See your grant with saml2nats whoami" + (context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context)
-                + "; sign out with saml2nats logout.");
+        String named = context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context;
+        out.println("See your grant with saml2nats whoami" + named + "; sign out with saml2nats logout" + named + ".");
         return token;
     }
 

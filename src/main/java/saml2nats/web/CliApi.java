@@ -263,7 +263,7 @@ final class CliApi {
         JsonUtils.addField(sb, "subject", s.identity().subject());
         JsonUtils.addField(sb, "idp", s.identity().idp());
         JsonUtils.addStrings(sb, "groups", s.identity().groups());
-        JsonUtils.addField(sb, "session_expires", s.expires().toString());
+        JsonUtils.addField(sb, "session_expires", s.expires().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         return sb;
     }
 
