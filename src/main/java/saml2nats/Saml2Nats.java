@@ -60,8 +60,7 @@ public final class Saml2Nats implements AutoCloseable {
     private Kicker kicker;
 
     private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
-        CalloutKeys keys = CalloutKeys.fromSeeds(config.callout().issuerSeed().value(),
-                config.callout().xkeySeed().map(s -> s.value()));
+        CalloutKeys keys = calloutKeys(config);
         refuseDevIdpInPublic(config);
         this.sessions = new CaffeineSessionStore(config.sessions().max(), clock, new AccessToken(new SecureRandom()));
         Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
@@ -143,15 +142,32 @@ public final class Saml2Nats implements AutoCloseable {
         }
     }
 
+    /** The callout keys and, in operator mode, each target account's signing keys; parsed once. */
+    static CalloutKeys calloutKeys(Config config) {
+        CalloutKeys base = CalloutKeys.fromSeeds(config.callout().issuerSeed().value(),
+                config.callout().xkeySeed().map(s -> s.value()));
+        if (config.operator().isEmpty()) {
+            return base;
+        }
+        Map<String, CalloutKeys.Account> accounts = new LinkedHashMap<>();
+        config.operator().get().accounts().forEach((name, a) -> accounts.put(name, CalloutKeys.account(name, a.publicKey(),
+                a.signingKeys().stream().map(s -> s.value()).toList())));
+        return new CalloutKeys(base.issuer(), base.xkey(), accounts);
+    }
+
     /** The system-account connection that kicks ended sessions' clients, when configured. */
     private static Optional<Connection> systemConnection(Config config) throws IOException, InterruptedException {
-        if (config.nats().systemUser().isEmpty()) {
+        if (!config.nats().hasSystemAccess()) {
             return Optional.empty();
         }
-        Options options = new Options.Builder().server(config.nats().url()).connectionName("saml2nats-system")
-                .userInfo(config.nats().systemUser().get(), config.nats().systemPassword().map(s -> s.value()).orElse(""))
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).build();
-        return Optional.of(Nats.connectReconnectOnConnect(options));
+        Options.Builder b = new Options.Builder().server(config.nats().url()).connectionName("saml2nats-system")
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250));
+        if (config.nats().systemCredsFile().isPresent()) {
+            b.authHandler(Nats.credentials(config.nats().systemCredsFile().get().toString()));
+        } else {
+            b.userInfo(config.nats().systemUser().get(), config.nats().systemPassword().map(s -> s.value()).orElse(""));
+        }
+        return Optional.of(Nats.connectReconnectOnConnect(b.build()));
     }
 
     private static Options natsOptions(Config config) {
@@ -162,7 +178,9 @@ public final class Saml2Nats implements AutoCloseable {
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(5))
                 .connectionListener(new ConnectionLog());
-        if (config.nats().password().isPresent()) {
+        if (config.nats().credsFile().isPresent()) {
+            b.authHandler(Nats.credentials(config.nats().credsFile().get().toString()));
+        } else if (config.nats().password().isPresent()) {
             b.userInfo(config.nats().user(), config.nats().password().get().value());
         }
         return b.build();

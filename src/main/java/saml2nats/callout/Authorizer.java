@@ -38,7 +38,7 @@ public final class Authorizer {
     public Authorizer(CalloutKeys keys, java.util.Set<String> allowedServers, SessionStore sessions,
                       Supplier<Policy> policy, Clock clock) {
         this.decoder = new RequestDecoder(keys.xkey(), allowedServers, clock);
-        this.issuer = new JwtIssuer(keys.issuer());
+        this.issuer = new JwtIssuer(keys.issuer(), keys.accounts());
         this.xkey = keys.xkey();
         this.sessions = sessions;
         this.policy = policy;

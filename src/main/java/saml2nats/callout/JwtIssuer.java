@@ -9,21 +9,34 @@ import saml2nats.policy.Role;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Builds and signs the two JWTs of an answer: the user JWT (config mode: issued by
- * the callout issuer account, {@code aud} = target account, no {@code issuer_account},
- * which nats-server refuses outside operator mode) and the authorization response
- * around it. Pure: keys and times in, text out.
+ * Builds and signs the two JWTs of an answer: the user JWT and the authorization
+ * response around it (signed by the callout issuer account). In config mode the user
+ * JWT is issued by the callout issuer with {@code aud} = target account and no
+ * {@code issuer_account}, which nats-server refuses outside operator mode. In operator
+ * mode it is signed by the target account's first signing key with
+ * {@code issuer_account} = that account, which is how the server places it.
+ * Pure: keys and times in, text out.
  */
 final class JwtIssuer {
     static final String RESPONSE_TYPE = "authorization_response";
 
     private final NKey issuer;
     private final String issuerPublic;
+    private final Map<String, Signer> operatorAccounts;
+
+    /** An account's first signing key with its public key, resolved once. */
+    private record Signer(String accountPublic, NKey key, String keyPublic) { }
 
     JwtIssuer(NKey issuer) {
+        this(issuer, Map.of());
+    }
+
+    JwtIssuer(NKey issuer, Map<String, CalloutKeys.Account> accounts) {
         if (issuer.getType() != NKey.Type.ACCOUNT) {
             throw new IllegalArgumentException("the callout issuer must be an account nkey (seed starting SA), was " + issuer.getType());
         }
@@ -33,6 +46,16 @@ final class JwtIssuer {
         } catch (Exception e) {
             throw new IllegalArgumentException("the callout issuer seed is not usable", e);
         }
+        Map<String, Signer> signers = new HashMap<>();
+        accounts.forEach((name, a) -> {
+            try {
+                NKey first = a.signingKeys().get(0);
+                signers.put(name, new Signer(a.publicKey(), first, new String(first.getPublicKey())));
+            } catch (Exception e) {
+                throw new IllegalArgumentException("a signing key of account " + name + " is not usable", e);
+            }
+        });
+        this.operatorAccounts = Map.copyOf(signers);
     }
 
     String issuerPublic() {
@@ -47,7 +70,11 @@ final class JwtIssuer {
         if (exp <= iat) {
             throw new IllegalArgumentException("a user JWT must expire after it is issued");
         }
-        JwtUtils.UserClaim claim = new JwtUtils.UserClaim(null)
+        Signer signer = operatorAccounts.get(grant.account());
+        if (!operatorAccounts.isEmpty() && signer == null) {
+            throw new IllegalArgumentException("no signing key for account " + grant.account());
+        }
+        JwtUtils.UserClaim claim = new JwtUtils.UserClaim(signer == null ? null : signer.accountPublic())
                 .pub(permission(grant.publishAllow(), grant.publishDeny()))
                 .sub(permission(grant.subscribeAllow(), grant.subscribeDeny()))
                 .subs(grant.limits().subs())
@@ -55,6 +82,10 @@ final class JwtIssuer {
                 .data(grant.limits().data())
                 .tags(tags.toArray(String[]::new));
         grant.responses().ifPresent(r -> claim.resp(responses(r)));
+        if (signer != null) {
+            return JwtUtils.issueJWT(signer.key(), userNkey, name, Duration.ofSeconds(exp - iat), iat, signer.keyPublic(),
+                    null, claim);
+        }
         return JwtUtils.issueJWT(issuer, userNkey, name, Duration.ofSeconds(exp - iat), iat, issuerPublic,
                 grant.account(), claim);
     }

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog, Sp sp, List<String> allowedReturnUrls, Optional<Secret> adminToken) {
+                     String auditLog, Sp sp, List<String> allowedReturnUrls, Optional<Secret> adminToken,
+                     Optional<Operator> operator) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
@@ -30,7 +31,22 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
      * {@code auth_users}; and, to kick the connections of ended sessions, as a system-account user.
      */
     public record Nats(String url, String user, Optional<Secret> password, Optional<String> systemUser,
-                       Optional<Secret> systemPassword) { }
+                       Optional<Secret> systemPassword, Optional<Path> credsFile, Optional<Path> systemCredsFile) {
+        /** Whether the service can kick connections (a system user, by password or creds). */
+        public boolean hasSystemAccess() {
+            return systemUser.isPresent() || systemCredsFile.isPresent();
+        }
+    }
+
+    /**
+     * Operator (decentralized JWT) mode: the target accounts by the names the mapping file
+     * uses, each with its public key and the signing keys the service holds (the first
+     * signs; list a new one first to rotate, then drop the old one), and the sentinel
+     * creds clients connect with so their token reaches the callout.
+     */
+    public record Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds) { }
+
+    public record OperatorAccount(String publicKey, List<Secret> signingKeys) { }
 
     public record Callout(Secret issuerSeed, Optional<Secret> xkeySeed, Set<String> allowedServers,
                           String queueGroup, int workers, int maxPending) { }

@@ -29,12 +29,15 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
-            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file");
+            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file", "operator");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("email", "username", "display_name", "given_name",
             "family_name", "groups");
-    private static final Set<String> NATS = Set.of("url", "user", "password_file", "system_user", "system_password_file");
+    private static final Set<String> NATS = Set.of("url", "user", "password_file", "system_user", "system_password_file",
+            "creds_file", "system_creds_file");
+    private static final Set<String> OPERATOR = Set.of("accounts", "sentinel_creds_file");
+    private static final Set<String> OPERATOR_ACCOUNT = Set.of("public_key", "signing_key_files");
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
             "queue_group", "workers", "max_pending");
     private static final Set<String> POLICY = Set.of("file", "poll");
@@ -85,10 +88,13 @@ public final class ConfigLoader {
         Optional<Secret> systemPassword = systemUser.isPresent()
                 ? secret("SAML2NATS_NATS_SYSTEM_PASSWORD", nats.string("system_password_file"), base, "nats.system_password_file", errors, true)
                 : Optional.empty();
+        Optional<Path> creds = nats.string("creds_file").map(base::resolve);
+        Optional<Path> systemCreds = nats.string("system_creds_file").map(base::resolve);
         Config.Nats natsConfig = new Config.Nats(env.getOrDefault("SAML2NATS_NATS_URL", nats.string("url").orElse(Config.DEFAULT_NATS_URL)),
-                nats.string("user").orElse(""), password, systemUser, systemPassword);
-        if (natsConfig.user().isEmpty()) {
-            errors.add("nats.user: required; the service connects as a user listed in auth_callout.auth_users");
+                nats.string("user").orElse(""), password, systemUser, systemPassword, creds, systemCreds);
+        if (natsConfig.user().isEmpty() && creds.isEmpty()) {
+            errors.add("nats.user: required (or nats.creds_file in operator mode); the service connects as a user "
+                    + "listed in auth_callout.auth_users");
         }
 
         YamlMap callout = top.map("callout").orElse(YamlMap.parse("{}", problems));
@@ -104,6 +110,15 @@ public final class ConfigLoader {
 
         Set<String> accounts = new LinkedHashSet<>();
         top.scalars("accounts").forEach(s -> accounts.add(s.value()));
+        Optional<Config.Operator> operator = top.map("operator").map(op -> operator(op, base, errors));
+        if (operator.isPresent()) {
+            Set<String> named = operator.get().accounts().keySet();
+            if (!accounts.isEmpty() && !accounts.equals(named)) {
+                errors.add("accounts: in operator mode the accounts are operator.accounts (" + named + "); drop accounts "
+                        + "or list the same names (it lists " + accounts + ")");
+            }
+            accounts.addAll(named);
+        }
         if (accounts.isEmpty()) {
             errors.add("accounts: list the NATS accounts this service may place people in (as named in nats-server.conf)");
         }
@@ -159,7 +174,7 @@ public final class ConfigLoader {
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, admin);
+                idps, devIdp, audit, spConfig, returnUrls, admin, operator);
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {
@@ -212,6 +227,31 @@ public final class ConfigLoader {
     }
 
     /** From the environment variable, else from the file the setting names. */
+    private Config.Operator operator(YamlMap op, Path base, List<String> errors) {
+        op.allowOnly(OPERATOR);
+        java.util.Map<String, Config.OperatorAccount> accounts = new java.util.LinkedHashMap<>();
+        YamlMap list = op.map("accounts").orElse(null);
+        if (list == null || list.keys().isEmpty()) {
+            errors.add("operator.accounts: name each target account with its public_key and signing_key_files");
+        } else {
+            for (String name : list.keys()) {
+                Optional<YamlMap> a = list.map(name);
+                if (a.isEmpty()) {
+                    errors.add("operator.accounts." + name + ": give { public_key: A..., signing_key_files: [file] }");
+                    continue;
+                }
+                a.get().allowOnly(OPERATOR_ACCOUNT);
+                List<Secret> keys = new ArrayList<>();
+                for (YamlMap.Scalar f : a.get().scalars("signing_key_files")) {
+                    secret("", Optional.of(f.value()), base, "operator.accounts." + name + ".signing_key_files", errors, true)
+                            .ifPresent(keys::add);
+                }
+                accounts.put(name, new Config.OperatorAccount(a.get().required("public_key").value(), keys));
+            }
+        }
+        return new Config.Operator(accounts, op.string("sentinel_creds_file").map(base::resolve));
+    }
+
     private Optional<Secret> secret(String envName, Optional<String> fileSetting, Path base, String setting,
                                     List<String> errors, boolean required) {
         if (!readSecrets) {

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The authorization matrix against a real nats-server and the real service; run
- * twice, with and without xkey sealing ({@link CalloutPlainIT}, {@link CalloutXkeyIT}).
+ * with and without xkey sealing, in config mode ({@link CalloutPlainIT}, {@link CalloutXkeyIT})
+ * and operator mode ({@link OperatorPlainIT}, {@link OperatorXkeyIT}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CalloutMatrix {
@@ -51,9 +52,14 @@ abstract class CalloutMatrix {
 
     abstract boolean xkey();
 
+    /** Operator mode: accounts from JWTs, people's JWTs signed by the account's signing key. */
+    boolean operator() {
+        return false;
+    }
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        stack = CalloutStack.start(dir, MAPPING, xkey(), "");
+        stack = operator() ? CalloutStack.startOperator(dir, MAPPING, xkey(), "") : CalloutStack.start(dir, MAPPING, xkey(), "");
     }
 
     @AfterAll

@@ -38,12 +38,68 @@ public final class CalloutStack implements AutoCloseable {
     public static final String SYS_PASSWORD = "sys-password";
     public final Path auditFile;
 
-    private CalloutStack(Path dir, NatsServerProcess server, Saml2Nats service, String password, Path auditFile) {
+    /** Operator mode: the sentinel creds every client connects with (its token then reaches the callout). */
+    public final java.util.Optional<Path> sentinelCreds;
+
+    private CalloutStack(Path dir, NatsServerProcess server, Saml2Nats service, String password, Path auditFile,
+                         java.util.Optional<Path> sentinelCreds) {
         this.dir = dir;
         this.server = server;
         this.service = service;
         this.servicePassword = password;
         this.auditFile = auditFile;
+        this.sentinelCreds = sentinelCreds;
+    }
+
+    /**
+     * The same stack in operator mode: {@code keys init --operator} makes the operator,
+     * SYS, AUTH (with the authorization block, and the xkey when asked) and the target
+     * accounts DEV, OPS, ACME with one signing key each; nats-server runs the generated
+     * operator config with its memory resolver.
+     */
+    public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, String extraConfig) throws Exception {
+        SecureRandom random = new SecureRandom();
+        XKey serviceXkey = XKey.generate(random);
+        Files.writeString(dir.resolve("xkey.xk"), serviceXkey.seed());
+        Files.writeString(dir.resolve("mapping.yaml"), mapping);
+        saml2nats.callout.OperatorInit.Made made = saml2nats.callout.OperatorInit.init(dir.resolve("op"),
+                java.util.List.of("DEV", "OPS", "ACME"), xkey ? java.util.Optional.of(serviceXkey.publicKey()) : java.util.Optional.empty(),
+                random);
+        NatsServerProcess server = NatsServerProcess.startWithFile(dir, dir.resolve("op").resolve(
+                saml2nats.callout.OperatorInit.SERVER_CONF), Map.of());
+        try {
+            Path audit = dir.resolve("audit.jsonl");
+            Path configFile = dir.resolve("saml2nats.yaml");
+            StringBuilder accounts = new StringBuilder();
+            made.signingKeys().forEach((name, key) -> accounts.append("    ").append(name).append(": { public_key: ")
+                    .append(made.accounts().get(name)).append(", signing_key_files: [").append(key).append("] }\n"));
+            Files.writeString(configFile, """
+                    public_url: http://localhost:8080
+                    http_port: 0
+                    nats:
+                      url: %s
+                      creds_file: op/service.creds
+                      system_creds_file: op/sys.creds
+                    callout:
+                      issuer_seed_file: op/AUTH.nk
+                      %s
+                    operator:
+                      sentinel_creds_file: op/sentinel.creds
+                      accounts:
+                    %s
+                    policy:
+                      file: mapping.yaml
+                      poll: 200ms
+                    audit_log: %s
+                    %s
+                    """.formatted(server.url(), xkey ? "xkey_seed_file: xkey.xk" : "", accounts, audit, extraConfig));
+            Config config = new ConfigLoader(Map.of()).load(configFile);
+            Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
+            return new CalloutStack(dir, server, service, "", audit, java.util.Optional.of(dir.resolve("op/sentinel.creds")));
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
     }
 
     /**
@@ -112,7 +168,7 @@ public final class CalloutStack implements AutoCloseable {
                     """.formatted(httpPort > 0 ? httpPort : 8080, httpPort, server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
             Config config = new ConfigLoader(Map.of()).load(configFile);
             Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
-            return new CalloutStack(dir, server, service, password, audit);
+            return new CalloutStack(dir, server, service, password, audit, java.util.Optional.empty());
         } catch (Exception e) {
             if (server != null) {
                 server.close();
@@ -132,6 +188,7 @@ public final class CalloutStack implements AutoCloseable {
 
     public Client connect(Options.Builder options) throws IOException, InterruptedException {
         Client client = new Client();
+        sentinelCreds.ifPresent(creds -> options.authHandler(Nats.credentials(creds.toString())));
         Options o = options.server(server.url())
                 .connectionTimeout(Duration.ofSeconds(5))
                 .errorListener(client)

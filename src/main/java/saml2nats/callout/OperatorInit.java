@@ -1,0 +1,138 @@
+package saml2nats.callout;
+
+import io.nats.client.NKey;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code saml2nats keys init --operator DIR}: everything operator mode needs, made
+ * here so the mode can be tried and tested without nsc. An operator; a system account
+ * with a user for kicks; the callout account AUTH whose JWT names the service user as
+ * auth user, the target accounts as allowed, and the service's xkey; target accounts
+ * with one signing key each (the service signs people's JWTs with it); the service,
+ * system and sentinel users as creds files; and {@code nats-server-operator.conf} with
+ * a memory resolver preloaded with the account JWTs.
+ *
+ * <p>Seeds are kept when they exist (running it twice never rotates a key); JWTs and
+ * the server config are written again from them.
+ */
+public final class OperatorInit {
+    public static final String SERVER_CONF = "nats-server-operator.conf";
+    public static final String SERVICE_CREDS = "service.creds";
+    public static final String SYSTEM_CREDS = "sys.creds";
+    public static final String SENTINEL_CREDS = "sentinel.creds";
+    public static final String CALLOUT_ACCOUNT = "AUTH";
+
+    /** What was made: account public keys by name, and the paths the service config needs. */
+    public record Made(Path dir, String operatorPublic, Map<String, String> accounts, Map<String, Path> signingKeys) {
+        /** The service config lines for these keys (paths relative to DIR's parent). */
+        public String serviceConfig() {
+            StringBuilder b = new StringBuilder("mode: operator\naccounts:\n");
+            accounts.forEach((name, pub) -> {
+                if (signingKeys.containsKey(name)) {
+                    b.append("  ").append(name).append(": { public_key: ").append(pub).append(", signing_key_files: [")
+                            .append(signingKeys.get(name)).append("] }\n");
+                }
+            });
+            return b.toString();
+        }
+    }
+
+    private OperatorInit() { }
+
+    /**
+     * @param targets the accounts people are placed in (besides SYS and AUTH)
+     * @param xkey    the service's public xkey, put in the callout account's JWT
+     */
+    public static Made init(Path dir, List<String> targets, Optional<String> xkey, SecureRandom random) throws Exception {
+        Files.createDirectories(dir);
+        long iat = System.currentTimeMillis() / 1000;
+        NKey operator = seed(dir.resolve("operator.nk"), () -> NKey.createOperator(random));
+        NKey sys = seed(dir.resolve("SYS.nk"), () -> NKey.createAccount(random));
+        NKey auth = seed(dir.resolve(CALLOUT_ACCOUNT + ".nk"), () -> NKey.createAccount(random));
+        NKey serviceUser = seed(dir.resolve("service-user.nk"), () -> NKey.createUser(random));
+        NKey sysUser = seed(dir.resolve("sys-user.nk"), () -> NKey.createUser(random));
+        NKey sentinel = seed(dir.resolve("sentinel-user.nk"), () -> NKey.createUser(random));
+
+        Map<String, String> accounts = new LinkedHashMap<>();
+        Map<String, String> jwts = new LinkedHashMap<>();
+        Map<String, Path> signingKeys = new LinkedHashMap<>();
+        accounts.put("SYS", pub(sys));
+        jwts.put(pub(sys), OperatorJwts.account(operator, "SYS", pub(sys), List.of(), Optional.empty(), iat));
+        List<String> allowed = new ArrayList<>();
+        for (String name : targets) {
+            NKey account = seed(dir.resolve(name + ".nk"), () -> NKey.createAccount(random));
+            Path signingFile = dir.resolve(name + "-signing-1.nk");
+            NKey signing = seed(signingFile, () -> NKey.createAccount(random));
+            accounts.put(name, pub(account));
+            signingKeys.put(name, dir.getFileName().resolve(signingFile.getFileName()));
+            allowed.add(pub(account));
+            jwts.put(pub(account), OperatorJwts.account(operator, name, pub(account), List.of(pub(signing)), Optional.empty(), iat));
+        }
+        accounts.put(CALLOUT_ACCOUNT, pub(auth));
+        jwts.put(pub(auth), OperatorJwts.account(operator, CALLOUT_ACCOUNT, pub(auth), List.of(),
+                Optional.of(new OperatorJwts.Authorization(List.of(pub(serviceUser)), allowed, xkey)), iat));
+        String operatorJwt = OperatorJwts.operator(operator, "saml2nats", pub(sys), iat);
+        write(dir.resolve("operator.jwt"), operatorJwt);
+        for (var e : accounts.entrySet()) {
+            write(dir.resolve(e.getKey() + ".jwt"), jwts.get(e.getValue()));
+        }
+        write(dir.resolve(SERVICE_CREDS), OperatorJwts.creds(OperatorJwts.user(auth, pub(serviceUser), "saml2nats", false, iat),
+                serviceUser.getSeed()));
+        write(dir.resolve(SYSTEM_CREDS), OperatorJwts.creds(OperatorJwts.user(sys, pub(sysUser), "saml2nats-sys", false, iat),
+                sysUser.getSeed()));
+        write(dir.resolve(SENTINEL_CREDS), OperatorJwts.creds(OperatorJwts.user(auth, pub(sentinel), "sentinel", true, iat),
+                sentinel.getSeed()));
+
+        StringBuilder conf = new StringBuilder("# nats-server in operator mode for saml2nats, made by saml2nats keys init --operator.\n")
+                .append("# Accounts: ").append(String.join(", ", accounts.keySet())).append(" (").append(CALLOUT_ACCOUNT)
+                .append(" runs the auth callout).\n")
+                .append("operator: ").append(operatorJwt).append("\n")
+                .append("system_account: ").append(pub(sys)).append("\n")
+                .append("resolver: MEMORY\nresolver_preload: {\n");
+        jwts.forEach((pub, jwt) -> conf.append("  ").append(pub).append(": ").append(jwt).append("\n"));
+        conf.append("}\n");
+        write(dir.resolve(SERVER_CONF), conf.toString());
+        return new Made(dir, pub(operator), accounts, signingKeys);
+    }
+
+    private interface Maker {
+        NKey make() throws Exception;
+    }
+
+    private static NKey seed(Path file, Maker maker) throws Exception {
+        if (Files.exists(file)) {
+            return NKey.fromSeed(Files.readString(file).trim().toCharArray());
+        }
+        NKey key = maker.make();
+        write(file, new String(key.getSeed()) + "\n");
+        return key;
+    }
+
+    private static String pub(NKey key) throws Exception {
+        return new String(key.getPublicKey());
+    }
+
+    /** Owner-only, whole: seeds and creds are secrets, and the JWTs sit beside them. */
+    private static void write(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
