@@ -1,6 +1,7 @@
 package saml2nats;
 
 import saml2nats.callout.KeysInit;
+import saml2nats.callout.OperatorInit;
 import saml2nats.cli.CliException;
 import saml2nats.cli.EndSessions;
 import saml2nats.cli.Login;
@@ -52,6 +53,9 @@ public final class Main {
                                                print the grant a person would get and which roles gave it
               keys init DIR                    make the callout issuer key, an xkey and a NATS password in DIR
                                                and print the matching auth_callout block
+              keys init --operator DIR [--accounts DEV,OPS]
+                                               operator mode: an operator, SYS, AUTH and the accounts (JWTs,
+                                               seeds, signing keys, creds) and nats-server-operator.conf
               saml inspect FILE --config CFG --idp ID [--at TIME] [--acs URL --sp-entity-id ID]
                                                decode a SAML Response (XML or the base64 form value) and show
                                                every validation check the ACS runs, evaluated at TIME (ISO-8601)
@@ -204,14 +208,38 @@ public final class Main {
     }
 
     private int keys(Map<String, String> opts) throws Exception {
+        if ("init".equals(opts.get("_1")) && opts.containsKey("--operator")) {
+            return operatorKeys(opts);
+        }
         if (!"init".equals(opts.get("_1")) || opts.get("_2") == null) {
-            return usage("keys init DIR");
+            return usage("keys init DIR, or keys init --operator DIR [--accounts DEV,OPS]");
         }
         KeysInit.Made made = KeysInit.init(Path.of(opts.get("_2")), new SecureRandom());
         out.println("# keys in " + made.dir() + " (" + KeysInit.ISSUER_FILE + ", " + KeysInit.XKEY_FILE + ", "
                 + KeysInit.PASSWORD_FILE + ", " + KeysInit.SYSTEM_PASSWORD_FILE + "), readable by you only. "
                 + "Put this in nats-server.conf:");
         out.print(made.authCalloutBlock("saml2nats", "AUTH"));
+        return 0;
+    }
+
+    /** Operator mode: operator, accounts, creds and a server config; the xkey seals requests. */
+    private int operatorKeys(Map<String, String> opts) throws Exception {
+        Path dir = Path.of(opts.get("--operator"));
+        List<String> accounts = Arrays.stream(opts.getOrDefault("--accounts", "DEV,OPS").split(",")).map(String::trim)
+                .filter(a -> !a.isEmpty()).toList();
+        for (String a : accounts) {
+            if (!a.matches("[A-Za-z0-9_-]+") || a.equals("SYS") || a.equals(OperatorInit.CALLOUT_ACCOUNT)) {
+                return usage("--accounts: '" + a + "' is not a usable account name (letters, digits, - and _; not SYS or AUTH)");
+            }
+        }
+        OperatorInit.Made made = OperatorInit.init(dir, accounts, true, new SecureRandom());
+        out.println("# operator mode keys in " + made.dir().toAbsolutePath() + " (seeds and creds readable by you only)");
+        out.println("# accounts: " + made.accounts());
+        out.println("# 1. run nats-server:   nats-server -c " + made.dir().toAbsolutePath().resolve(OperatorInit.SERVER_CONF));
+        out.println("# 2. put this in the saml2nats config (the mapping file names accounts by these names):");
+        out.print(made.serviceConfig());
+        out.println("# 3. clients connect with the sentinel creds and their token:");
+        out.println("#    nats --creds " + made.dir().toAbsolutePath().resolve(OperatorInit.SENTINEL_CREDS) + " --token s2n_... sub '>'");
         return 0;
     }
 

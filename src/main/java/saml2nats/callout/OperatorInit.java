@@ -21,7 +21,7 @@ import java.util.Optional;
  * auth user, the target accounts as allowed, and the service's xkey; target accounts
  * with one signing key each (the service signs people's JWTs with it); the service,
  * system and sentinel users as creds files; and {@code nats-server-operator.conf} with
- * a memory resolver preloaded with the account JWTs.
+ * a full resolver preloaded with the account JWTs.
  *
  * <p>Seeds are kept when they exist (running it twice never rotates a key); JWTs and
  * the server config are written again from them.
@@ -32,18 +32,24 @@ public final class OperatorInit {
     public static final String SYSTEM_CREDS = "sys.creds";
     public static final String SENTINEL_CREDS = "sentinel.creds";
     public static final String CALLOUT_ACCOUNT = "AUTH";
+    public static final String XKEY_FILE = "xkey.xk";
 
     /** What was made: account public keys by name, and the paths the service config needs. */
-    public record Made(Path dir, String operatorPublic, Map<String, String> accounts, Map<String, Path> signingKeys) {
-        /** The service config lines for these keys (paths relative to DIR's parent). */
+    public record Made(Path dir, String operatorPublic, Map<String, String> accounts, Map<String, Path> signingKeys,
+                       boolean sealed) {
+        /** The service config for these keys, to paste into saml2nats.yaml (absolute paths). */
         public String serviceConfig() {
-            StringBuilder b = new StringBuilder("mode: operator\naccounts:\n");
-            accounts.forEach((name, pub) -> {
-                if (signingKeys.containsKey(name)) {
-                    b.append("  ").append(name).append(": { public_key: ").append(pub).append(", signing_key_files: [")
-                            .append(signingKeys.get(name)).append("] }\n");
-                }
-            });
+            Path d = dir.toAbsolutePath();
+            StringBuilder b = new StringBuilder()
+                    .append("nats:\n  url: nats://127.0.0.1:4222\n")
+                    .append("  creds_file: ").append(d.resolve(SERVICE_CREDS)).append('\n')
+                    .append("  system_creds_file: ").append(d.resolve(SYSTEM_CREDS)).append('\n')
+                    .append("callout:\n  issuer_seed_file: ").append(d.resolve(CALLOUT_ACCOUNT + ".nk")).append('\n')
+                    .append(sealed ? "  xkey_seed_file: " + d.resolve(XKEY_FILE) + "\n" : "")
+                    .append("operator:\n  sentinel_creds_file: ").append(d.resolve(SENTINEL_CREDS)).append('\n')
+                    .append("  accounts:\n");
+            signingKeys.forEach((name, key) -> b.append("    ").append(name).append(": { public_key: ")
+                    .append(accounts.get(name)).append(", signing_key_files: [").append(key).append("] }\n"));
             return b.toString();
         }
     }
@@ -52,10 +58,21 @@ public final class OperatorInit {
 
     /**
      * @param targets the accounts people are placed in (besides SYS and AUTH)
-     * @param xkey    the service's public xkey, put in the callout account's JWT
+     * @param sealed  make (or keep) the service's xkey in DIR and name it in the callout
+     *                account's JWT, so nats-server seals requests
      */
-    public static Made init(Path dir, List<String> targets, Optional<String> xkey, SecureRandom random) throws Exception {
-        Files.createDirectories(dir);
+    public static Made init(Path dir, List<String> targets, boolean sealed, SecureRandom random) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Optional<String> xkey = Optional.empty();
+        if (sealed) {
+            Path file = dir.resolve(XKEY_FILE);
+            if (!Files.exists(file)) {
+                write(file, XKey.generate(random).seed() + "\n");
+            }
+            xkey = Optional.of(XKey.fromSeed(Files.readString(file).trim()).publicKey());
+        }
         long iat = System.currentTimeMillis() / 1000;
         NKey operator = seed(dir.resolve("operator.nk"), () -> NKey.createOperator(random));
         NKey sys = seed(dir.resolve("SYS.nk"), () -> NKey.createAccount(random));
@@ -75,13 +92,14 @@ public final class OperatorInit {
             Path signingFile = dir.resolve(name + "-signing-1.nk");
             NKey signing = seed(signingFile, () -> NKey.createAccount(random));
             accounts.put(name, pub(account));
-            signingKeys.put(name, dir.getFileName().resolve(signingFile.getFileName()));
+            signingKeys.put(name, signingFile.toAbsolutePath());
             allowed.add(pub(account));
             jwts.put(pub(account), OperatorJwts.account(operator, name, pub(account), List.of(pub(signing)), Optional.empty(), iat));
         }
         accounts.put(CALLOUT_ACCOUNT, pub(auth));
         jwts.put(pub(auth), OperatorJwts.account(operator, CALLOUT_ACCOUNT, pub(auth), List.of(),
                 Optional.of(new OperatorJwts.Authorization(List.of(pub(serviceUser)), allowed, xkey)), iat));
+        boolean hasXkey = xkey.isPresent();
         String operatorJwt = OperatorJwts.operator(operator, "saml2nats", pub(sys), iat);
         write(dir.resolve("operator.jwt"), operatorJwt);
         for (var e : accounts.entrySet()) {
@@ -99,11 +117,15 @@ public final class OperatorInit {
                 .append(" runs the auth callout).\n")
                 .append("operator: ").append(operatorJwt).append("\n")
                 .append("system_account: ").append(pub(sys)).append("\n")
-                .append("resolver: MEMORY\nresolver_preload: {\n");
+                // the full nats resolver (not MEMORY) takes account JWT updates at run time from a system
+                // user ($SYS.REQ.CLAIMS.UPDATE, nsc push), which is how a signing key is added or retired
+                .append("resolver: {\n  type: full\n  dir: \"").append(dir.toAbsolutePath().resolve("jwt"))
+                .append("\"\n  allow_delete: false\n  interval: \"2m\"\n}\n")
+                .append("resolver_preload: {\n");
         jwts.forEach((pub, jwt) -> conf.append("  ").append(pub).append(": ").append(jwt).append("\n"));
         conf.append("}\n");
         write(dir.resolve(SERVER_CONF), conf.toString());
-        return new Made(dir, pub(operator), accounts, signingKeys);
+        return new Made(dir, pub(operator), accounts, signingKeys, hasXkey);
     }
 
     private interface Maker {

@@ -58,13 +58,9 @@ public final class CalloutStack implements AutoCloseable {
      * operator config with its memory resolver.
      */
     public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, String extraConfig) throws Exception {
-        SecureRandom random = new SecureRandom();
-        XKey serviceXkey = XKey.generate(random);
-        Files.writeString(dir.resolve("xkey.xk"), serviceXkey.seed());
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
         saml2nats.callout.OperatorInit.Made made = saml2nats.callout.OperatorInit.init(dir.resolve("op"),
-                java.util.List.of("DEV", "OPS", "ACME"), xkey ? java.util.Optional.of(serviceXkey.publicKey()) : java.util.Optional.empty(),
-                random);
+                java.util.List.of("DEV", "OPS", "ACME"), xkey, new SecureRandom());
         NatsServerProcess server = NatsServerProcess.startWithFile(dir, dir.resolve("op").resolve(
                 saml2nats.callout.OperatorInit.SERVER_CONF), Map.of());
         try {
@@ -92,7 +88,7 @@ public final class CalloutStack implements AutoCloseable {
                       poll: 200ms
                     audit_log: %s
                     %s
-                    """.formatted(server.url(), xkey ? "xkey_seed_file: xkey.xk" : "", accounts, audit, extraConfig));
+                    """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "", accounts, audit, extraConfig));
             Config config = new ConfigLoader(Map.of()).load(configFile);
             Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
             return new CalloutStack(dir, server, service, "", audit, java.util.Optional.of(dir.resolve("op/sentinel.creds")));
