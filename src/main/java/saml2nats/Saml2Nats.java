@@ -38,6 +38,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import saml2nats.session.KvSessionStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,13 +59,11 @@ public final class Saml2Nats implements AutoCloseable {
     private final WebApp web;
     private IdpRegistry idps;
     private Kicker kicker;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
         CalloutKeys keys = calloutKeys(config);
         refuseDevIdpInPublic(config);
-        this.sessions = new CaffeineSessionStore(config.sessions().max(), clock, new AccessToken(new SecureRandom()));
-        Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
-                .description("sessions that have not ended").register(metrics);
 
         Map<String, Set<String>> tenancy = new LinkedHashMap<>();
         config.idps().stream().filter(i -> !i.accounts().isEmpty()).forEach(i -> tenancy.put(i.id(), i.accounts()));
@@ -76,9 +75,14 @@ public final class Saml2Nats implements AutoCloseable {
         AuditLog audit = null;
         Connection nats = null;
         CalloutResponder responder = null;
+        SessionStore sessions = null;
         try {
             audit = AuditLog.open(config.auditLog());
             nats = Nats.connectReconnectOnConnect(natsOptions(config));
+            sessions = sessionStore(config, clock, nats);
+            this.sessions = sessions;
+            Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
+                    .description("sessions that have not ended").register(metrics);
             Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
             kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
             sessions.onEnd(kicker::ended);
@@ -89,7 +93,7 @@ public final class Saml2Nats implements AutoCloseable {
             this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED)).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
-            closeQuietly(responder, kicker, nats, policy, audit, idps);
+            closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, idps);
             throw e;
         }
         this.audit = audit;
@@ -140,6 +144,24 @@ public final class Saml2Nats implements AutoCloseable {
             throw new IllegalArgumentException("dev_idp: true lets anybody sign in as a test person; it is refused when "
                     + "public_url is not on localhost (it is " + config.publicUrl() + "). Set dev_idp: false.");
         }
+    }
+
+    /**
+     * {@code store: embedded} (default): this process's memory. {@code store: nats-kv}: JetStream KV
+     * shared by every replica, so sessions survive restarts and a sign-out anywhere is seen everywhere.
+     */
+    private static SessionStore sessionStore(Config config, Clock clock, Connection nats) throws IOException, InterruptedException {
+        AccessToken tokens = new AccessToken(new SecureRandom());
+        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
+            // wait for the first connection: the bucket must load before the first request is answered
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (nats.getStatus() != Connection.Status.CONNECTED && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            return KvSessionStore.open(nats, config.store().bucketPrefix() + "-sessions", config.store().replicas(),
+                    config.sessions().length(), config.sessions().max(), clock, tokens);
+        }
+        return new CaffeineSessionStore(config.sessions().max(), clock, tokens);
     }
 
     /** The callout keys and, in operator mode, each target account's signing keys; parsed once. */
@@ -228,9 +250,15 @@ public final class Saml2Nats implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // a replica stopped by hand and again by its owner
+        }
         web.close();
         responder.close();
         kicker.close();
+        if (sessions instanceof KvSessionStore kv) {
+            kv.close(); // before the connection its watch runs on
+        }
         try {
             nats.close();
         } catch (InterruptedException e) {

@@ -15,7 +15,18 @@ import java.util.Set;
 public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
                      String auditLog, Sp sp, List<String> allowedReturnUrls, Optional<Secret> adminToken,
-                     Optional<Operator> operator) {
+                     Optional<Operator> operator, Store store) {
+
+    /**
+     * Where sessions live: this process ({@code embedded}) or JetStream KV shared by every
+     * replica ({@code nats-kv}, buckets named {@code <bucketPrefix>-sessions}, ... with
+     * {@code replicas} copies in a cluster).
+     */
+    public record Store(Kind kind, String bucketPrefix, int replicas) {
+        public enum Kind { EMBEDDED, NATS_KV }
+
+        public static final Store EMBEDDED = new Store(Kind.EMBEDDED, "saml2nats", 1);
+    }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";

@@ -29,7 +29,8 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
-            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file", "operator");
+            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file", "operator", "store", "kv");
+    private static final Set<String> KV = Set.of("bucket_prefix", "replicas");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("email", "username", "display_name", "given_name",
@@ -174,7 +175,7 @@ public final class ConfigLoader {
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, admin, operator);
+                idps, devIdp, audit, spConfig, returnUrls, admin, operator, store(top, errors));
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {
@@ -227,6 +228,30 @@ public final class ConfigLoader {
     }
 
     /** From the environment variable, else from the file the setting names. */
+    private static Config.Store store(YamlMap top, List<String> errors) {
+        String kind = top.string("store").orElse("embedded");
+        YamlMap kv = top.map("kv").orElse(null);
+        String prefix = "saml2nats";
+        int replicas = 1;
+        if (kv != null) {
+            kv.allowOnly(KV);
+            prefix = kv.string("bucket_prefix").orElse(prefix);
+            replicas = integer(kv.string("replicas").orElse("1"), "kv.replicas", 1, 5, errors);
+            if (!prefix.matches("[A-Za-z0-9_-]+")) {
+                errors.add("kv.bucket_prefix: use letters, digits, '-' and '_' (it names JetStream KV buckets); got " + prefix);
+            }
+        }
+        return switch (kind) {
+            case "embedded" -> Config.Store.EMBEDDED;
+            case "nats-kv" -> new Config.Store(Config.Store.Kind.NATS_KV, prefix, replicas);
+            default -> {
+                errors.add("store: '" + kind + "' is not a store; use embedded (this process) or nats-kv (JetStream KV, "
+                        + "shared by replicas)");
+                yield Config.Store.EMBEDDED;
+            }
+        };
+    }
+
     private Config.Operator operator(YamlMap op, Path base, List<String> errors) {
         op.allowOnly(OPERATOR);
         java.util.Map<String, Config.OperatorAccount> accounts = new java.util.LinkedHashMap<>();

@@ -120,8 +120,9 @@ public final class CalloutStack implements AutoCloseable {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
 
         String natsConf = """
+                jetstream { store_dir: "%s" }
                 accounts {
-                  AUTH { users: [ { user: %s, password: "%s" } ] }
+                  AUTH { jetstream: enabled, users: [ { user: %s, password: "%s" } ] }
                   DEV {}
                   OPS {}
                   ACME {}
@@ -136,7 +137,7 @@ public final class CalloutStack implements AutoCloseable {
                     %s
                   }
                 }
-                """.formatted(SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
+                """.formatted(dir.resolve("js"), SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
                 SERVICE_USER, SYS_USER, xkey ? "xkey: " + serviceXkey.publicKey() : "");
         NatsServerProcess server = null;
         try {
@@ -224,6 +225,15 @@ public final class CalloutStack implements AutoCloseable {
         public void close() throws InterruptedException {
             connection.close();
         }
+    }
+
+    /**
+     * Another replica of the service from the same config file (its own web port), in the
+     * same queue group; with {@code store: nats-kv} it shares the sessions. The caller closes it.
+     */
+    public Saml2Nats startReplica() throws Exception {
+        Config config = new ConfigLoader(Map.of("SAML2NATS_HTTP_PORT", "0")).load(dir.resolve("saml2nats.yaml"));
+        return Saml2Nats.start(config, Clock.systemUTC());
     }
 
     @Override

@@ -1,0 +1,254 @@
+package saml2nats.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonUtils;
+import io.nats.client.support.JsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Sessions in a JetStream KV bucket, shared by every replica ({@code store: nats-kv}).
+ * Keyed by token hash (never the token). Reads on the callout path come from a local
+ * copy that a watch on the bucket keeps fresh, so no KV round trip sits on the hot path;
+ * a sign-out anywhere deletes the key, every replica's watch drops its copy within
+ * milliseconds and tells its listeners (so each kicks the connections it authorized).
+ * The bucket's max age is the longest session; each session still ends at its own time.
+ */
+public final class KvSessionStore implements SessionStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KvSessionStore.class);
+
+    private final KeyValue kv;
+    private final Cache<String, Session> local;
+    private final Clock clock;
+    private final AccessToken tokens;
+    private final List<Consumer<Session>> endListeners = new CopyOnWriteArrayList<>();
+    private final NatsKeyValueWatchSubscription watch;
+
+    private KvSessionStore(KeyValue kv, Cache<String, Session> local, Clock clock, AccessToken tokens,
+                           Duration loadLimit) throws IOException, InterruptedException {
+        this.kv = kv;
+        this.local = local;
+        this.clock = clock;
+        this.tokens = tokens;
+        CountDownLatch loaded = new CountDownLatch(1);
+        try {
+            this.watch = kv.watchAll(new KeyValueWatcher() {
+                @Override
+                public void watch(KeyValueEntry entry) {
+                    try {
+                        seen(entry);
+                    } catch (RuntimeException e) {
+                        // a throw here would stop the watch for good: log and go on
+                        log.warn("session watch could not apply an update: {}", e.toString());
+                    }
+                }
+
+                @Override
+                public void endOfData() {
+                    loaded.countDown();
+                }
+            });
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot watch the session bucket: " + e.getMessage(), e);
+        }
+        if (!loaded.await(loadLimit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IOException("the session bucket did not load within " + loadLimit);
+        }
+    }
+
+    /**
+     * Opens (creating when missing) the bucket and loads every live session before returning,
+     * so a restarted replica answers for sessions made before it started.
+     */
+    public static KvSessionStore open(Connection nats, String bucket, int replicas, Duration maxSession, long maxSessions,
+                                      Clock clock, AccessToken tokens) throws IOException, InterruptedException {
+        try {
+            var management = nats.keyValueManagement();
+            if (!management.getBucketNames().contains(bucket)) {
+                management.create(KeyValueConfiguration.builder().name(bucket).replicas(replicas)
+                        .ttl(maxSession.plusMinutes(1)).storageType(StorageType.File).build());
+            }
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot create the JetStream KV bucket '" + bucket + "' (" + e.getMessage()
+                    + "): is JetStream enabled for the service's account?", e);
+        }
+        return new KvSessionStore(nats.keyValue(bucket), ExpiringCache.create(maxSessions, clock, Session::expires), clock,
+                tokens, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public Created create(Identity identity, Duration length) {
+        if (length.isNegative() || length.isZero()) {
+            throw new IllegalArgumentException("a session must last longer than zero, was " + length);
+        }
+        // milliseconds, as stored: every replica holds the very same Session
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length));
+        String token = tokens.mint();
+        String key = AccessToken.hash(token);
+        try {
+            kv.create(key, encode(session));
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("could not store the session in JetStream KV: " + e.getMessage(), e);
+        }
+        local.put(key, session);
+        return new Created(token, session);
+    }
+
+    @Override
+    public Optional<Session> findByTokenHash(String tokenHash) {
+        Session session = local.getIfPresent(tokenHash);
+        return session != null && session.isLiveAt(clock.instant()) ? Optional.of(session) : Optional.empty();
+    }
+
+    @Override
+    public boolean end(String tokenHash) {
+        if (local.getIfPresent(tokenHash) == null) {
+            return false;
+        }
+        try {
+            kv.delete(tokenHash);
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("could not end the session in JetStream KV: " + e.getMessage(), e);
+        }
+        forget(tokenHash);
+        return true;
+    }
+
+    @Override
+    public int endAll(String idp, String subject) {
+        List<String> keys = new ArrayList<>();
+        local.asMap().forEach((k, s) -> {
+            if (s.identity().idp().equals(idp) && s.identity().subject().equals(subject)) {
+                keys.add(k);
+            }
+        });
+        int ended = 0;
+        for (String k : keys) {
+            ended += end(k) ? 1 : 0;
+        }
+        return ended;
+    }
+
+    @Override
+    public long liveCount() {
+        local.cleanUp();
+        return local.estimatedSize();
+    }
+
+    @Override
+    public void onEnd(Consumer<Session> listener) {
+        endListeners.add(listener);
+    }
+
+    /** Whichever of end() and the watch removes the local copy first tells the listeners: once per replica. */
+    private void forget(String key) {
+        Session gone = local.asMap().remove(key);
+        if (gone != null) {
+            endListeners.forEach(l -> l.accept(gone));
+        }
+    }
+
+    private void seen(KeyValueEntry entry) {
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+            forget(entry.getKey());
+            return;
+        }
+        try {
+            Session s = decode(entry.getValue());
+            if (s.isLiveAt(clock.instant())) {
+                local.put(entry.getKey(), s);
+            }
+        } catch (RuntimeException e) {
+            String key = entry.getKey();
+            log.warn("session entry {}... in the KV bucket is not readable ({}); ignored",
+                    key.substring(0, Math.min(8, key.length())), e.getMessage());
+        }
+    }
+
+    static byte[] encode(Session s) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "id", s.id());
+        JsonUtils.addField(sb, "idp", s.identity().idp());
+        JsonUtils.addField(sb, "subject", s.identity().subject());
+        JsonUtils.addField(sb, "email", s.identity().email());
+        JsonUtils.addField(sb, "username", s.identity().username());
+        JsonUtils.addField(sb, "name", s.identity().displayName());
+        JsonUtils.addStrings(sb, "groups", s.identity().groups());
+        JsonUtils.addField(sb, "created", s.created().toEpochMilli());
+        JsonUtils.addField(sb, "expires", s.expires().toEpochMilli());
+        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Session decode(byte[] bytes) {
+        JsonValue v;
+        try {
+            v = JsonParser.parse(bytes);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+        if (v.map == null) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        List<String> groups = v.map.containsKey("groups") && v.map.get("groups").array != null
+                ? v.map.get("groups").array.stream().map(g -> g.string).toList() : List.of();
+        Identity who = new Identity(text(v, "idp"), text(v, "subject"), text(v, "email"), text(v, "username"),
+                text(v, "name"), groups);
+        return new Session(text(v, "id"), who, Instant.ofEpochMilli(number(v, "created")),
+                Instant.ofEpochMilli(number(v, "expires")));
+    }
+
+    private static String text(JsonValue v, String key) {
+        JsonValue x = v.map.get(key);
+        if (x == null || x.string == null) {
+            if (key.equals("idp") || key.equals("subject") || key.equals("id")) {
+                throw new IllegalArgumentException("missing " + key);
+            }
+            return "";
+        }
+        return x.string;
+    }
+
+    private static long number(JsonValue v, String key) {
+        JsonValue x = v.map.get(key);
+        if (x == null || x.l == null && x.i == null) {
+            throw new IllegalArgumentException("missing " + key);
+        }
+        return x.l != null ? x.l : x.i;
+    }
+
+    @Override
+    public void close() {
+        try {
+            watch.unsubscribe();
+        } catch (RuntimeException e) {
+            log.debug("session watch already closed: {}", e.toString());
+        }
+    }
+}

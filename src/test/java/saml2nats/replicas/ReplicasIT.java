@@ -1,0 +1,136 @@
+package saml2nats.replicas;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Options;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.Saml2Nats;
+import saml2nats.session.AccessToken;
+import saml2nats.session.Identity;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.Mappings;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several saml2nats processes' worth of service (each a full Saml2Nats with its own
+ * connection, responder and web port) in one queue group, sharing sessions in
+ * JetStream KV ({@code store: nats-kv}) on a real nats-server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicasIT {
+    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
+            List.of("eng-developers"));
+    CalloutStack stack;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        stack = CalloutStack.start(dir, Mappings.MATRIX, true, "store: nats-kv\n");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aSignOutOnOneReplicaRefusesTheNextConnectAndKicksLiveConnectionsWhoeverAuthorizedThem() throws Exception {
+        try (Saml2Nats b = stack.startReplica()) {
+            String token = stack.signIn(ALICE, Duration.ofMinutes(10));
+            List<CalloutStack.Client> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) { // the queue group spreads these over both replicas
+                    clients.add(stack.connect(token));
+                }
+                assertTrue(b.sessions().end(AccessToken.hash(token)), "replica B ends a session replica A made");
+                for (CalloutStack.Client c : clients) {
+                    assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(c), "every live connection is kicked");
+                }
+            } finally {
+                for (CalloutStack.Client c : clients) {
+                    c.close();
+                }
+            }
+            assertThrows(IOException.class, () -> stack.connect(token), "and the next connect is refused");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void killingOneReplicaWhileClientsConnectRefusesNobody() throws Exception {
+        String token = stack.signIn(ALICE, Duration.ofMinutes(10));
+        Saml2Nats b = stack.startReplica();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger connected = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            runs.add(pool.submit(() -> {
+                try (Connection nc = io.nats.client.Nats.connect(new Options.Builder().server(stack.server.url())
+                        .token(token.toCharArray()).maxReconnects(0).connectionTimeout(Duration.ofSeconds(5)).build())) {
+                    connected.incrementAndGet();
+                } catch (Exception e) {
+                    refused.incrementAndGet();
+                }
+                return null;
+            }));
+            if (i == 60) {
+                pool.submit(b::close); // replica B goes away in the middle of the storm
+            }
+        }
+        for (Future<?> f : runs) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        b.close();
+        assertEquals(0, refused.get(), "no connection is refused because a replica went away");
+        assertEquals(200, connected.get());
+    }
+
+    @Test
+    @Order(3) // last: it stops the stack's own replica
+    void sessionsSurviveARestartOfEveryReplica() throws Exception {
+        Saml2Nats b = stack.startReplica();
+        String token = b.sessions().create(ALICE, Duration.ofMinutes(10)).token();
+        b.close();
+        stack.service.close(); // no replica is left
+        try (Saml2Nats again = stack.startReplica(); Saml2Nats andAgain = stack.startReplica()) {
+            try (CalloutStack.Client alice = stack.connect(token)) {
+                assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus(), "the token made before still connects");
+            }
+        }
+    }
+
+    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ConnectionListener.Events e = null;
+        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
+            e = client.events.poll(100, TimeUnit.MILLISECONDS);
+        }
+        return e;
+    }
+}

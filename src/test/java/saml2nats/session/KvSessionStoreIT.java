@@ -1,0 +1,123 @@
+package saml2nats.session;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.testing.NatsServerProcess;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two replicas' session stores on one real JetStream KV bucket. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KvSessionStoreIT {
+    static final Identity ALICE = new Identity("okta", "alice@acme.test", "alice@acme.test", "alice", "Alice",
+            List.of("eng-developers"));
+    NatsServerProcess server;
+    Connection a;
+    Connection b;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        server = NatsServerProcess.start(dir, "jetstream { store_dir: \"" + dir.resolve("js") + "\" }\n");
+        a = Nats.connect(new Options.Builder().server(server.url()).build());
+        b = Nats.connect(new Options.Builder().server(server.url()).build());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        a.close();
+        b.close();
+        server.close();
+    }
+
+    KvSessionStore open(Connection nc, String bucket) throws Exception {
+        return KvSessionStore.open(nc, bucket, 1, Duration.ofHours(8), 10_000, Clock.systemUTC(),
+                new AccessToken(new SecureRandom()));
+    }
+
+    static void within(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(what + " did not happen within " + limit);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aSessionMadeOnOneReplicaIsFoundOnTheOtherAndASignOutAnywhereEndsItEverywhere() throws Exception {
+        try (KvSessionStore replicaA = open(a, "t1-sessions"); KvSessionStore replicaB = open(b, "t1-sessions")) {
+            BlockingQueue<Session> endedOnA = new LinkedBlockingQueue<>();
+            replicaA.onEnd(endedOnA::add);
+            SessionStore.Created created = replicaA.create(ALICE, Duration.ofHours(1));
+            within(Duration.ofSeconds(1), () -> replicaB.findByToken(created.token()).isPresent(), "B seeing A's session");
+            assertEquals(created.session(), replicaB.findByToken(created.token()).orElseThrow());
+
+            assertTrue(replicaB.end(AccessToken.hash(created.token())));
+            assertTrue(replicaB.findByToken(created.token()).isEmpty());
+            Session ended = endedOnA.poll(1, TimeUnit.SECONDS);
+            assertEquals(created.session().id(), ended == null ? null : ended.id(),
+                    "A hears of B's sign-out (and would kick the connections it authorized)");
+            assertTrue(replicaA.findByToken(created.token()).isEmpty());
+            assertFalse(replicaA.end(AccessToken.hash(created.token())), "ending twice ends nothing");
+        }
+    }
+
+    @Test
+    void sessionsSurviveARestartOfEveryReplicaAndTheTokenIsNeverStored() throws Exception {
+        SessionStore.Created created;
+        try (KvSessionStore first = open(a, "t2-sessions")) {
+            created = first.create(ALICE, Duration.ofHours(1));
+        }
+        try (KvSessionStore restarted = open(b, "t2-sessions")) {
+            assertEquals(Optional.of(created.session()), restarted.findByToken(created.token()));
+            assertEquals(1, restarted.liveCount());
+            var stored = b.keyValue("t2-sessions").get(AccessToken.hash(created.token()));
+            String value = new String(stored.getValue(), StandardCharsets.UTF_8);
+            assertFalse(value.contains(created.token()), "only the hash keys it; the token is nowhere in KV");
+            assertTrue(value.contains("alice@acme.test"));
+        }
+    }
+
+    @Test
+    void singleLogoutEndsEveryOneOfThePersonsSessionsOnEveryReplica() throws Exception {
+        try (KvSessionStore replicaA = open(a, "t3-sessions"); KvSessionStore replicaB = open(b, "t3-sessions")) {
+            SessionStore.Created one = replicaA.create(ALICE, Duration.ofHours(1));
+            SessionStore.Created two = replicaB.create(ALICE, Duration.ofHours(1));
+            within(Duration.ofSeconds(1), () -> replicaA.findByToken(two.token()).isPresent(), "A seeing B's session");
+            assertEquals(2, replicaA.endAll("okta", "alice@acme.test"));
+            within(Duration.ofSeconds(1), () -> replicaB.findByToken(one.token()).isEmpty()
+                    && replicaB.findByToken(two.token()).isEmpty(), "B dropping both");
+        }
+    }
+
+    @Test
+    void anUnreadableEntryIsSkippedNotFatal() throws Exception {
+        a.keyValueManagement().create(io.nats.client.api.KeyValueConfiguration.builder().name("t4-sessions").build());
+        a.keyValue("t4-sessions").put("garbage", "{not json".getBytes(StandardCharsets.UTF_8));
+        try (KvSessionStore store = open(b, "t4-sessions")) {
+            SessionStore.Created created = store.create(ALICE, Duration.ofMinutes(5));
+            assertTrue(store.findByToken(created.token()).isPresent());
+        }
+    }
+}
