@@ -143,7 +143,7 @@ class CliLoginIT {
             ByteArrayOutputStream bye = new ByteArrayOutputStream();
             Logout.run(new NatsContext(home), "dev", Optional.empty(), new PrintStream(bye, true, StandardCharsets.UTF_8));
             assertTrue(bye.toString(StandardCharsets.UTF_8).contains("Signed out"), bye.toString(StandardCharsets.UTF_8));
-            assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(client), "logout kicks the live connection");
+            assertEquals(ConnectionListener.Events.CLOSED, client.awaitClosed(Duration.ofSeconds(5)), "logout kicks the live connection");
         }
         assertFalse(context("dev").contains("s2n_"), "the token is gone from the context");
         assertThrows(IOException.class, () -> stack.connect(entry.token()), "and it connects no more");
@@ -304,21 +304,13 @@ class CliLoginIT {
             EndSessions.run(URI.create(base()), ADMIN_TOKEN, "test", "kim@acme.test", new PrintStream(out, true, StandardCharsets.UTF_8));
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("Ended 2 session(s) of kim@acme.test"),
                     "the browser's and the CLI's: " + out.toString(StandardCharsets.UTF_8));
-            assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(client));
+            assertEquals(ConnectionListener.Events.CLOSED, client.awaitClosed(Duration.ofSeconds(5)));
         }
         assertThrows(IOException.class, () -> stack.connect(token));
         assertFalse(kim.get("/").body().contains("Hello,"), "the browser is signed out too");
         assertFalse(stack.audit().contains(ADMIN_TOKEN), "no secret in the audit log");
     }
 
-    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        ConnectionListener.Events e = null;
-        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
-            e = client.events.poll(100, TimeUnit.MILLISECONDS);
-        }
-        return e;
-    }
 
     /** What the CLI prints, line by line, for a test that must read the code from it as a person would. */
     static final class PipedLines {

@@ -133,7 +133,7 @@ class BrowserJourneyIT {
                 bob.connection.publish("ops.e2e", new byte[]{1});
                 assertNotNull(sub.nextMessage(Duration.ofSeconds(2)), "the operators' grant");
                 Logout.run(contexts, "e2e", Optional.empty(), new PrintStream(new ByteArrayOutputStream()));
-                assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(bob), "saml2nats logout kicks the live connection");
+                assertEquals(ConnectionListener.Events.CLOSED, bob.awaitClosed(Duration.ofSeconds(5)), "saml2nats logout kicks the live connection");
             }
             assertThrows(IOException.class, () -> stack.connect(token));
             assertEquals("", contexts.read("e2e").orElseThrow().token());
@@ -183,14 +183,6 @@ class BrowserJourneyIT {
         throw new AssertionError("the CLI did not print " + p + ":\n" + printed.toString(StandardCharsets.UTF_8));
     }
 
-    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        ConnectionListener.Events e = null;
-        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
-            e = client.events.poll(100, TimeUnit.MILLISECONDS);
-        }
-        return e;
-    }
 
     @Test
     void aliceSignsInConnectsWithExactlyHerGrantAndSignOutKicksHer() throws Exception {
@@ -224,7 +216,7 @@ class BrowserJourneyIT {
                     throw new AssertionError("sign-out did not come back: at " + d.getCurrentUrl() + "\n"
                             + d.findElement(By.tagName("body")).getText(), e);
                 }
-                assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(alice), "the live connection is kicked within seconds");
+                assertEquals(ConnectionListener.Events.CLOSED, alice.awaitClosed(Duration.ofSeconds(5)), "the live connection is kicked within seconds");
             }
             assertThrows(IOException.class, () -> stack.connect(token), "and the next connect is refused");
         }

@@ -68,7 +68,7 @@ class ReplicasIT {
                 }
                 assertTrue(b.sessions().end(AccessToken.hash(token)), "replica B ends a session replica A made");
                 for (CalloutStack.Client c : clients) {
-                    assertEquals(ConnectionListener.Events.CLOSED, awaitClosed(c), "every live connection is kicked");
+                    assertEquals(ConnectionListener.Events.CLOSED, c.awaitClosed(Duration.ofSeconds(5)), "every live connection is kicked");
                 }
             } finally {
                 for (CalloutStack.Client c : clients) {
@@ -125,12 +125,4 @@ class ReplicasIT {
         }
     }
 
-    static ConnectionListener.Events awaitClosed(CalloutStack.Client client) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        ConnectionListener.Events e = null;
-        while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
-            e = client.events.poll(100, TimeUnit.MILLISECONDS);
-        }
-        return e;
-    }
 }

@@ -221,6 +221,16 @@ public final class CalloutStack implements AutoCloseable {
             events.add(type);
         }
 
+        /** The CLOSED event if it comes within {@code limit} (a kick), else the last event seen. */
+        public ConnectionListener.Events awaitClosed(Duration limit) throws InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            ConnectionListener.Events e = null;
+            while (e != ConnectionListener.Events.CLOSED && System.nanoTime() < end) {
+                e = events.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            return e;
+        }
+
         @Override
         public void close() throws InterruptedException {
             connection.close();
