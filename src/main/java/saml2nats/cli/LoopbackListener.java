@@ -35,7 +35,8 @@ final class LoopbackListener implements AutoCloseable {
 
     static LoopbackListener start(String state) throws CliException {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            // 127.0.0.1 exactly: the service redirects there, whatever the JVM prefers (::1 would miss it)
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[]{127, 0, 0, 1}), 0), 0);
             LoopbackListener l = new LoopbackListener(server, state);
             server.createContext("/", l::handle);
             server.start();

@@ -117,12 +117,21 @@ public record NatsContext(Path configHome) {
     private static void writeObject(Path file, Map<String, JsonValue> object) throws CliException {
         Path dir = file.getParent();
         try {
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir); // Windows: the profile folder is the user's own
+                }
             }
             Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            if (posix) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(tmp);
+            }
             Files.writeString(tmp, new JsonValue(object).toJson() + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -32,9 +32,18 @@ public final class ServiceClient {
             return Optional.ofNullable(body.get("error")).map(v -> v.string);
         }
 
+        /**
+         * A text field with control characters other than newlines removed: names and groups
+         * come from an IdP, and an escape sequence in one must not reach the terminal.
+         */
         public String text(String field) {
             JsonValue v = body.get(field);
-            return v == null || v.string == null ? "" : v.string;
+            if (v == null || v.string == null) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder(v.string.length());
+            v.string.codePoints().filter(c -> c == '\n' || !Character.isISOControl(c)).forEach(b::appendCodePoint);
+            return b.toString();
         }
 
         public long number(String field, long otherwise) {

@@ -19,7 +19,7 @@ public final class Whoami {
         }
         JsonValue groups = a.body().get("groups");
         List<String> names = groups == null || groups.array == null ? List.of()
-                : groups.array.stream().map(g -> g.string).toList();
+                : groups.array.stream().map(g -> String.valueOf(g.string).replaceAll("\\p{Cntrl}", "")).toList();
         out.println("name:     " + a.text("name"));
         out.println("email:    " + a.text("email"));
         out.println("subject:  " + a.text("subject"));

@@ -167,15 +167,17 @@ public final class ConfigLoader {
         for (YamlMap.Problem p : problems) {
             errors.add("line " + p.line() + ": " + p.message());
         }
+        Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
+                errors, false);
+        // an empty or short admin token would let anyone (or a guesser) end everyone's sessions
+        admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
+                "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
+        Config.Store store = store(top, errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
-        Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
-                errors, false);
-        admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
-                "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, admin, operator, store(top, errors));
+                idps, devIdp, audit, spConfig, returnUrls, admin, operator, store);
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {

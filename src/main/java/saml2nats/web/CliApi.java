@@ -76,8 +76,8 @@ final class CliApi {
             return;
         }
         try {
-            String code = handoff.approveLoopback(new CliHandoff.Approval(session.identity(), session.expires()),
-                    ctx.formParam("challenge"));
+            String code = handoff.approveLoopback(new CliHandoff.Approval(session.identity(),
+                    signed.get().entry().tokenHash(), session.expires()), ctx.formParam("challenge"));
             ctx.redirect(back + "&code=" + enc(code), HttpStatus.SEE_OTHER);
         } catch (CliHandoff.Refusal r) {
             ctx.redirect(back + "&error=" + r.error.wire, HttpStatus.SEE_OTHER);
@@ -100,7 +100,14 @@ final class CliApi {
     /** POST /cli/device : a device code to poll with and a user code to show. */
     void deviceStart(Context ctx) {
         String host = Optional.ofNullable(ctx.formParam("host")).orElse("").replaceAll("[^A-Za-z0-9._-]", "");
-        String from = (host.isEmpty() ? "" : host.substring(0, Math.min(64, host.length())) + ", ") + "address " + ctx.ip();
+        // the address is what the service saw (a proxy's, behind one); the name is only what the client claims
+        String from = "address " + ctx.ip() + (host.isEmpty() ? "" : ", calls itself " + host.substring(0, Math.min(64, host.length())));
+        try {
+            handoff.checkStartAllowed(ctx.ip());
+        } catch (CliHandoff.Refusal r) {
+            error(ctx, r.error);
+            return;
+        }
         CliHandoff.DeviceStart start = handoff.startDevice(from);
         String verify = parts.config().publicUrl().toString().replaceAll("/$", "") + "/device";
         StringBuilder sb = JsonUtils.beginJson();
@@ -137,7 +144,7 @@ final class CliApi {
         }
         String typed = Optional.ofNullable(ctx.formParam("user_code")).orElse("");
         try {
-            CliHandoff.Waiting waiting = handoff.find(typed, signed.get().session().id());
+            CliHandoff.Waiting waiting = handoff.find(typed, person(signed.get().session()));
             Decision decision = parts.policy().current().decide(signed.get().session().identity());
             ctx.html(Pages.deviceConfirm(signed.get().session(), decision, waiting, signed.get().entry().csrf(),
                     parts.clock().instant()));
@@ -159,13 +166,14 @@ final class CliApi {
         String code = ctx.formParam("user_code");
         try {
             if (!"allow".equals(ctx.formParam("answer"))) {
-                handoff.refuse(code, HandoffError.ACCESS_DENIED);
+                handoff.refuse(code, person(session), HandoffError.ACCESS_DENIED);
                 ctx.html(Pages.deviceDone(false));
             } else if (parts.policy().current().decide(session.identity()) instanceof Decision.Deny) {
-                handoff.refuse(code, HandoffError.NO_ACCESS);
+                handoff.refuse(code, person(session), HandoffError.NO_ACCESS);
                 ctx.html(Pages.deviceDone(false));
             } else {
-                handoff.approve(code, new CliHandoff.Approval(session.identity(), session.expires()));
+                handoff.approve(code, person(session), new CliHandoff.Approval(session.identity(),
+                        signed.get().entry().tokenHash(), session.expires()));
                 ctx.html(Pages.deviceDone(true));
             }
         } catch (CliHandoff.Refusal r) {
@@ -216,7 +224,8 @@ final class CliApi {
             error(ctx, HandoffError.ADMIN_OFF);
             return;
         }
-        if (!WebApp.sameSecret(parts.config().adminToken().get().value(), token(ctx))) {
+        String given = token(ctx);
+        if (given.isEmpty() || !WebApp.sameSecret(parts.config().adminToken().get().value(), given)) {
             error(ctx, HandoffError.ADMIN_REFUSED);
             return;
         }
@@ -243,8 +252,8 @@ final class CliApi {
             error(ctx, HandoffError.NO_ACCESS);
             return;
         }
-        if (!now.isBefore(approval.sessionEnds())) {
-            error(ctx, HandoffError.INVALID_GRANT);
+        if (!now.isBefore(approval.sessionEnds()) || parts.sessions().findByTokenHash(approval.approvingTokenHash()).isEmpty()) {
+            error(ctx, HandoffError.APPROVAL_ENDED);
             return;
         }
         SessionStore.Created created = parts.sessions().create(approval.identity(),
@@ -285,6 +294,11 @@ final class CliApi {
     private static String token(Context ctx) {
         String h = Optional.ofNullable(ctx.header("Authorization")).orElse("");
         return h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
+    }
+
+    /** Whom wrong guesses count against: the person, not one of their sessions. */
+    private static String person(Session s) {
+        return s.identity().idp() + "\n" + s.identity().subject();
     }
 
     /** The signed-in browser, or a redirect to sign-in that comes back to this very page. */

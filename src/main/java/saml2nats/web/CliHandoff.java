@@ -36,12 +36,17 @@ final class CliHandoff {
     static final int WRONG_GUESSES_PER_SESSION = 5;
     static final Duration GUESS_WINDOW = Duration.ofMinutes(15);
     static final int WRONG_GUESSES_PER_MINUTE = 60;
+    static final int DEVICE_STARTS_PER_ADDRESS = 20;
     /** No vowels (no words), no look-alikes: 20^8 = 2.6e10 codes. */
     private static final String USER_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ";
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-    /** Who approved, and when the session the CLI gets must end (never later than the browser's). */
-    record Approval(Identity identity, Instant sessionEnds) { }
+    /**
+     * Who approved, from which session (its token hash: the CLI gets a token only while
+     * that session lives, so a sign-out or an admin's end also voids pending approvals),
+     * and when the session the CLI gets must end (never later than the browser's).
+     */
+    record Approval(Identity identity, String approvingTokenHash, Instant sessionEnds) { }
 
     /** A refused step, with the reason the caller shows or sends. */
     static final class Refusal extends Exception {
@@ -73,6 +78,7 @@ final class CliHandoff {
         final Instant expires;
         volatile Approval approval;
         volatile HandoffError refusal;
+        volatile String confirmedBy = "";
         volatile Instant lastPoll = Instant.EPOCH;
 
         Device(String deviceCodeHash, Waiting waiting, Instant expires) {
@@ -94,7 +100,8 @@ final class CliHandoff {
     private final Cache<String, Loopback> loopbacks;
     private final Cache<String, Device> devicesByCodeHash;
     private final Cache<String, Device> devicesByUserCode;
-    private final Cache<String, Guesses> guessesBySession;
+    private final Cache<String, Guesses> guessesByPerson;
+    private final Cache<String, Guesses> startsByAddress;
     private final Object everyoneLock = new Object();
     private Instant everyoneWindow = Instant.EPOCH;
     private int everyoneWrong;
@@ -105,7 +112,8 @@ final class CliHandoff {
         this.loopbacks = ExpiringCache.create(maxPending, clock, Loopback::expires);
         this.devicesByCodeHash = ExpiringCache.create(maxPending, clock, Device::forgotten);
         this.devicesByUserCode = ExpiringCache.create(maxPending, clock, d -> d.expires);
-        this.guessesBySession = ExpiringCache.create(maxPending, clock, Guesses::until);
+        this.guessesByPerson = ExpiringCache.create(maxPending, clock, Guesses::until);
+        this.startsByAddress = ExpiringCache.create(maxPending, clock, Guesses::until);
     }
 
     static boolean validChallenge(String challenge) {
@@ -159,39 +167,48 @@ final class CliHandoff {
     }
 
     /**
-     * The sign-in waiting for a typed user code. Wrong codes count against the
-     * person's browser session and against everyone; past either limit every code is
-     * refused until the window passes, so guessing cannot go on.
+     * The sign-in waiting for a typed user code. Every try counts against the person
+     * (IdP and subject, so signing in again does not reset it) and against everyone,
+     * and is taken back only when the code was right: checking and counting are one
+     * step, so parallel guesses cannot slip past the limit. The code is then bound to
+     * this person: only they can approve or refuse it.
      */
     Waiting find(String typed, String guesser) throws Refusal {
         Instant now = clock.instant();
-        Guesses g = guessesBySession.getIfPresent(guesser);
-        if (g != null && g.wrong() >= WRONG_GUESSES_PER_SESSION || everyoneOverLimit(now)) {
+        Guesses g = guessesByPerson.asMap().merge(guesser, new Guesses(1, now.plus(GUESS_WINDOW)),
+                (old, one) -> new Guesses(old.wrong() + 1, old.until()));
+        boolean everyoneOver = countEveryone(now, 1) > WRONG_GUESSES_PER_MINUTE;
+        if (g.wrong() > WRONG_GUESSES_PER_SESSION || everyoneOver) {
             throw new Refusal(HandoffError.TOO_MANY_GUESSES);
         }
         Device d = devicesByUserCode.getIfPresent(normalize(typed));
         if (d == null || d.approval != null || d.refusal != null || !now.isBefore(d.expires)) {
-            guessesBySession.asMap().merge(guesser, new Guesses(1, now.plus(GUESS_WINDOW)),
-                    (old, one) -> new Guesses(old.wrong() + 1, old.until()));
-            countEveryoneWrong(now);
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE);
         }
+        guessesByPerson.asMap().computeIfPresent(guesser, (k, old) -> new Guesses(old.wrong() - 1, old.until()));
+        countEveryone(now, -1);
+        d.confirmedBy = guesser;
         return d.waiting;
     }
 
-    /** The person approved; the user code is spent. */
-    void approve(String userCode, Approval approval) throws Refusal {
-        spend(userCode).approval = approval;
+    /** The person who found the code approved; the user code is spent. */
+    void approve(String userCode, String guesser, Approval approval) throws Refusal {
+        spend(userCode, guesser).approval = approval;
     }
 
-    /** The person declined ({@code ACCESS_DENIED}) or may not have a token ({@code NO_ACCESS}); the code is spent. */
-    void refuse(String userCode, HandoffError why) throws Refusal {
-        spend(userCode).refusal = why;
+    /**
+     * The person who found the code declined ({@code ACCESS_DENIED}) or may not have a token
+     * ({@code NO_ACCESS}); the code is spent.
+     */
+    void refuse(String userCode, String guesser, HandoffError why) throws Refusal {
+        spend(userCode, guesser).refusal = why;
     }
 
-    private Device spend(String userCode) throws Refusal {
-        Device d = devicesByUserCode.asMap().remove(normalize(userCode));
-        if (d == null || !clock.instant().isBefore(d.expires)) {
+    /** Only a code this person found through {@link #find} (and its limits) can be answered. */
+    private Device spend(String userCode, String guesser) throws Refusal {
+        Device d = devicesByUserCode.getIfPresent(normalize(userCode));
+        if (d == null || !guesser.equals(d.confirmedBy) || !clock.instant().isBefore(d.expires)
+                || !devicesByUserCode.asMap().remove(normalize(userCode), d)) {
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE);
         }
         return d;
@@ -256,19 +273,28 @@ final class CliHandoff {
         return b.toString();
     }
 
-    private boolean everyoneOverLimit(Instant now) {
-        synchronized (everyoneLock) {
-            return now.isBefore(everyoneWindow.plus(Duration.ofMinutes(1))) && everyoneWrong >= WRONG_GUESSES_PER_MINUTE;
-        }
-    }
-
-    private void countEveryoneWrong(Instant now) {
+    /** Adds {@code delta} to everyone's tries in the current minute and returns the new count. */
+    private int countEveryone(Instant now, int delta) {
         synchronized (everyoneLock) {
             if (!now.isBefore(everyoneWindow.plus(Duration.ofMinutes(1)))) {
                 everyoneWindow = now;
                 everyoneWrong = 0;
             }
-            everyoneWrong++;
+            everyoneWrong = Math.max(0, everyoneWrong + delta);
+            return everyoneWrong;
+        }
+    }
+
+    /**
+     * Device sign-ins need no sign-in to start, so each address may start only a few at
+     * a time; a flood from one address cannot push out everyone else's pending codes.
+     */
+    void checkStartAllowed(String address) throws Refusal {
+        Instant now = clock.instant();
+        Guesses n = startsByAddress.asMap().merge(address, new Guesses(1, now.plus(DEVICE_CODE_LIFE)),
+                (old, one) -> new Guesses(old.wrong() + 1, old.until()));
+        if (n.wrong() > DEVICE_STARTS_PER_ADDRESS) {
+            throw new Refusal(HandoffError.TOO_MANY_STARTS);
         }
     }
 

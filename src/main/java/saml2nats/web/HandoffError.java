@@ -7,7 +7,12 @@ package saml2nats.web;
 enum HandoffError {
     INVALID_REQUEST("invalid_request", 400, "The request is missing a parameter or has a malformed one."),
     INVALID_GRANT("invalid_grant", 400,
-            "That sign-in code is unknown, already used, or was not made for this verifier. Run saml2nats login again."),
+            "That sign-in code is unknown, already used, or was not made for this verifier. Run saml2nats login again "
+                    + "(with --device if you used it)."),
+    APPROVAL_ENDED("approval_ended", 400,
+            "The browser session that approved this sign-in has ended (signed out or expired). Sign in again."),
+    TOO_MANY_STARTS("too_many_starts", 429,
+            "Too many device sign-ins started from this address. Wait a few minutes, or finish the ones already started."),
     AUTHORIZATION_PENDING("authorization_pending", 400, "Waiting for the person to enter the code and approve."),
     SLOW_DOWN("slow_down", 400, "Polling too fast: wait the interval between polls."),
     EXPIRED_TOKEN("expired_token", 400, "The code expired before it was approved. Run saml2nats login --device again."),

@@ -117,7 +117,8 @@ final class Pages {
         StringBuilder b = new StringBuilder("<div class=card><h1>Sign in the saml2nats command line?</h1>")
                 .append("<p><b>saml2nats login</b> on this computer asks for a NATS token as ")
                 .append(esc(session.identity().displayName())).append(" (").append(esc(session.identity().email()))
-                .append("). It gets its own session, which ends when this one does.</p>")
+                .append("). It gets its own session, which ends no later than this one; sign it out with "
+                        + "<code>saml2nats logout</code>.</p>")
                 .append("<p class=muted>Only allow this if you just ran <code>saml2nats login</code> yourself.</p>");
         if (decision instanceof Decision.Deny deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>")
@@ -155,7 +156,9 @@ final class Pages {
                 .append("<tr><th>as</th><td>").append(esc(session.identity().displayName())).append(" (")
                 .append(esc(session.identity().email())).append(")</td></tr></table>")
                 .append("<p class=muted>Approve only if you started <code>saml2nats login --device</code> yourself and "
-                        + "the terminal shows this code. The device gets its own session, ending when this one does.</p>");
+                        + "your terminal shows this code. If someone sent you this code or a link with it, decline: "
+                        + "approving would sign their device in as you. The device gets its own session, ending no "
+                        + "later than this one.</p>");
         if (decision instanceof Decision.Deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>");
         } else {

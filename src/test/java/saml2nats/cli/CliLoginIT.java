@@ -251,6 +251,39 @@ class CliLoginIT {
     }
 
     @Test
+    void signingOutVoidsAnApprovalTheCliHasNotRedeemedYet() throws Exception {
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        Login.Browser approveThenSignOut = url -> {
+            try {
+                HttpResponse<String> ask = ann.get(url.getRawPath() + "?" + url.getRawQuery());
+                HttpResponse<String> answered = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
+                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
+                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", "allow"));
+                ann.post("/logout", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf")));
+                ann.get(answered.headers().firstValue("Location").orElseThrow());
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        CliException e = assertThrows(CliException.class, () -> login().withBrowser("late", approveThenSignOut));
+        assertTrue(e.getMessage().contains("session that approved this sign-in has ended"), e.getMessage());
+    }
+
+    @Test
+    void aCodeCanOnlyBeAnsweredByWhoeverFoundItThroughTheLimits() throws Exception {
+        ServiceClient service = new ServiceClient(URI.create(base()));
+        ServiceClient.Answer start = service.post("cli/device", Map.of("host", "victim-laptop"));
+        HttpBrowser mallory = signedIn("mallory@acme.test", "eng-developers");
+        String csrf = HttpBrowser.hidden(mallory.get("/device").body(), "csrf");
+        HttpResponse<String> direct = mallory.post("/device/answer", Map.of("csrf", csrf,
+                "user_code", start.text("user_code"), "answer", "allow"));
+        assertEquals(400, direct.statusCode(), "guessing straight at /device/answer skips nothing");
+        assertEquals("authorization_pending", service.post("cli/device/token",
+                Map.of("device_code", start.text("device_code"))).error().orElseThrow());
+    }
+
+    @Test
     void wrongDeviceCodesAreRateLimitedPerBrowserSession() throws Exception {
         ServiceClient service = new ServiceClient(URI.create(base()));
         ServiceClient.Answer start = service.post("cli/device", Map.of("host", "build-box"));

@@ -66,11 +66,15 @@ class ConfigLoaderTest {
                   - id: acme
                     accounts: [ACME]
                 colour: blue
+                admin_token_file: admin-token
+                store: redis
                 """);
+        Files.writeString(dir.resolve("admin-token"), "\n");
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
         String all = String.join("\n", e.problems());
         for (String setting : new String[]{"public_url", "http_port", "sessions.length", "callout.workers",
-                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "unknown key 'colour'"}) {
+                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "unknown key 'colour'",
+                "admin_token_file: the admin token must be at least 32 characters", "store: 'redis' is not a store"}) {
             assertTrue(all.contains(setting), setting + " in\n" + all);
         }
     }

@@ -23,7 +23,8 @@ class CliHandoffTest {
     final MutableClock clock = new MutableClock(T0);
     final CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), 10_000);
     final CliHandoff.Approval alice = new CliHandoff.Approval(
-            new Identity("kc", "alice", "alice@example.com", "alice", "Alice", List.of("eng-developers")), T0.plusSeconds(3600));
+            new Identity("kc", "alice", "alice@example.com", "alice", "Alice", List.of("eng-developers")), "hash-of-alice",
+            T0.plusSeconds(3600));
 
     static HandoffError refusal(org.junit.jupiter.api.function.Executable e) {
         return assertThrows(CliHandoff.Refusal.class, e).error;
@@ -66,7 +67,7 @@ class CliHandoffTest {
         String typed = start.userCode().toLowerCase().replace("-", " ");
         CliHandoff.Waiting waiting = handoff.find(typed, "session-1");
         assertEquals("laptop, address 10.0.0.5", waiting.requestedFrom());
-        handoff.approve(typed, alice);
+        handoff.approve(typed, "session-1", alice);
         assertEquals(alice, handoff.poll(start.deviceCode()));
         assertEquals(HandoffError.INVALID_GRANT, refusal(() -> handoff.poll(start.deviceCode())), "delivered once");
         assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.find(start.userCode(), "session-1")),
@@ -86,14 +87,15 @@ class CliHandoffTest {
     @Test
     void declinedAndNoAccessReachThePollerAndExpiryIsReported() throws Exception {
         CliHandoff.DeviceStart declined = handoff.startDevice("");
-        handoff.refuse(declined.userCode(), HandoffError.ACCESS_DENIED);
+        handoff.find(declined.userCode(), "alice");
+        handoff.refuse(declined.userCode(), "alice", HandoffError.ACCESS_DENIED);
         assertEquals(HandoffError.ACCESS_DENIED, refusal(() -> handoff.poll(declined.deviceCode())));
 
         CliHandoff.DeviceStart late = handoff.startDevice("");
         clock.advance(CliHandoff.DEVICE_CODE_LIFE);
         assertEquals(HandoffError.EXPIRED_TOKEN, refusal(() -> handoff.poll(late.deviceCode())));
         assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.find(late.userCode(), "s")));
-        assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.approve(late.userCode(), alice)));
+        assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.approve(late.userCode(), "s", alice)));
     }
 
     @Test
@@ -107,6 +109,53 @@ class CliHandoffTest {
         clock.advance(CliHandoff.GUESS_WINDOW);
         CliHandoff.DeviceStart later = handoff.startDevice("");
         assertEquals(later.userCode(), handoff.find(later.userCode(), "mallory").userCode(), "the window passes");
+    }
+
+    @Test
+    void onlyThePersonWhoFoundACodeThroughTheLimitsCanAnswerIt() throws Exception {
+        CliHandoff.DeviceStart start = handoff.startDevice("");
+        assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.approve(start.userCode(), "mallory", alice)),
+                "answering a guessed code straight away, past find() and its limits, is refused");
+        handoff.find(start.userCode(), "alice");
+        assertEquals(HandoffError.UNKNOWN_USER_CODE, refusal(() -> handoff.refuse(start.userCode(), "mallory",
+                HandoffError.ACCESS_DENIED)), "nor can another person cancel it");
+        handoff.approve(start.userCode(), "alice", alice);
+        assertEquals(alice, handoff.poll(start.deviceCode()));
+    }
+
+    @Test
+    void parallelGuessesCannotSlipPastTheLimit() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.atomic.AtomicInteger unknown = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(pool.submit(() -> {
+                try {
+                    handoff.find("ZZZZ-ZZZZ", "mallory");
+                } catch (CliHandoff.Refusal r) {
+                    if (r.error == HandoffError.UNKNOWN_USER_CODE) {
+                        unknown.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(CliHandoff.WRONG_GUESSES_PER_SESSION, unknown.get(), "exactly the allowed number of codes were tried");
+    }
+
+    @Test
+    void deviceStartsAreLimitedPerAddress() throws Exception {
+        for (int i = 0; i < CliHandoff.DEVICE_STARTS_PER_ADDRESS; i++) {
+            handoff.checkStartAllowed("203.0.113.9");
+        }
+        assertEquals(HandoffError.TOO_MANY_STARTS, refusal(() -> handoff.checkStartAllowed("203.0.113.9")));
+        handoff.checkStartAllowed("198.51.100.1");
+        clock.advance(CliHandoff.DEVICE_CODE_LIFE);
+        handoff.checkStartAllowed("203.0.113.9");
     }
 
     @Test
