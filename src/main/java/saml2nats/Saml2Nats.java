@@ -25,6 +25,8 @@ import saml2nats.session.CaffeineSessionStore;
 import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
 import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.KvRequestLedger;
+import saml2nats.saml.RequestLedger;
 import saml2nats.saml.Certificates;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpRegistry;
@@ -38,6 +40,9 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import saml2nats.session.CaffeineCookieStore;
+import saml2nats.session.CookieStore;
+import saml2nats.session.KvCookieStore;
 import saml2nats.session.KvSessionStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,7 +95,8 @@ public final class Saml2Nats implements AutoCloseable {
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
                             config.callout().maxPending()), clock, kicker).start();
             Connection connection = nats;
-            this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED)).start();
+            this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
+                    ledger(config, clock, nats), cookies(config, clock, nats))).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, idps);
@@ -108,7 +114,8 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     /** The SAML side: IdPs (and the dev IdP), this service as SP, the validator and its ledger. */
-    private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected) {
+    private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
+                                  RequestLedger ledger, CookieStore cookies) {
         OpenSaml saml = new OpenSaml();
         ServiceProvider sp = new ServiceProvider(config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
@@ -119,7 +126,7 @@ public final class Saml2Nats implements AutoCloseable {
         Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
         dev.ifPresent(d -> idps.add(d.provider()));
         return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                new CaffeineRequestLedger(config.sessions().max(), clock), dev, audit, clock, saml);
+                ledger, dev, audit, clock, saml, cookies);
     }
 
     private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {
@@ -162,6 +169,24 @@ public final class Saml2Nats implements AutoCloseable {
                     config.sessions().length(), config.sessions().max(), clock, tokens);
         }
         return new CaffeineSessionStore(config.sessions().max(), clock, tokens);
+    }
+
+    /** Browser sign-ins (cookie to session): with the sessions, so a page may load from any replica. */
+    private static CookieStore cookies(Config config, Clock clock, Connection nats) throws IOException {
+        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
+            return KvCookieStore.open(nats, config.store().bucketPrefix() + "-browsers", config.store().replicas(),
+                    config.sessions().length(), clock);
+        }
+        return new CaffeineCookieStore(config.sessions().max(), clock);
+    }
+
+    /** Where AuthnRequest and Assertion IDs are remembered: with the sessions, so replicas share them. */
+    private static RequestLedger ledger(Config config, Clock clock, Connection nats) throws IOException {
+        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
+            return KvRequestLedger.open(nats, config.store().bucketPrefix(), config.store().replicas(),
+                    RequestLedger.REQUEST_LIFETIME, RequestLedger.ASSERTION_MEMORY, clock);
+        }
+        return new CaffeineRequestLedger(config.sessions().max(), clock);
     }
 
     /** The callout keys and, in operator mode, each target account's signing keys; parsed once. */

@@ -21,7 +21,7 @@ public final class CaffeineRequestLedger implements RequestLedger {
         this.seen = ExpiringCache.create(maxEntries, clock, until -> until);
     }
 
-    /** Remembers an AuthnRequest we sent, answerable until {@code until}. */
+    @Override
     public void sent(String idp, String requestId, Instant until) {
         pending.put(idp + "\n" + requestId, until);
     }

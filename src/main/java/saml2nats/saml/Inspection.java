@@ -28,6 +28,11 @@ public final class Inspection {
     public static Validation run(OpenSaml saml, String posted, IdpSettings idp, SpSettings sp, Instant at) {
         RequestLedger nothing = new RequestLedger() {
             @Override
+            public void sent(String i, String r, Instant until) {
+                // inspecting sends nothing
+            }
+
+            @Override
             public boolean isPending(String i, String r) {
                 return false;
             }

@@ -8,6 +8,17 @@ import java.time.Instant;
  * runs once every other check has passed, so a rejected Response burns nothing.
  */
 public interface RequestLedger {
+    /** How long an AuthnRequest we sent may be answered. */
+    java.time.Duration REQUEST_LIFETIME = java.time.Duration.ofMinutes(10);
+    /**
+     * How long a shared ledger keeps accepted assertion IDs (its bucket's age limit). Replay
+     * past it needs an assertion whose bearer confirmation is still valid a day later.
+     */
+    java.time.Duration ASSERTION_MEMORY = java.time.Duration.ofHours(24);
+
+    /** Remembers an AuthnRequest we sent, answerable until {@code until}. */
+    void sent(String idp, String requestId, Instant until);
+
     /** Whether an AuthnRequest with this ID was sent to this IdP and is still unanswered. */
     boolean isPending(String idp, String requestId);
 

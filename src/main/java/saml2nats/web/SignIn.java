@@ -2,7 +2,7 @@ package saml2nats.web;
 
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
-import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.ResponseValidator;
@@ -24,7 +24,6 @@ import java.util.Optional;
  * back. No Javalin types: the routes turn its outcomes into responses.
  */
 final class SignIn {
-    static final Duration REQUEST_LIFETIME = Duration.ofMinutes(10);
 
     /** How a sign-in ended. */
     sealed interface Outcome {
@@ -37,7 +36,7 @@ final class SignIn {
     private final IdpRegistry idps;
     private final ServiceProvider sp;
     private final ResponseValidator validator;
-    private final CaffeineRequestLedger ledger;
+    private final RequestLedger ledger;
     private final SessionStore sessions;
     private final BrowserSessions browsers;
     private final AuditLog audit;
@@ -46,7 +45,7 @@ final class SignIn {
     private final ReturnUrls returnUrls;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, CaffeineRequestLedger ledger,
+    SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
            ReturnUrls returnUrls, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.metrics = metrics;
@@ -81,7 +80,7 @@ final class SignIn {
                             + "allowed_return_urls; " + returnUrl + " is neither.", List.of());
         }
         ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
-        ledger.sent(idpId, out.id(), clock.instant().plus(REQUEST_LIFETIME));
+        ledger.sent(idpId, out.id(), clock.instant().plus(RequestLedger.REQUEST_LIFETIME));
         return new Outcome.Go(out.url(), Optional.empty());
     }
 

@@ -11,7 +11,7 @@ import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicySource;
-import saml2nats.saml.CaffeineRequestLedger;
+import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.ResponseValidator;
@@ -42,8 +42,8 @@ public final class WebApp implements AutoCloseable {
     /** What the web front works with, wired in {@code Saml2Nats}. */
     public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
-                        CaffeineRequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
-                        saml2nats.saml.OpenSaml saml) { }
+                        RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
+                        saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -54,7 +54,7 @@ public final class WebApp implements AutoCloseable {
 
     public WebApp(Parts parts) {
         this.parts = parts;
-        this.browsers = new BrowserSessions(parts.sessions(), parts.clock(), parts.config().sessions().max());
+        this.browsers = new BrowserSessions(parts.sessions(), parts.cookies());
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics());
@@ -161,7 +161,7 @@ public final class WebApp implements AutoCloseable {
         }
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
-                s.takeToken(), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant()));
+                browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant()));
     }
 
     private void routeByEmail(Context ctx) {
