@@ -14,10 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 import saml2nats.Saml2Nats;
 import saml2nats.session.AccessToken;
 import saml2nats.session.Identity;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.SigningIdp;
 import saml2nats.testing.CalloutStack;
+import saml2nats.testing.HttpBrowser;
 import saml2nats.testing.Mappings;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,9 +54,61 @@ class ReplicasIT {
             List.of("eng-developers"));
     CalloutStack stack;
 
+    static final String PUBLIC = "http://localhost:8080";
+    static final String IDP_ENTITY = "https://idp.test/metadata";
+    final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        stack = CalloutStack.start(dir, Mappings.MATRIX, true, "store: nats-kv\n");
+        Path pem = dir.resolve("idp.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(idp.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        stack = CalloutStack.start(dir, Mappings.MATRIX, true, """
+                store: nats-kv
+                idps:
+                  - id: test
+                    entity_id: %s
+                    sso_url: https://idp.test/sso
+                    certificates: [%s]
+                """.formatted(IDP_ENTITY, pem));
+    }
+
+    static String base(Saml2Nats replica) {
+        return "http://127.0.0.1:" + replica.httpPort();
+    }
+
+    @Test
+    @Order(0)
+    void signInOnOneReplicaSeeTheTokenOnAnotherSignOutOnAThird() throws Exception {
+        try (Saml2Nats b = stack.startReplica(); Saml2Nats c = stack.startReplica()) {
+            HttpBrowser onA = new HttpBrowser(base(stack.service)).signIn(idp, "test", IDP_ENTITY, PUBLIC,
+                    "ann@acme.test", List.of("eng-developers"));
+            HttpResponse<String> pageOnB = onA.at(base(b)).get("/");
+            Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(pageOnB.body());
+            assertTrue(token.find(), "replica B shows the token of a sign-in made on A:\n" + pageOnB.body());
+            assertFalse(onA.get("/").body().contains("id=token"), "shown once, across replicas");
+            try (CalloutStack.Client ann = stack.connect(token.group(1))) {
+                HttpResponse<String> out = onA.at(base(c)).post("/logout", Map.of("csrf", HttpBrowser.hidden(pageOnB.body(), "csrf")));
+                assertEquals(303, out.statusCode(), "replica C signs the browser out");
+                assertEquals(ConnectionListener.Events.CLOSED, ann.awaitClosed(Duration.ofSeconds(5)));
+            }
+            assertThrows(IOException.class, () -> stack.connect(token.group(1)));
+            assertFalse(onA.at(base(b)).get("/").body().contains("Hello,"), "signed out on every replica");
+        }
+    }
+
+    @Test
+    @Order(0)
+    void aResponseAcceptedByOneReplicaIsAReplayOnAnother() throws Exception {
+        try (Saml2Nats b = stack.startReplica()) {
+            HttpBrowser browser = new HttpBrowser(base(stack.service));
+            Map<String, String> form = browser.signedResponse(idp, "test", IDP_ENTITY, PUBLIC, "ann@acme.test",
+                    List.of("eng-developers"));
+            assertEquals(303, browser.post("/saml/test/acs", form).statusCode());
+            HttpResponse<String> replay = new HttpBrowser(base(b)).post("/saml/test/acs", form);
+            assertTrue(replay.statusCode() == 400 || replay.statusCode() == 403, "refused: " + replay.statusCode());
+            assertTrue(replay.body().contains("REPLAYED") || replay.body().contains("UNKNOWN_REQUEST"), replay.body());
+        }
     }
 
     @AfterAll

@@ -42,6 +42,16 @@ public final class HttpBrowser {
      */
     public HttpBrowser signIn(SigningIdp idp, String idpId, String idpEntity, String publicUrl, String email,
                               List<String> groups) throws Exception {
+        HttpResponse<String> acs = post("/saml/" + idpId + "/acs", signedResponse(idp, idpId, idpEntity, publicUrl, email, groups));
+        if (acs.statusCode() != 303) {
+            throw new AssertionError("sign-in refused: " + acs.body());
+        }
+        return this;
+    }
+
+    /** Starts a sign-in and returns the ACS form (SAMLResponse, RelayState) the IdP would post, without posting it. */
+    public Map<String, String> signedResponse(SigningIdp idp, String idpId, String idpEntity, String publicUrl, String email,
+                                              List<String> groups) throws Exception {
         HttpResponse<String> start = get("/saml/" + idpId + "/login");
         String location = start.headers().firstValue("Location").orElseThrow(() -> new AssertionError(start.body()));
         AuthnRequest request = (AuthnRequest) SAML.unmarshal(SAML.parse(
@@ -51,13 +61,15 @@ public final class HttpBrowser {
         String user = email.substring(0, email.indexOf('@'));
         String xml = idp.respond(SigningIdp.Spec.forPerson(idpEntity, sp, request.getID(), email, Map.of("email", List.of(email),
                 "groups", groups, "firstName", List.of(user), "lastName", List.of("Example")), Instant.now()));
-        HttpResponse<String> acs = post("/saml/" + idpId + "/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
-                "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse("")));
-        if (acs.statusCode() != 303) {
-            throw new AssertionError("sign-in refused: " + acs.body());
-        }
-        return this;
+        return Map.of("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
+                "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse(""));
+    }
+
+    /** The same browser (same cookie) talking to another replica. */
+    public HttpBrowser at(String otherBase) {
+        HttpBrowser other = new HttpBrowser(otherBase);
+        other.cookie = cookie;
+        return other;
     }
 
     public HttpResponse<String> get(String pathOrUrl) throws Exception {
@@ -88,7 +100,7 @@ public final class HttpBrowser {
 
     /** The value of a hidden form field on a page. */
     public static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name='" + Pattern.quote(name) + "' value='([^']*)'").matcher(html);
+        Matcher m = Pattern.compile("name='?" + Pattern.quote(name) + "'? value='([^']*)'").matcher(html);
         if (!m.find()) {
             throw new AssertionError("no field " + name + " on the page:\n" + html);
         }
