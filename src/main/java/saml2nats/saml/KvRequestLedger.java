@@ -3,11 +3,10 @@ package saml2nats.saml;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.StorageType;
 import saml2nats.session.AccessToken;
+import saml2nats.session.KvBuckets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,21 +39,8 @@ public final class KvRequestLedger implements RequestLedger {
      */
     public static KvRequestLedger open(Connection nats, String prefix, int replicas, Duration requestLife,
                                        Duration assertionLife, Clock clock) throws IOException {
-        return new KvRequestLedger(bucket(nats, prefix + "-requests", replicas, requestLife),
-                bucket(nats, prefix + "-assertions", replicas, assertionLife), clock);
-    }
-
-    private static KeyValue bucket(Connection nats, String name, int replicas, Duration ttl) throws IOException {
-        try {
-            var management = nats.keyValueManagement();
-            if (!management.getBucketNames().contains(name)) {
-                management.create(KeyValueConfiguration.builder().name(name).replicas(replicas).ttl(ttl)
-                        .storageType(StorageType.File).build());
-            }
-            return nats.keyValue(name);
-        } catch (JetStreamApiException e) {
-            throw new IOException("cannot create the JetStream KV bucket '" + name + "': " + e.getMessage(), e);
-        }
+        return new KvRequestLedger(KvBuckets.open(nats, prefix + "-requests", replicas, requestLife),
+                KvBuckets.open(nats, prefix + "-assertions", replicas, assertionLife), clock);
     }
 
     @Override

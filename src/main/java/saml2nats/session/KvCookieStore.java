@@ -3,10 +3,8 @@ package saml2nats.session;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.StorageType;
 import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JsonValue;
@@ -36,16 +34,7 @@ public final class KvCookieStore implements CookieStore {
 
     public static KvCookieStore open(Connection nats, String bucket, int replicas, Duration maxSession, Clock clock)
             throws IOException {
-        try {
-            var management = nats.keyValueManagement();
-            if (!management.getBucketNames().contains(bucket)) {
-                management.create(KeyValueConfiguration.builder().name(bucket).replicas(replicas)
-                        .ttl(maxSession.plusMinutes(1)).storageType(StorageType.File).build());
-            }
-            return new KvCookieStore(nats.keyValue(bucket), clock);
-        } catch (JetStreamApiException e) {
-            throw new IOException("cannot create the JetStream KV bucket '" + bucket + "': " + e.getMessage(), e);
-        }
+        return new KvCookieStore(KvBuckets.open(nats, bucket, replicas, maxSession.plusMinutes(1)), clock);
     }
 
     @Override

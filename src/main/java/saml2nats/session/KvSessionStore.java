@@ -4,11 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.StorageType;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.nats.client.support.JsonParseException;
 import io.nats.client.support.JsonParser;
@@ -88,17 +86,7 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
      */
     public static KvSessionStore open(Connection nats, String bucket, int replicas, Duration maxSession, long maxSessions,
                                       Clock clock, AccessToken tokens) throws IOException, InterruptedException {
-        try {
-            var management = nats.keyValueManagement();
-            if (!management.getBucketNames().contains(bucket)) {
-                management.create(KeyValueConfiguration.builder().name(bucket).replicas(replicas)
-                        .ttl(maxSession.plusMinutes(1)).storageType(StorageType.File).build());
-            }
-        } catch (JetStreamApiException e) {
-            throw new IOException("cannot create the JetStream KV bucket '" + bucket + "' (" + e.getMessage()
-                    + "): is JetStream enabled for the service's account?", e);
-        }
-        return new KvSessionStore(nats.keyValue(bucket), ExpiringCache.create(maxSessions, clock, Session::expires), clock,
+        return new KvSessionStore(KvBuckets.open(nats, bucket, replicas, maxSession.plusMinutes(1)), ExpiringCache.create(maxSessions, clock, Session::expires), clock,
                 tokens, Duration.ofSeconds(30));
     }
 

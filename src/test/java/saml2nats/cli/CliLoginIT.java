@@ -6,11 +6,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import saml2nats.saml.OpenSaml;
-import saml2nats.saml.SigningIdp;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.HttpBrowser;
 import saml2nats.testing.Mappings;
+import saml2nats.testing.TestIdp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,29 +43,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliLoginIT {
-    static final String PUBLIC = "http://localhost:8080";
-    static final String IDP_ENTITY = "https://idp.test/metadata";
     static final String ADMIN_TOKEN = "admin-" + "0123456789abcdef".repeat(3);
-    final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
+    final TestIdp testIdp = new TestIdp();
     CalloutStack stack;
     Path home;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         home = dir.resolve("home");
-        Path pem = dir.resolve("idp.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(idp.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
         Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN);
-        stack = CalloutStack.start(dir, Mappings.MATRIX, false, """
-                admin_token_file: admin-token
-                idps:
-                  - id: test
-                    label: Test Company
-                    entity_id: %s
-                    sso_url: https://idp.test/sso
-                    certificates: [%s]
-                """.formatted(IDP_ENTITY, pem));
+        stack = CalloutStack.start(dir, Mappings.MATRIX, false, "admin_token_file: admin-token\n" + testIdp.config(dir));
     }
 
     @AfterAll
@@ -81,7 +67,7 @@ class CliLoginIT {
     }
 
     HttpBrowser signedIn(String email, String... groups) throws Exception {
-        return new HttpBrowser(base()).signIn(idp, "test", IDP_ENTITY, PUBLIC, email, List.of(groups));
+        return testIdp.signIn(base(), email, groups);
     }
 
     final ByteArrayOutputStream printed = new ByteArrayOutputStream();

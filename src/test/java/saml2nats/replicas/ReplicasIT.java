@@ -14,16 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import saml2nats.Saml2Nats;
 import saml2nats.session.AccessToken;
 import saml2nats.session.Identity;
-import saml2nats.saml.OpenSaml;
-import saml2nats.saml.SigningIdp;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.HttpBrowser;
 import saml2nats.testing.Mappings;
+import saml2nats.testing.TestIdp;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,23 +51,11 @@ class ReplicasIT {
             List.of("eng-developers"));
     CalloutStack stack;
 
-    static final String PUBLIC = "http://localhost:8080";
-    static final String IDP_ENTITY = "https://idp.test/metadata";
-    final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
+    final TestIdp idp = new TestIdp();
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        Path pem = dir.resolve("idp.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(idp.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        stack = CalloutStack.start(dir, Mappings.MATRIX, true, """
-                store: nats-kv
-                idps:
-                  - id: test
-                    entity_id: %s
-                    sso_url: https://idp.test/sso
-                    certificates: [%s]
-                """.formatted(IDP_ENTITY, pem));
+        stack = CalloutStack.start(dir, Mappings.MATRIX, true, "store: nats-kv\n" + idp.config(dir));
     }
 
     static String base(Saml2Nats replica) {
@@ -81,8 +66,7 @@ class ReplicasIT {
     @Order(0)
     void signInOnOneReplicaSeeTheTokenOnAnotherSignOutOnAThird() throws Exception {
         try (Saml2Nats b = stack.startReplica(); Saml2Nats c = stack.startReplica()) {
-            HttpBrowser onA = new HttpBrowser(base(stack.service)).signIn(idp, "test", IDP_ENTITY, PUBLIC,
-                    "ann@acme.test", List.of("eng-developers"));
+            HttpBrowser onA = idp.signIn(base(stack.service), "ann@acme.test", "eng-developers");
             HttpResponse<String> pageOnB = onA.at(base(b)).get("/");
             Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(pageOnB.body());
             assertTrue(token.find(), "replica B shows the token of a sign-in made on A:\n" + pageOnB.body());
@@ -102,8 +86,8 @@ class ReplicasIT {
     void aResponseAcceptedByOneReplicaIsAReplayOnAnother() throws Exception {
         try (Saml2Nats b = stack.startReplica()) {
             HttpBrowser browser = new HttpBrowser(base(stack.service));
-            Map<String, String> form = browser.signedResponse(idp, "test", IDP_ENTITY, PUBLIC, "ann@acme.test",
-                    List.of("eng-developers"));
+            Map<String, String> form = browser.signedResponse(idp.idp, "test", TestIdp.ENTITY, TestIdp.PUBLIC,
+                    "ann@acme.test", List.of("eng-developers"));
             assertEquals(303, browser.post("/saml/test/acs", form).statusCode());
             HttpResponse<String> replay = new HttpBrowser(base(b)).post("/saml/test/acs", form);
             assertTrue(replay.statusCode() == 400 || replay.statusCode() == 403, "refused: " + replay.statusCode());

@@ -38,6 +38,9 @@ public final class CalloutStack implements AutoCloseable {
     public static final String SYS_PASSWORD = "sys-password";
     public final Path auditFile;
 
+    /** Every nats-server of the stack (one, or the cluster's nodes; {@link #server} is the first). */
+    public final java.util.List<NatsServerProcess> cluster = new java.util.ArrayList<>();
+
     /** Operator mode: the sentinel creds every client connects with (its token then reaches the callout). */
     public final java.util.Optional<Path> sentinelCreds;
 
@@ -109,6 +112,19 @@ public final class CalloutStack implements AutoCloseable {
 
     /** With {@code httpPort} > 0 the web front listens there and public_url is http://localhost:httpPort (for a real browser). */
     public static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig, int httpPort) throws Exception {
+        return start(dir, mapping, xkey, extraConfig, httpPort, 1);
+    }
+
+    /**
+     * A cluster of {@code nodes} nats-servers on loopback (JetStream clustered, so KV buckets
+     * can have 3 replicas); the service connects to the first. {@link #cluster} holds them all.
+     */
+    public static CalloutStack startCluster(Path dir, String mapping, int nodes, String extraConfig) throws Exception {
+        return start(dir, mapping, false, extraConfig, 0, nodes);
+    }
+
+    private static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig, int httpPort,
+                                      int nodes) throws Exception {
         SecureRandom random = new SecureRandom();
         NKey issuer = NKey.createAccount(random);
         XKey serviceXkey = XKey.generate(random);
@@ -120,7 +136,6 @@ public final class CalloutStack implements AutoCloseable {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
 
         String natsConf = """
-                jetstream { store_dir: "%s" }
                 accounts {
                   AUTH { jetstream: enabled, users: [ { user: %s, password: "%s" } ] }
                   DEV {}
@@ -137,11 +152,30 @@ public final class CalloutStack implements AutoCloseable {
                     %s
                   }
                 }
-                """.formatted(dir.resolve("js"), SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
+                """.formatted(SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
                 SERVICE_USER, SYS_USER, xkey ? "xkey: " + serviceXkey.publicKey() : "");
         NatsServerProcess server = null;
+        java.util.List<NatsServerProcess> cluster = new java.util.ArrayList<>();
         try {
-            server = NatsServerProcess.start(dir, natsConf);
+            if (nodes == 1) {
+                server = NatsServerProcess.start(dir, "jetstream { store_dir: \"" + dir.resolve("js") + "\" }\n" + natsConf);
+                cluster.add(server);
+            } else {
+                java.util.List<Integer> routes = new java.util.ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    routes.add(NatsServerProcess.freePort());
+                }
+                String routeUrls = String.join(", ", routes.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+                for (int i = 0; i < nodes; i++) {
+                    Path node = Files.createDirectories(dir.resolve("n" + (i + 1)));
+                    cluster.add(NatsServerProcess.start(node, """
+                            server_name: n%d
+                            jetstream { store_dir: "%s" }
+                            cluster { name: c1, listen: "127.0.0.1:%d", routes: [ %s ] }
+                            """.formatted(i + 1, node.resolve("js"), routes.get(i), routeUrls) + natsConf));
+                }
+                server = cluster.get(0);
+            }
             Path audit = dir.resolve("audit.jsonl");
             Path configFile = dir.resolve("saml2nats.yaml");
             Files.writeString(configFile, """
@@ -165,10 +199,12 @@ public final class CalloutStack implements AutoCloseable {
                     """.formatted(httpPort > 0 ? httpPort : 8080, httpPort, server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
             Config config = new ConfigLoader(Map.of()).load(configFile);
             Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
-            return new CalloutStack(dir, server, service, password, audit, java.util.Optional.empty());
+            CalloutStack stack = new CalloutStack(dir, server, service, password, audit, java.util.Optional.empty());
+            stack.cluster.addAll(cluster);
+            return stack;
         } catch (Exception e) {
-            if (server != null) {
-                server.close();
+            for (NatsServerProcess n : cluster) {
+                n.close();
             }
             throw e;
         }
@@ -184,9 +220,14 @@ public final class CalloutStack implements AutoCloseable {
     }
 
     public Client connect(Options.Builder options) throws IOException, InterruptedException {
+        return connect(server, options);
+    }
+
+    /** A client of one particular server (of a cluster). */
+    public Client connect(NatsServerProcess to, Options.Builder options) throws IOException, InterruptedException {
         Client client = new Client();
         sentinelCreds.ifPresent(creds -> options.authHandler(Nats.credentials(creds.toString())));
-        Options o = options.server(server.url())
+        Options o = options.server(to.url()).ignoreDiscoveredServers() // this server only, not the cluster's others
                 .connectionTimeout(Duration.ofSeconds(5))
                 .errorListener(client)
                 .connectionListener(client)
@@ -242,13 +283,21 @@ public final class CalloutStack implements AutoCloseable {
      * same queue group; with {@code store: nats-kv} it shares the sessions. The caller closes it.
      */
     public Saml2Nats startReplica() throws Exception {
-        Config config = new ConfigLoader(Map.of("SAML2NATS_HTTP_PORT", "0")).load(dir.resolve("saml2nats.yaml"));
+        return startReplica(server);
+    }
+
+    /** A replica connected to one particular server (of a cluster). */
+    public Saml2Nats startReplica(NatsServerProcess to) throws Exception {
+        Config config = new ConfigLoader(Map.of("SAML2NATS_HTTP_PORT", "0", "SAML2NATS_NATS_URL", to.url()))
+                .load(dir.resolve("saml2nats.yaml"));
         return Saml2Nats.start(config, Clock.systemUTC());
     }
 
     @Override
     public void close() throws Exception {
         service.close();
-        server.close();
+        for (NatsServerProcess n : cluster.isEmpty() ? java.util.List.of(server) : cluster) {
+            n.close();
+        }
     }
 }
