@@ -117,6 +117,8 @@ public final class OperatorInit {
                 .append(" runs the auth callout).\n")
                 .append("operator: ").append(operatorJwt).append("\n")
                 .append("system_account: ").append(pub(sys)).append("\n")
+                // JetStream for store: nats-kv (the accounts' JWTs allow it)
+                .append("jetstream { store_dir: \"").append(dir.toAbsolutePath().resolve("jetstream")).append("\" }\n")
                 // the full nats resolver (not MEMORY) takes account JWT updates at run time from a system
                 // user ($SYS.REQ.CLAIMS.UPDATE, nsc push), which is how a signing key is added or retired
                 .append("resolver: {\n  type: full\n  dir: \"").append(dir.toAbsolutePath().resolve("jwt"))

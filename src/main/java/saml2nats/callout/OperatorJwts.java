@@ -33,16 +33,19 @@ public final class OperatorJwts {
     }
 
     /**
-     * An account without limits (-1: unlimited, JetStream on), with its signing keys and,
-     * for the callout account, the authorization block.
+     * An account without limits (-1: unlimited; JetStream on unless it is the system account,
+     * which nats-server refuses), with its signing keys and, for the callout account, the
+     * authorization block.
      */
     public static String account(NKey operator, String name, String accountPublic, List<String> signingKeys,
                                  Optional<Authorization> authorization, long iat) throws Exception {
+        boolean jetstream = !name.equals("SYS");
         JsonSerializable claim = () -> {
             StringBuilder sb = JsonUtils.beginJson();
             sb.append("\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,\"imports\":-1,\"exports\":-1,"
-                    + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1,\"mem_storage\":-1,\"disk_storage\":-1,"
-                    + "\"streams\":-1,\"consumer\":-1},");
+                    + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1")
+                    .append(jetstream ? ",\"mem_storage\":-1,\"disk_storage\":-1,\"streams\":-1,\"consumer\":-1" : "")
+                    .append("},");
             JsonUtils.addStrings(sb, "signing_keys", signingKeys);
             authorization.ifPresent(a -> {
                 StringBuilder auth = JsonUtils.beginJson();

@@ -33,7 +33,7 @@ public final class CalloutStack implements AutoCloseable {
 
     public final Path dir;
     public final NatsServerProcess server;
-    public final Saml2Nats service;
+    public Saml2Nats service;
     public final String servicePassword;
     public static final String SYS_PASSWORD = "sys-password";
     public final Path auditFile;
@@ -276,6 +276,15 @@ public final class CalloutStack implements AutoCloseable {
         public void close() throws InterruptedException {
             connection.close();
         }
+    }
+
+    /**
+     * Stops the stack's own replica and starts it again from its config file (as edited
+     * since); the new one becomes {@link #service}.
+     */
+    public void restartService() throws Exception {
+        service.close();
+        service = startReplica();
     }
 
     /**

@@ -1,0 +1,102 @@
+package saml2nats.callout;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.NKey;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.session.Identity;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.Mappings;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rotating a target account's signing key in operator mode without refusing anyone:
+ * add a second key to the account, issue with it, remove the first. Sessions are in
+ * JetStream KV, so the service restart that picks up the new key loses nobody.
+ */
+class SigningKeyRotationIT {
+    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
+            List.of("eng-developers"));
+
+    @Test
+    void addIssueWithRemoveAndClientsKeepConnecting(@TempDir Path dir) throws Exception {
+        try (CalloutStack stack = CalloutStack.startOperator(dir, Mappings.MATRIX, false, "store: nats-kv\n")) {
+            Path op = dir.resolve("op");
+            NKey operator = NKey.fromSeed(Files.readString(op.resolve("operator.nk")).trim().toCharArray());
+            NKey dev = NKey.fromSeed(Files.readString(op.resolve("DEV.nk")).trim().toCharArray());
+            NKey first = NKey.fromSeed(Files.readString(op.resolve("DEV-signing-1.nk")).trim().toCharArray());
+            NKey second = NKey.createAccount(new SecureRandom());
+            Files.writeString(op.resolve("DEV-signing-2.nk"), new String(second.getSeed()));
+
+            String token = stack.signIn(ALICE, Duration.ofMinutes(30));
+            try (CalloutStack.Client alice = stack.connect(new Options.Builder().token(token.toCharArray())
+                    .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)))) {
+                // 1. the account gets the second key beside the first
+                updateAccount(stack, op, operator, dev, List.of(pub(first), pub(second)));
+                // 2. the service issues with the second (listed first), after a restart that keeps sessions
+                Path config = dir.resolve("saml2nats.yaml");
+                Files.writeString(config, Files.readString(config).replace(op.resolve("DEV-signing-1.nk").toString(),
+                        op.resolve("DEV-signing-2.nk") + ", " + op.resolve("DEV-signing-1.nk")));
+                stack.restartService();
+                try (CalloutStack.Client during = stack.connect(token)) {
+                    assertEquals(Connection.Status.CONNECTED, during.connection.getStatus());
+                }
+                // 3. the first key leaves the account: JWTs it signed stop working, and their clients come back
+                updateAccount(stack, op, operator, dev, List.of(pub(second)));
+                try (CalloutStack.Client after = stack.connect(token)) {
+                    assertEquals(Connection.Status.CONNECTED, after.connection.getStatus(), "new connects work with key 2 only");
+                }
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                boolean flows = false;
+                while (!flows && System.nanoTime() < end) {
+                    flows = roundTrip(alice.connection);
+                }
+                assertTrue(flows, "the client connected before the rotation is connected after it");
+            }
+        }
+    }
+
+    /** Pushes a new DEV account JWT to the full resolver as the system user (what nsc push does). */
+    private static void updateAccount(CalloutStack stack, Path op, NKey operator, NKey account, List<String> signingKeys)
+            throws Exception {
+        String jwt = OperatorJwts.account(operator, "DEV", pub(account), signingKeys, Optional.empty(),
+                System.currentTimeMillis() / 1000);
+        try (Connection sys = Nats.connect(new Options.Builder().server(stack.server.url())
+                .authHandler(Nats.credentials(op.resolve(OperatorInit.SYSTEM_CREDS).toString())).build())) {
+            Message reply = sys.request("$SYS.REQ.CLAIMS.UPDATE", jwt.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+            String answer = new String(reply.getData(), StandardCharsets.UTF_8);
+            assertTrue(answer.contains("\"code\":200"), answer);
+        }
+    }
+
+    private static boolean roundTrip(Connection nc) throws InterruptedException {
+        try {
+            var sub = nc.subscribe("dev.rotation");
+            nc.flush(Duration.ofSeconds(1));
+            nc.publish("dev.rotation", new byte[]{1});
+            boolean got = sub.nextMessage(Duration.ofSeconds(1)) != null;
+            sub.unsubscribe();
+            return got;
+        } catch (Exception notNow) {
+            Thread.sleep(100);
+            return false;
+        }
+    }
+
+    private static String pub(NKey key) throws Exception {
+        return new String(key.getPublicKey());
+    }
+}
