@@ -126,7 +126,7 @@ public final class Saml2Nats implements AutoCloseable {
         Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
         dev.ifPresent(d -> idps.add(d.provider()));
         return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                ledger, dev, audit, clock, saml, cookies);
+                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config));
     }
 
     private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {
@@ -178,6 +178,21 @@ public final class Saml2Nats implements AutoCloseable {
                     config.sessions().length(), clock);
         }
         return new CaffeineCookieStore(config.sessions().max(), clock);
+    }
+
+    /** Operator mode: the sentinel creds handed to clients, read once; must look like a creds file. */
+    private static Optional<String> sentinelCreds(Config config) {
+        return config.operator().flatMap(Config.Operator::sentinelCreds).map(path -> {
+            try {
+                String text = java.nio.file.Files.readString(path);
+                if (!text.contains("-----BEGIN NATS USER JWT-----")) {
+                    throw new IllegalArgumentException("operator.sentinel_creds_file " + path + " is not a NATS creds file");
+                }
+                return text;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("operator.sentinel_creds_file: cannot read " + path + " (" + e.getMessage() + ")");
+            }
+        });
     }
 
     /** Where AuthnRequest and Assertion IDs are remembered: with the sessions, so replicas share them. */

@@ -113,8 +113,9 @@ public final class Login {
             throw new CliException("no token: " + token.why());
         }
         String natsUrl = token.text("nats_url");
+        String creds = token.body().containsKey("sentinel_creds") ? token.body().get("sentinel_creds").string : null;
         contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
-                "saml2nats: " + token.text("email") + " via " + service.base());
+                "saml2nats: " + token.text("email") + " via " + service.base(), java.util.Optional.ofNullable(creds));
         out.println("Signed in as " + token.text("name") + " (" + token.text("email") + "); the token works until "
                 + token.text("session_expires") + ".");
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");

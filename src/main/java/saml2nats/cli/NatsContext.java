@@ -61,11 +61,24 @@ public record NatsContext(Path configHome) {
 
     /** Writes (or updates) the context with the server URL and token, and records the service. */
     public void write(String name, Entry entry, String description) throws CliException {
+        write(name, entry, description, Optional.empty());
+    }
+
+    /**
+     * The same, for operator mode: {@code sentinelCreds} (the creds every client connects
+     * with) goes into a 0600 file beside ours and the context's {@code creds} names it.
+     */
+    public void write(String name, Entry entry, String description, Optional<String> sentinelCreds) throws CliException {
         checkName(name);
         Map<String, JsonValue> nats = readObject(natsFile(name));
         nats.put("description", new JsonValue(description));
         nats.put("url", new JsonValue(entry.natsUrl()));
         nats.put("token", new JsonValue(entry.token()));
+        if (sentinelCreds.isPresent()) {
+            Path creds = serviceFile(name).resolveSibling(name + ".creds");
+            writeText(creds, sentinelCreds.get());
+            nats.put("creds", new JsonValue(creds.toString()));
+        }
         writeObject(natsFile(name), nats);
         Map<String, JsonValue> ours = readObject(serviceFile(name));
         ours.put("service_url", new JsonValue(entry.service().toString()));
@@ -115,6 +128,10 @@ public record NatsContext(Path configHome) {
     }
 
     private static void writeObject(Path file, Map<String, JsonValue> object) throws CliException {
+        writeText(file, new JsonValue(object).toJson() + "\n");
+    }
+
+    private static void writeText(Path file, String text) throws CliException {
         Path dir = file.getParent();
         try {
             boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -132,7 +149,7 @@ public record NatsContext(Path configHome) {
             } else {
                 Files.createFile(tmp);
             }
-            Files.writeString(tmp, new JsonValue(object).toJson() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -262,6 +262,7 @@ final class CliApi {
         StringBuilder sb = identityJson(created.session());
         JsonUtils.addField(sb, "token", created.token());
         JsonUtils.addField(sb, "nats_url", parts.config().nats().url());
+        parts.sentinelCreds().ifPresent(c -> JsonUtils.addField(sb, "sentinel_creds", c));
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
     }
 

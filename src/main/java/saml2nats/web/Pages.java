@@ -44,7 +44,7 @@ final class Pages {
     }
 
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
-                           Instant now) {
+                           Instant now, boolean sentinel) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
@@ -68,8 +68,12 @@ final class Pages {
             String t = token.get();
             b.append("<div class='card warn'><h2>Your access token</h2><p>Shown once. Treat it like a password: it connects "
                     + "as you until the session ends.</p><pre id=token>").append(esc(t)).append("</pre><h2>Connect</h2>")
+                    .append(sentinel ? "<p>This NATS runs in operator mode: connect with the <a href='/sentinel.creds'>sentinel "
+                            + "creds</a> (they grant nothing by themselves) and your token, or use <code>saml2nats login</code>, "
+                            + "which sets both up.</p>" : "")
                     .append("<p class=muted>nats CLI</p><pre>")
-                    .append(esc("nats --server " + natsUrl + " --token " + t + " sub '>'")).append("</pre>")
+                    .append(esc("nats --server " + natsUrl + (sentinel ? " --creds sentinel.creds" : "") + " --token " + t
+                            + " sub '>'")).append("</pre>")
                     .append("<p class=muted>jnats</p><pre>")
                     .append(esc("Connection nc = Nats.connect(new Options.Builder()\n    .server(\"" + natsUrl + "\")\n    .token(\"" + t + "\".toCharArray()).build());"))
                     .append("</pre><p class=muted>nats.go</p><pre>")

@@ -43,7 +43,8 @@ public final class WebApp implements AutoCloseable {
     public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
                         RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
-                        saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies) { }
+                        saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies,
+                        Optional<String> sentinelCreds) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -102,6 +103,10 @@ public final class WebApp implements AutoCloseable {
         r.post("/admin/sessions/end", cli::adminEnd);
         r.get("/dev-idp/sso", this::devIdpPick);
         r.post("/dev-idp/sso", this::devIdpAnswer);
+        // operator mode: the do-nothing bearer user every client connects with; it grants nothing by itself
+        r.get("/sentinel.creds", ctx -> parts.sentinelCreds().ifPresentOrElse(c -> ctx.contentType("text/plain")
+                .header("Content-Disposition", "attachment; filename=\"sentinel.creds\"").result(c),
+                () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound())));
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()));
@@ -161,7 +166,8 @@ public final class WebApp implements AutoCloseable {
         }
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
-                browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant()));
+                browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
+                parts.sentinelCreds().isPresent()));
     }
 
     private void routeByEmail(Context ctx) {
