@@ -35,6 +35,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void operatorModeNamesAccountsAndARoleForAnAccountWithoutKeysIsRefusedWithFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dev-sk.nk"), new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getSeed()));
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { creds_file: service.creds }
+                callout: { issuer_seed_file: auth.nk }
+                operator:
+                  sentinel_creds_file: sentinel.creds
+                  accounts:
+                    DEV: { public_key: ADEVPUBLICKEY, signing_key_files: [dev-sk.nk] }
+                """);
+        Config c = ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        assertEquals(java.util.Set.of("DEV"), c.accounts(), "the accounts are the operator's");
+        assertEquals(dir.resolve("service.creds"), c.nats().credsFile().orElseThrow());
+        Path mapping = dir.resolve("mapping.yaml");
+        Files.writeString(mapping, """
+                roles:
+                  - name: developers
+                    when: { groups: [eng] }
+                    account: DEV
+                    publish: { allow: ["dev.>"] }
+                  - name: partners
+                    when: { groups: [partners] }
+                    account: ACME
+                    publish: { allow: ["acme.>"] }
+                """);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(saml2nats.policy.PolicyException.class,
+                () -> new saml2nats.policy.PolicyLoader(c.accounts(), new saml2nats.policy.Tenancy(Map.of())).load(mapping));
+        assertTrue(e.getMessage().contains("mapping.yaml:8: role 'partners' names account 'ACME'")
+                && e.getMessage().contains("[UNKNOWN_ACCOUNT]") && !e.getMessage().contains("developers"), e.getMessage());
+    }
+
+    @Test
     void secretsComeFromFilesOrEnvAndAreNeverPrinted(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("issuer.nk"), "SAFILESEED\n");
         Path cfg = dir.resolve("c.yaml");
