@@ -44,6 +44,9 @@ import saml2nats.session.CaffeineCookieStore;
 import saml2nats.session.CookieStore;
 import saml2nats.session.KvCookieStore;
 import saml2nats.session.KvSessionStore;
+import saml2nats.session.KvSlots;
+import saml2nats.session.MemorySlots;
+import saml2nats.session.Slots;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -96,7 +99,7 @@ public final class Saml2Nats implements AutoCloseable {
                             config.callout().maxPending()), clock, kicker).start();
             Connection connection = nats;
             this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
-                    ledger(config, clock, nats), cookies(config, clock, nats))).start();
+                    ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats))).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, idps);
@@ -115,7 +118,7 @@ public final class Saml2Nats implements AutoCloseable {
 
     /** The SAML side: IdPs (and the dev IdP), this service as SP, the validator and its ledger. */
     private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
-                                  RequestLedger ledger, CookieStore cookies) {
+                                  RequestLedger ledger, CookieStore cookies, Slots cliSlots) {
         OpenSaml saml = new OpenSaml();
         ServiceProvider sp = new ServiceProvider(config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
@@ -126,7 +129,7 @@ public final class Saml2Nats implements AutoCloseable {
         Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
         dev.ifPresent(d -> idps.add(d.provider()));
         return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config));
+                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config), cliSlots);
     }
 
     private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {
@@ -193,6 +196,14 @@ public final class Saml2Nats implements AutoCloseable {
                 throw new IllegalArgumentException("operator.sentinel_creds_file: cannot read " + path + " (" + e.getMessage() + ")");
             }
         });
+    }
+
+    /** Pending CLI sign-in codes: with the sessions, so any replica can finish what another started. */
+    private static Slots cliSlots(Config config, Clock clock, Connection nats) throws IOException {
+        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
+            return KvSlots.open(nats, config.store().bucketPrefix() + "-cli", config.store().replicas(), Duration.ofMinutes(30));
+        }
+        return new MemorySlots(config.sessions().max(), clock);
     }
 
     /** Where AuthnRequest and Assertion IDs are remembered: with the sessions, so replicas share them. */

@@ -4,7 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import saml2nats.session.AccessToken;
 import saml2nats.session.ExpiringCache;
 import saml2nats.session.Identity;
+import saml2nats.session.Slots;
 import saml2nats.session.Verifier;
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonUtils;
+import io.nats.client.support.JsonValue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,20 +76,14 @@ final class CliHandoff {
 
     private record Loopback(Approval approval, String challenge, Instant expires) { }
 
-    /** One device sign-in; the decision is set once by the person, read by the poller. */
-    private static final class Device {
-        final String deviceCodeHash;
-        final Waiting waiting;
-        final Instant expires;
-        volatile Approval approval;
-        volatile HandoffError refusal;
-        volatile String confirmedBy = "";
-        volatile Instant lastPoll = Instant.EPOCH;
-
-        Device(String deviceCodeHash, Waiting waiting, Instant expires) {
-            this.deviceCodeHash = deviceCodeHash;
-            this.waiting = waiting;
-            this.expires = expires;
+    /**
+     * One device sign-in, stored under its device code's hash ({@code dc.}); the user code
+     * ({@code uc.}) points at it until spent. Changed only by compare-and-set.
+     */
+    private record Device(Waiting waiting, Instant expires, Approval approval, HandoffError refusal,
+                          String confirmedBy, Instant lastPoll) {
+        Device with(Approval a, HandoffError r, String by, Instant polled) {
+            return new Device(waiting, expires, a, r, by, polled);
         }
 
         /** Kept past its expiry so a late poll hears "expired", not "unknown". */
@@ -97,21 +96,21 @@ final class CliHandoff {
 
     private final Clock clock;
     private final SecureRandom random;
-    private final Cache<String, Loopback> loopbacks;
-    private final Cache<String, Device> devicesByCodeHash;
-    private final Cache<String, Device> devicesByUserCode;
+    private final Slots slots;
     private final Cache<String, Guesses> guessesByPerson;
     private final Cache<String, Guesses> startsByAddress;
     private final Object everyoneLock = new Object();
     private Instant everyoneWindow = Instant.EPOCH;
     private int everyoneWrong;
 
-    CliHandoff(Clock clock, SecureRandom random, long maxPending) {
+    /**
+     * @param slots pending codes: in memory, or in KV so that any replica can finish a
+     *              sign-in another one started. Guess and start limits count per replica.
+     */
+    CliHandoff(Clock clock, SecureRandom random, long maxPending, Slots slots) {
         this.clock = clock;
         this.random = random;
-        this.loopbacks = ExpiringCache.create(maxPending, clock, Loopback::expires);
-        this.devicesByCodeHash = ExpiringCache.create(maxPending, clock, Device::forgotten);
-        this.devicesByUserCode = ExpiringCache.create(maxPending, clock, d -> d.expires);
+        this.slots = slots;
         this.guessesByPerson = ExpiringCache.create(maxPending, clock, Guesses::until);
         this.startsByAddress = ExpiringCache.create(maxPending, clock, Guesses::until);
     }
@@ -129,8 +128,9 @@ final class CliHandoff {
             throw new Refusal(HandoffError.INVALID_REQUEST);
         }
         String code = secret();
-        loopbacks.put(AccessToken.hash(code), new Loopback(approval, challenge,
-                clock.instant().plus(LOOPBACK_CODE_LIFE)));
+        Loopback pending = new Loopback(approval, challenge, clock.instant().plus(LOOPBACK_CODE_LIFE));
+        slots.create("lb." + AccessToken.hash(code), encodeLoopback(pending.approval(), pending.challenge(),
+                pending.expires()), pending.expires());
         return code;
     }
 
@@ -139,8 +139,13 @@ final class CliHandoff {
         if (code == null || verifier == null || code.isEmpty() || verifier.length() < 43 || verifier.length() > 128) {
             throw new Refusal(HandoffError.INVALID_REQUEST);
         }
-        Loopback pending = loopbacks.asMap().remove(AccessToken.hash(code));
-        if (pending == null || !clock.instant().isBefore(pending.expires())) {
+        String key = "lb." + AccessToken.hash(code);
+        Slots.Slot slot = slots.get(key).orElseThrow(() -> new Refusal(HandoffError.INVALID_GRANT));
+        if (!slots.remove(key, slot)) {
+            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first
+        }
+        Loopback pending = decodeLoopback(slot.value());
+        if (!clock.instant().isBefore(pending.expires())) {
             throw new Refusal(HandoffError.INVALID_GRANT);
         }
         if (!MessageDigest.isEqual(pending.challenge().getBytes(StandardCharsets.US_ASCII),
@@ -156,14 +161,26 @@ final class CliHandoff {
         Instant now = clock.instant();
         Instant expires = now.plus(DEVICE_CODE_LIFE);
         String deviceCode = secret();
+        String deviceKey = "dc." + AccessToken.hash(deviceCode);
         String userCode;
-        Device device;
         do {
             userCode = userCode();
-            device = new Device(AccessToken.hash(deviceCode), new Waiting(userCode, requestedFrom, now), expires);
-        } while (devicesByUserCode.asMap().putIfAbsent(userCode, device) != null);
-        devicesByCodeHash.put(device.deviceCodeHash, device);
+        } while (!slots.create("uc." + userCode, deviceKey.getBytes(StandardCharsets.US_ASCII), expires));
+        Device device = new Device(new Waiting(userCode, requestedFrom, now), expires, null, null, "", Instant.EPOCH);
+        slots.create(deviceKey, encodeDevice(device), device.forgotten());
         return new DeviceStart(deviceCode, userCode, expires);
+    }
+
+    /** The device a user code points at, with the slot it was read from. */
+    private record Found(String userKey, Slots.Slot pointer, String deviceKey, Slots.Slot slot, Device device) { }
+
+    private java.util.Optional<Found> byUserCode(String typed) {
+        String userKey = "uc." + normalize(typed);
+        return slots.get(userKey).flatMap(pointer -> {
+            String deviceKey = new String(pointer.value(), StandardCharsets.US_ASCII);
+            return slots.get(deviceKey).map(slot -> new Found(userKey, pointer, deviceKey, slot,
+                    decodeDevice(slot.value())));
+        });
     }
 
     /**
@@ -181,19 +198,22 @@ final class CliHandoff {
         if (g.wrong() > WRONG_GUESSES_PER_SESSION || everyoneOver) {
             throw new Refusal(HandoffError.TOO_MANY_GUESSES);
         }
-        Device d = devicesByUserCode.getIfPresent(normalize(typed));
-        if (d == null || d.approval != null || d.refusal != null || !now.isBefore(d.expires)) {
+        Found f = byUserCode(typed).orElse(null);
+        if (f == null || f.device().approval() != null || f.device().refusal() != null || !now.isBefore(f.device().expires())) {
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE);
         }
         guessesByPerson.asMap().computeIfPresent(guesser, (k, old) -> new Guesses(old.wrong() - 1, old.until()));
         countEveryone(now, -1);
-        d.confirmedBy = guesser;
-        return d.waiting;
+        Device d = f.device();
+        if (!slots.replace(f.deviceKey(), f.slot(), encodeDevice(d.with(null, null, guesser, d.lastPoll())), d.forgotten())) {
+            throw new Refusal(HandoffError.UNKNOWN_USER_CODE); // changed under us: another answer or poll won
+        }
+        return d.waiting();
     }
 
     /** The person who found the code approved; the user code is spent. */
     void approve(String userCode, String guesser, Approval approval) throws Refusal {
-        spend(userCode, guesser).approval = approval;
+        decide(userCode, guesser, approval, null);
     }
 
     /**
@@ -201,17 +221,25 @@ final class CliHandoff {
      * ({@code NO_ACCESS}); the code is spent.
      */
     void refuse(String userCode, String guesser, HandoffError why) throws Refusal {
-        spend(userCode, guesser).refusal = why;
+        decide(userCode, guesser, null, why);
     }
 
-    /** Only a code this person found through {@link #find} (and its limits) can be answered. */
-    private Device spend(String userCode, String guesser) throws Refusal {
-        Device d = devicesByUserCode.getIfPresent(normalize(userCode));
-        if (d == null || !guesser.equals(d.confirmedBy) || !clock.instant().isBefore(d.expires)
-                || !devicesByUserCode.asMap().remove(normalize(userCode), d)) {
+    /** Only a code this person found through {@link #find} (and its limits) can be answered, once. */
+    private void decide(String userCode, String guesser, Approval approval, HandoffError refusal) throws Refusal {
+        Found f = byUserCode(userCode).orElseThrow(() -> new Refusal(HandoffError.UNKNOWN_USER_CODE));
+        Device d = f.device();
+        if (!guesser.equals(d.confirmedBy()) || !clock.instant().isBefore(d.expires())
+                || !slots.remove(f.userKey(), f.pointer())) {
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE);
         }
-        return d;
+        Device decided = d.with(approval, refusal, d.confirmedBy(), d.lastPoll());
+        Slots.Slot slot = f.slot();
+        while (!slots.replace(f.deviceKey(), slot, encodeDevice(decided), d.forgotten())) {
+            // a poll updated lastPoll meanwhile: the user code is already ours, so apply to the fresh copy
+            slot = slots.get(f.deviceKey()).orElseThrow(() -> new Refusal(HandoffError.UNKNOWN_USER_CODE));
+            Device now = decodeDevice(slot.value());
+            decided = now.with(approval, refusal, now.confirmedBy(), now.lastPoll());
+        }
     }
 
     /** The CLI's poll: the approval once (then the device code is spent), or why not yet. */
@@ -219,27 +247,25 @@ final class CliHandoff {
         if (deviceCode == null || deviceCode.isEmpty()) {
             throw new Refusal(HandoffError.INVALID_REQUEST);
         }
-        Device d = devicesByCodeHash.getIfPresent(AccessToken.hash(deviceCode));
-        if (d == null) {
-            throw new Refusal(HandoffError.INVALID_GRANT);
-        }
+        String key = "dc." + AccessToken.hash(deviceCode);
+        Slots.Slot slot = slots.get(key).orElseThrow(() -> new Refusal(HandoffError.INVALID_GRANT));
+        Device d = decodeDevice(slot.value());
         Instant now = clock.instant();
-        if (d.refusal != null) {
-            devicesByCodeHash.invalidate(d.deviceCodeHash);
-            throw new Refusal(d.refusal);
+        if (d.refusal() != null) {
+            slots.remove(key, slot);
+            throw new Refusal(d.refusal());
         }
-        if (d.approval != null) {
-            if (devicesByCodeHash.asMap().remove(d.deviceCodeHash, d)) {
-                return d.approval;
+        if (d.approval() != null) {
+            if (slots.remove(key, slot)) {
+                return d.approval();
             }
-            throw new Refusal(HandoffError.INVALID_GRANT);
+            throw new Refusal(HandoffError.INVALID_GRANT); // delivered to a poll that won
         }
-        if (!now.isBefore(d.expires)) {
+        if (!now.isBefore(d.expires())) {
             throw new Refusal(HandoffError.EXPIRED_TOKEN);
         }
-        Instant last = d.lastPoll;
-        d.lastPoll = now;
-        if (Duration.between(last, now).compareTo(POLL_INTERVAL.minusMillis(500)) < 0) {
+        slots.replace(key, slot, encodeDevice(d.with(null, null, d.confirmedBy(), now)), d.forgotten());
+        if (Duration.between(d.lastPoll(), now).compareTo(POLL_INTERVAL.minusMillis(500)) < 0) {
             throw new Refusal(HandoffError.SLOW_DOWN);
         }
         throw new Refusal(HandoffError.AUTHORIZATION_PENDING);
@@ -300,5 +326,87 @@ final class CliHandoff {
 
     private String secret() {
         return Verifier.mint(random); // the same 256 random bits a verifier has
+    }
+
+    // ---- how pending codes are stored (JSON, so a KV bucket holds something a person can read) ----
+
+    private static byte[] encodeLoopback(Approval a, String challenge, Instant expires) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addRawJson(sb, "approval", approvalJson(a));
+        JsonUtils.addField(sb, "challenge", challenge);
+        JsonUtils.addField(sb, "expires", expires.toEpochMilli());
+        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Loopback decodeLoopback(byte[] bytes) {
+        JsonValue v = json(bytes);
+        return new Loopback(approval(v.map.get("approval")), text(v, "challenge"), instant(v, "expires"));
+    }
+
+    private static byte[] encodeDevice(Device d) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "user_code", d.waiting().userCode());
+        JsonUtils.addField(sb, "from", d.waiting().requestedFrom());
+        JsonUtils.addField(sb, "requested", d.waiting().requested().toEpochMilli());
+        JsonUtils.addField(sb, "expires", d.expires().toEpochMilli());
+        if (d.approval() != null) {
+            JsonUtils.addRawJson(sb, "approval", approvalJson(d.approval()));
+        }
+        if (d.refusal() != null) {
+            JsonUtils.addField(sb, "refusal", d.refusal().name());
+        }
+        JsonUtils.addField(sb, "confirmed_by", d.confirmedBy());
+        JsonUtils.addField(sb, "last_poll", d.lastPoll().toEpochMilli());
+        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Device decodeDevice(byte[] bytes) {
+        JsonValue v = json(bytes);
+        JsonValue refusal = v.map.get("refusal");
+        return new Device(new Waiting(text(v, "user_code"), text(v, "from"), instant(v, "requested")), instant(v, "expires"),
+                v.map.containsKey("approval") ? approval(v.map.get("approval")) : null,
+                refusal == null ? null : HandoffError.valueOf(refusal.string), text(v, "confirmed_by"), instant(v, "last_poll"));
+    }
+
+    private static String approvalJson(Approval a) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "idp", a.identity().idp());
+        JsonUtils.addField(sb, "subject", a.identity().subject());
+        JsonUtils.addField(sb, "email", a.identity().email());
+        JsonUtils.addField(sb, "username", a.identity().username());
+        JsonUtils.addField(sb, "name", a.identity().displayName());
+        JsonUtils.addStrings(sb, "groups", a.identity().groups());
+        JsonUtils.addField(sb, "approving", a.approvingTokenHash());
+        JsonUtils.addField(sb, "ends", a.sessionEnds().toEpochMilli());
+        return JsonUtils.endJson(sb).toString();
+    }
+
+    private static Approval approval(JsonValue v) {
+        JsonValue groups = v.map.get("groups");
+        Identity who = new Identity(text(v, "idp"), text(v, "subject"), text(v, "email"), text(v, "username"), text(v, "name"),
+                groups == null || groups.array == null ? java.util.List.of() : groups.array.stream().map(g -> g.string).toList());
+        return new Approval(who, text(v, "approving"), instant(v, "ends"));
+    }
+
+    private static JsonValue json(byte[] bytes) {
+        try {
+            JsonValue v = JsonParser.parse(bytes);
+            if (v.map == null) {
+                throw new IllegalStateException("a pending CLI sign-in is not a JSON object");
+            }
+            return v;
+        } catch (JsonParseException e) {
+            throw new IllegalStateException("a pending CLI sign-in is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonValue v, String key) {
+        JsonValue x = v.map.get(key);
+        return x == null || x.string == null ? "" : x.string;
+    }
+
+    private static Instant instant(JsonValue v, String key) {
+        JsonValue x = v.map.get(key);
+        return x == null ? Instant.EPOCH : Instant.ofEpochMilli(x.l != null ? x.l : x.i != null ? x.i : 0);
     }
 }

@@ -44,7 +44,7 @@ public final class WebApp implements AutoCloseable {
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
                         RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
                         saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies,
-                        Optional<String> sentinelCreds) { }
+                        Optional<String> sentinelCreds, saml2nats.session.Slots cliSlots) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -60,7 +60,7 @@ public final class WebApp implements AutoCloseable {
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
-                parts.config().sessions().max()));
+                parts.config().sessions().max(), parts.cliSlots()));
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));

@@ -77,25 +77,8 @@ class CliLoginIT {
                 new PrintStream(printed, true, StandardCharsets.UTF_8), new SecureRandom(), d -> Thread.sleep(d.toMillis()));
     }
 
-    /** The person's side of the loopback flow: the consent page, then Allow (or Cancel), then the CLI's listener. */
     static Login.Browser approving(HttpBrowser browser, String answer) {
-        return url -> {
-            try {
-                HttpResponse<String> ask = browser.get(url.getRawPath() + "?" + url.getRawQuery());
-                assertEquals(200, ask.statusCode(), ask.body());
-                assertTrue(ask.body().contains("Sign in the saml2nats command line?"), ask.body());
-                HttpResponse<String> answered = browser.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
-                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
-                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", answer));
-                assertEquals(303, answered.statusCode(), answered.body());
-                String location = answered.headers().firstValue("Location").orElseThrow();
-                assertTrue(location.startsWith("http://127.0.0.1:" + HttpBrowser.query(url.toString(), "port") + "/callback?"), location);
-                assertEquals(200, browser.get(location).statusCode());
-                return true;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        };
+        return browser.approvingCli(answer);
     }
 
     String context(String name) throws IOException {

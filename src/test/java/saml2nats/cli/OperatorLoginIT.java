@@ -40,7 +40,7 @@ class OperatorLoginIT {
             Path home = dir.resolve("home");
             new Login(new ServiceClient(URI.create(base)), new NatsContext(home),
                     new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> Thread.sleep(d.toMillis()))
-                    .withBrowser("op", CliLoginIT.approving(ann, "allow"));
+                    .withBrowser("op", ann.approvingCli("allow"));
             JsonValue context = JsonParser.parse(Files.readString(home.resolve("nats/context/op.json")));
             Path creds = Path.of(context.map.get("creds").string);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds)));

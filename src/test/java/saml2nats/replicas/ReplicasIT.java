@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import saml2nats.Saml2Nats;
 import saml2nats.session.AccessToken;
 import saml2nats.session.Identity;
+import saml2nats.cli.Login;
+import saml2nats.cli.NatsContext;
+import saml2nats.cli.ServiceClient;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.HttpBrowser;
 import saml2nats.testing.Mappings;
@@ -78,6 +81,34 @@ class ReplicasIT {
             }
             assertThrows(IOException.class, () -> stack.connect(token.group(1)));
             assertFalse(onA.at(base(b)).get("/").body().contains("Hello,"), "signed out on every replica");
+        }
+    }
+
+    @Test
+    @Order(0)
+    void cliSignInsStartedOnOneReplicaFinishOnAnother(@TempDir Path home) throws Exception {
+        try (Saml2Nats b = stack.startReplica(); Saml2Nats c = stack.startReplica()) {
+            HttpBrowser onA = idp.signIn(base(stack.service), "ann@acme.test", "eng-developers");
+            // loopback: allowed in the browser on A, redeemed by the CLI on B
+            new Login(new ServiceClient(java.net.URI.create(base(b))), new NatsContext(home),
+                    new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.security.SecureRandom(), d -> { })
+                    .withBrowser("lb", onA.approvingCli("allow"));
+            try (CalloutStack.Client viaB = stack.connect(new NatsContext(home).read("lb").orElseThrow().token())) {
+                assertEquals(Connection.Status.CONNECTED, viaB.connection.getStatus());
+            }
+            // device: started on A, entered and approved in the browser on B, polled on C
+            ServiceClient.Answer start = new ServiceClient(java.net.URI.create(base(stack.service))).post("cli/device", Map.of());
+            HttpBrowser onB = onA.at(base(b));
+            String csrf = HttpBrowser.hidden(onB.get("/device").body(), "csrf");
+            HttpResponse<String> confirm = onB.post("/device", Map.of("csrf", csrf, "user_code", start.text("user_code")));
+            assertEquals(200, confirm.statusCode(), confirm.body());
+            assertTrue(onB.post("/device/answer", Map.of("csrf", csrf, "user_code", start.text("user_code"), "answer", "allow"))
+                    .body().contains("Device signed in"));
+            ServiceClient.Answer token = new ServiceClient(java.net.URI.create(base(c))).post("cli/device/token",
+                    Map.of("device_code", start.text("device_code")));
+            assertTrue(token.text("token").startsWith("s2n_"), token.body().toString());
+            assertEquals("invalid_grant", new ServiceClient(java.net.URI.create(base(stack.service))).post("cli/device/token",
+                    Map.of("device_code", start.text("device_code"))).error().orElseThrow(), "delivered once, across replicas");
         }
     }
 

@@ -65,6 +65,35 @@ public final class HttpBrowser {
                 "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse(""));
     }
 
+    /**
+     * The person's side of the CLI loopback flow in this browser: the consent page, then
+     * Allow (or Cancel, {@code answer} "deny"), then the CLI's listener.
+     */
+    public saml2nats.cli.Login.Browser approvingCli(String answer) {
+        return url -> {
+            try {
+                HttpResponse<String> ask = get(url.getRawPath() + "?" + url.getRawQuery());
+                if (ask.statusCode() != 200 || !ask.body().contains("Sign in the saml2nats command line?")) {
+                    throw new AssertionError("no consent page: " + ask.statusCode() + "\n" + ask.body());
+                }
+                HttpResponse<String> answered = post("/cli/login", Map.of("csrf", hidden(ask.body(), "csrf"),
+                        "port", hidden(ask.body(), "port"), "state", hidden(ask.body(), "state"),
+                        "challenge", hidden(ask.body(), "challenge"), "answer", answer));
+                String location = answered.headers().firstValue("Location").orElseThrow(() ->
+                        new AssertionError("no redirect: " + answered.statusCode() + "\n" + answered.body()));
+                if (!location.startsWith("http://127.0.0.1:" + query(url.toString(), "port") + "/callback?")) {
+                    throw new AssertionError("not sent to the CLI's listener: " + location);
+                }
+                if (get(location).statusCode() != 200) {
+                    throw new AssertionError("the CLI's listener did not take the answer");
+                }
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+    }
+
     /** The same browser (same cookie) talking to another replica. */
     public HttpBrowser at(String otherBase) {
         HttpBrowser other = new HttpBrowser(otherBase);
