@@ -1,11 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it needs.
-.PHONY: run test build nats-server e2e-deps clean
+.PHONY: run test bench build nats-server e2e-deps clean
 
 run: build nats-server
 	bash scripts/run-dev.sh
 
 test: nats-server e2e-deps
 	mvn -B -ntp verify
+
+# JMH: each step of one authorization, the whole handler, one SAML validation (docs/BENCHMARKS.md)
+bench:
+	bash scripts/bench.sh
 
 build:
 	mvn -B -ntp -q -DskipTests package

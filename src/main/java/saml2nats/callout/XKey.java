@@ -1,5 +1,7 @@
 package saml2nats.callout;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.bouncycastle.crypto.engines.Salsa20Engine;
 import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
@@ -28,6 +30,12 @@ public final class XKey {
     private final byte[] privateKey;
     private final String publicKey;
     private final SecureRandom random;
+    /**
+     * crypto_box_beforenm per peer: a server's xkey is fixed for its life, so the X25519
+     * agreement and HSalsa20 are done once per server, not per request (halves the cost
+     * of opening and sealing). Bounded: peers are servers, a handful.
+     */
+    private final Cache<String, byte[]> sharedKeys = Caffeine.newBuilder().maximumSize(1024).build();
 
     private XKey(byte[] privateKey, SecureRandom random) {
         this.privateKey = privateKey;
@@ -109,8 +117,18 @@ public final class XKey {
         return plain;
     }
 
-    /** NaCl crypto_box_beforenm: HSalsa20 over the X25519 shared secret with a zero nonce. */
     private byte[] sharedKey(String otherPublic) {
+        byte[] cached = sharedKeys.getIfPresent(otherPublic);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] shared = computeSharedKey(otherPublic);
+        sharedKeys.put(otherPublic, shared);
+        return shared;
+    }
+
+    /** NaCl crypto_box_beforenm: HSalsa20 over the X25519 shared secret with a zero nonce. */
+    private byte[] computeSharedKey(String otherPublic) {
         byte[] other = NKeyText.decodePublic(NKeyText.PREFIX_CURVE, otherPublic);
         byte[] secret = new byte[KEY];
         if (!X25519.calculateAgreement(privateKey, 0, other, 0, secret, 0)) {
