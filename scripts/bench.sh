@@ -12,3 +12,6 @@ cp="target/test-classes:target/classes:$(cat target/bench/classpath.txt)"
 java -cp "$cp" org.openjdk.jmh.Main -rf json -rff target/bench/jmh.json ${BENCH_ARGS:-} 'saml2nats\..*Bench' \
     | tee target/bench/jmh.txt
 java -cp "$cp" saml2nats.bench.BenchReport target/bench/jmh.json | tee target/bench/summary.txt
+# the connect storm: N clients within one second, callout vs plain token in the same run (LOAD_N=1000,5000,10000)
+rm -f target/bench/load.txt
+java -cp "$cp" saml2nats.bench.LoadBench 2>target/bench/load.log

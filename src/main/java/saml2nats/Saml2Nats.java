@@ -96,7 +96,7 @@ public final class Saml2Nats implements AutoCloseable {
             sessions.onEnd(kicker::ended);
             responder = new CalloutResponder(nats, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
-                            config.callout().maxPending()), clock, kicker).start();
+                            config.callout().maxPending(), config.callout().maxWait()), clock, kicker).start();
             Connection connection = nats;
             this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
                     ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats))).start();

@@ -45,8 +45,10 @@ public final class CalloutResponder implements AutoCloseable {
      * @param queueGroup replicas in one group share requests
      * @param workers    threads that verify, sign and seal (about the number of cores)
      * @param maxPending requests allowed to wait for a worker before new ones are refused
+     * @param maxWait    a request that waited longer for a worker is refused unread (no crypto spent on it):
+     *                   its client is about to time out, and its answer would come too late to matter
      */
-    public record Settings(String queueGroup, int workers, int maxPending) {
+    public record Settings(String queueGroup, int workers, int maxPending, java.time.Duration maxWait) {
         public Settings {
             if (workers < 1 || maxPending < 1) {
                 throw new IllegalArgumentException("callout.workers and callout.max_pending must be at least 1");
@@ -123,6 +125,14 @@ public final class CalloutResponder implements AutoCloseable {
     }
 
     private void handle(ServiceMessage msg, long start) {
+        if (System.nanoTime() - start > settings.maxWait().toNanos()) {
+            // shed: under a connect storm, work on requests whose clients are giving up turns a queue into collapse
+            respond(msg, new byte[0]);
+            finish(new Authorizer.Outcome(new byte[0], new Verdict.Denied(CalloutError.OVERLOADED,
+                    "waited longer than " + settings.maxWait().toMillis() + " ms for a worker", Optional.empty()),
+                    Optional.empty()), start);
+            return;
+        }
         String serverXkey = msg.hasHeaders() ? msg.getHeaders().getFirst(XKEY_HEADER) : null;
         Authorizer.Outcome outcome;
         try {

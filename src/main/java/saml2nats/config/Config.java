@@ -33,6 +33,8 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
     public static final String DEFAULT_QUEUE_GROUP = "saml2nats";
     public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_PENDING = 2048;
+    /** Well inside nats-server's default 2 s auth timeout, so an answer is never later than the server waits. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(750);
     public static final long DEFAULT_MAX_SESSIONS = 1_000_000;
     public static final Duration DEFAULT_SESSION_LENGTH = Duration.ofHours(8);
     public static final Duration DEFAULT_POLICY_POLL = Duration.ofSeconds(1);
@@ -60,7 +62,7 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
     public record OperatorAccount(String publicKey, List<Secret> signingKeys) { }
 
     public record Callout(Secret issuerSeed, Optional<Secret> xkeySeed, Set<String> allowedServers,
-                          String queueGroup, int workers, int maxPending) { }
+                          String queueGroup, int workers, int maxPending, Duration maxWait) { }
 
     public record Sessions(long max, Duration length) { }
 

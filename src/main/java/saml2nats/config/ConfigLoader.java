@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> OPERATOR = Set.of("accounts", "sentinel_creds_file");
     private static final Set<String> OPERATOR_ACCOUNT = Set.of("public_key", "signing_key_files");
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
-            "queue_group", "workers", "max_pending");
+            "queue_group", "workers", "max_pending", "max_wait");
     private static final Set<String> POLICY = Set.of("file", "poll");
     private static final Set<String> SESSIONS = Set.of("max", "length");
     private static final Set<String> IDP = Set.of("id", "label", "accounts", "entity_id", "sso_url", "slo_url",
@@ -107,7 +107,8 @@ public final class ConfigLoader {
         Config.Callout calloutConfig = new Config.Callout(issuer.orElse(new Secret("", "missing")), xkey, servers,
                 callout.string("queue_group").orElse(Config.DEFAULT_QUEUE_GROUP),
                 integer(callout.string("workers").orElse(String.valueOf(Config.DEFAULT_WORKERS)), "callout.workers", 1, 256, errors),
-                integer(callout.string("max_pending").orElse(String.valueOf(Config.DEFAULT_MAX_PENDING)), "callout.max_pending", 1, 1_000_000, errors));
+                integer(callout.string("max_pending").orElse(String.valueOf(Config.DEFAULT_MAX_PENDING)), "callout.max_pending", 1, 1_000_000, errors),
+                duration(callout.string("max_wait"), "callout.max_wait", Config.DEFAULT_MAX_WAIT, errors));
 
         Set<String> accounts = new LinkedHashSet<>();
         top.scalars("accounts").forEach(s -> accounts.add(s.value()));

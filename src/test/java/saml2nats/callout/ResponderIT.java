@@ -75,7 +75,7 @@ class ResponderIT {
                      new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
                              java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
                      audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                     new CalloutResponder.Settings("q", 2, 16), java.time.Clock.systemUTC(),
+                     new CalloutResponder.Settings("q", 2, 16, java.time.Duration.ofMillis(750)), java.time.Clock.systemUTC(),
                      new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
                              java.time.Clock.systemUTC(), 10)).start()) {
             List<byte[]> garbage = List.of(
@@ -101,6 +101,37 @@ class ResponderIT {
             assertTrue(lines.contains("\"reason\":\"" + code + "\""), code + " in\n" + lines);
         }
         assertFalse(lines.contains(token), "no token in the audit log");
+    }
+
+    /** A request that waited longer than callout.max_wait for a worker is refused at once, unread. */
+    @Test
+    void requestsThatWaitedTooLongAreShedWithAFastEmptyAnswer(@TempDir Path dir) throws Exception {
+        AuthRequests requests = new AuthRequests();
+        var random = new java.security.SecureRandom();
+        var sessions = new saml2nats.session.CaffeineSessionStore(10, java.time.Clock.systemUTC(), new saml2nats.session.AccessToken(random));
+        String token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
+        var policy = new saml2nats.policy.PolicyLoader(java.util.Set.of("DEV", "OPS"), saml2nats.policy.Tenancy.OPEN)
+                .parse("m.yaml", CalloutMatrix.MAPPING);
+        Path auditFile = dir.resolve("audit.jsonl");
+        try (NatsServerProcess plain = NatsServerProcess.start(dir, "");
+             Connection service = Nats.connect(plain.url());
+             Connection asServer = Nats.connect(plain.url());
+             AuditLog audit = AuditLog.open(auditFile.toString());
+             CalloutResponder responder = new CalloutResponder(service,
+                     new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
+                             java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
+                     audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                     new CalloutResponder.Settings("q", 1, 16, Duration.ZERO), java.time.Clock.systemUTC(),
+                     new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                             java.time.Clock.systemUTC(), 10)).start()) {
+            service.flush(Duration.ofSeconds(2));
+            Message reply = asServer.request(CalloutResponder.SUBJECT,
+                    requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            assertNotNull(reply, "an answer, not a timeout");
+            assertEquals(0, reply.getData().length, "the empty answer: the server refuses the client at once");
+        }
+        String lines = java.nio.file.Files.readString(auditFile);
+        assertTrue(lines.contains("\"reason\":\"OVERLOADED\"") && lines.contains("waited longer than 0 ms"), lines);
     }
 
     static JsonValue claims(Message reply) throws Exception {
