@@ -71,13 +71,8 @@ class ResponderIT {
              Connection service = Nats.connect(plain.url());
              Connection asServer = Nats.connect(plain.url());
              AuditLog audit = AuditLog.open(auditFile.toString());
-             CalloutResponder responder = new CalloutResponder(service,
-                     new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
-                             java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
-                     audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                     new CalloutResponder.Settings("q", 2, 16, java.time.Duration.ofMillis(750)), java.time.Clock.systemUTC(),
-                     new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                             java.time.Clock.systemUTC(), 10)).start()) {
+             CalloutResponder responder = responder(service, sessions, policy, audit,
+                     new CalloutResponder.Settings("q", 2, 16, Duration.ofMillis(750)))) {
             List<byte[]> garbage = List.of(
                     "this is not a JWT".getBytes(StandardCharsets.UTF_8),
                     requests.request(requests.server, "authorization_response", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),
@@ -117,13 +112,8 @@ class ResponderIT {
              Connection service = Nats.connect(plain.url());
              Connection asServer = Nats.connect(plain.url());
              AuditLog audit = AuditLog.open(auditFile.toString());
-             CalloutResponder responder = new CalloutResponder(service,
-                     new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(random), java.util.Optional.empty()),
-                             java.util.Set.of(), sessions, () -> policy, java.time.Clock.systemUTC()),
-                     audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                     new CalloutResponder.Settings("q", 1, 16, Duration.ZERO), java.time.Clock.systemUTC(),
-                     new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                             java.time.Clock.systemUTC(), 10)).start()) {
+             CalloutResponder responder = responder(service, sessions, policy, audit,
+                     new CalloutResponder.Settings("q", 1, 16, Duration.ZERO))) {
             service.flush(Duration.ofSeconds(2));
             Message reply = asServer.request(CalloutResponder.SUBJECT,
                     requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
@@ -132,6 +122,19 @@ class ResponderIT {
         }
         String lines = java.nio.file.Files.readString(auditFile);
         assertTrue(lines.contains("\"reason\":\"OVERLOADED\"") && lines.contains("waited longer than 0 ms"), lines);
+    }
+
+    /** A responder on its own, without the web front: a fresh issuer key, no system user. */
+    static CalloutResponder responder(Connection service, saml2nats.session.SessionStore sessions,
+                                      saml2nats.policy.Policy policy, AuditLog audit, CalloutResponder.Settings settings)
+            throws Exception {
+        var clock = java.time.Clock.systemUTC();
+        return new CalloutResponder(service,
+                new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(new java.security.SecureRandom()),
+                        java.util.Optional.empty()), java.util.Set.of(), sessions, () -> policy, clock),
+                audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), settings, clock,
+                new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, 10))
+                .start();
     }
 
     static JsonValue claims(Message reply) throws Exception {
