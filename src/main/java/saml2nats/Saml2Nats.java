@@ -48,6 +48,7 @@ import saml2nats.session.KvSlots;
 import saml2nats.session.MemorySlots;
 import saml2nats.session.Slots;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,6 +64,8 @@ public final class Saml2Nats implements AutoCloseable {
     private final PolicySource policy;
     private final AuditLog audit;
     private final Connection nats;
+    /** One per callout worker: the server checks replies per connection (see CalloutResponder). */
+    private final List<Connection> replyConnections;
     private final CalloutResponder responder;
     private final WebApp web;
     private IdpRegistry idps;
@@ -84,6 +87,7 @@ public final class Saml2Nats implements AutoCloseable {
         Connection nats = null;
         CalloutResponder responder = null;
         SessionStore sessions = null;
+        List<Connection> replyConnections = new java.util.ArrayList<>();
         try {
             audit = AuditLog.open(config.auditLog());
             nats = Nats.connectReconnectOnConnect(natsOptions(config));
@@ -94,7 +98,10 @@ public final class Saml2Nats implements AutoCloseable {
             Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
             kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
             sessions.onEnd(kicker::ended);
-            responder = new CalloutResponder(nats, authorizer, audit, metrics,
+            for (int i = 0; i < config.callout().workers(); i++) {
+                replyConnections.add(Nats.connectReconnectOnConnect(natsOptions(config, "saml2nats-reply-" + (i + 1))));
+            }
+            responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
                             config.callout().maxPending(), config.callout().maxWait()), clock, kicker).start();
             Connection connection = nats;
@@ -102,11 +109,13 @@ public final class Saml2Nats implements AutoCloseable {
                     ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats))).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
+            replyConnections.forEach(c -> closeQuietly(c::close));
             closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, idps);
             throw e;
         }
         this.audit = audit;
         this.nats = nats;
+        this.replyConnections = List.copyOf(replyConnections);
         this.responder = responder;
         log.info("saml2nats ready: web on port {}, callout issuer {}, xkey {}", web.port(), keys.issuerPublic(),
                 keys.xkey().map(x -> x.publicKey()).orElse("off"));
@@ -244,9 +253,13 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     private static Options natsOptions(Config config) {
+        return natsOptions(config, "saml2nats");
+    }
+
+    private static Options natsOptions(Config config, String name) {
         Options.Builder b = new Options.Builder()
                 .server(config.nats().url())
-                .connectionName("saml2nats")
+                .connectionName(name)
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(5))
@@ -309,6 +322,9 @@ public final class Saml2Nats implements AutoCloseable {
         kicker.close();
         if (sessions instanceof KvSessionStore kv) {
             kv.close(); // before the connection its watch runs on
+        }
+        for (Connection c : replyConnections) {
+            closeQuietly(c::close);
         }
         try {
             nats.close();

@@ -57,6 +57,8 @@ public final class CalloutResponder implements AutoCloseable {
     }
 
     private final Connection nc;
+    /** Each worker's connection for replies (see the constructor). */
+    private final ThreadLocal<Connection> replyPath;
     private final Authorizer authorizer;
     private final AuditLog audit;
     private final MeterRegistry registry;
@@ -70,8 +72,24 @@ public final class CalloutResponder implements AutoCloseable {
 
     public CalloutResponder(Connection nc, Authorizer authorizer, AuditLog audit, MeterRegistry registry,
                             Settings settings, Clock clock, Kicker kicker) {
+        this(nc, List.of(), authorizer, audit, registry, settings, clock, kicker);
+    }
+
+    /**
+     * @param replyConnections replies go out through these, one per worker. nats-server opens,
+     *                         verifies and registers each reply on the goroutine of the connection
+     *                         it arrived on: through one connection every authorization of the
+     *                         server is checked one after another, and a storm queues there
+     *                         however fast the workers are. Empty: replies use {@code nc}.
+     */
+    public CalloutResponder(Connection nc, List<Connection> replyConnections, Authorizer authorizer, AuditLog audit,
+                            MeterRegistry registry, Settings settings, Clock clock, Kicker kicker) {
         this.kicker = kicker;
         this.nc = nc;
+        List<Connection> paths = List.copyOf(replyConnections);
+        AtomicInteger nextPath = new AtomicInteger();
+        this.replyPath = ThreadLocal.withInitial(() -> paths.isEmpty() ? nc
+                : paths.get(Math.floorMod(nextPath.getAndIncrement(), paths.size())));
         this.authorizer = authorizer;
         this.audit = audit;
         this.registry = registry;
@@ -79,7 +97,7 @@ public final class CalloutResponder implements AutoCloseable {
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.maxPending()), r -> {
+                new NewestFirst(settings.maxPending()), r -> {
                     Thread t = new Thread(r, "callout-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -89,6 +107,23 @@ public final class CalloutResponder implements AutoCloseable {
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .publishPercentileHistogram()
                 .register(registry);
+    }
+
+    /**
+     * The waiting requests, newest first. Under a storm the oldest requests belong to
+     * clients that are about to time out (or have); serving the newest lets those clients
+     * in while they still wait, and the old ones are shed cheaply by max_wait when reached.
+     * FIFO would serve everyone just too late, and their retries would pile on.
+     */
+    private static final class NewestFirst extends java.util.concurrent.LinkedBlockingDeque<Runnable> {
+        NewestFirst(int capacity) {
+            super(capacity);
+        }
+
+        @Override
+        public boolean offer(Runnable r) {
+            return offerFirst(r);
+        }
     }
 
     public CalloutResponder start() {
@@ -151,7 +186,8 @@ public final class CalloutResponder implements AutoCloseable {
 
     private void respond(ServiceMessage msg, byte[] reply) {
         try {
-            msg.respond(nc, reply);
+            Connection path = replyPath.get();
+            msg.respond(path.getStatus() == Connection.Status.CONNECTED ? path : nc, reply);
         } catch (RuntimeException e) {
             log.warn("could not send the callout reply ({}); the server will time the client out", e.toString());
         }

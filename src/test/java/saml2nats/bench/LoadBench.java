@@ -21,7 +21,7 @@ import java.util.List;
  * the real service (xkey on), and beside it the same nats-server binary with plain token
  * auth as the baseline. For each N, N clients start connecting within one second against
  * each; the report gives both and the ratio of connect rates. Run by {@code make bench}
- * ({@code LOAD_N} to choose the sizes); results in target/bench/load.txt.
+ * ({@code LOAD_N} to choose the sizes, {@code LOAD_XKEY=off} for unsealed requests); results in target/bench/load.txt.
  */
 public final class LoadBench {
     private LoadBench() { }
@@ -37,7 +37,8 @@ public final class LoadBench {
         Path baselineDir = Files.createDirectories(dir.resolve("baseline"));
         try (NatsServerProcess plain = NatsServerProcess.start(baselineDir,
                      "authorization { token: \"" + baselineToken + "\" }\nmax_connections: 65536\n");
-             CalloutStack stack = CalloutStack.start(Files.createDirectories(dir.resolve("callout")), Mappings.MATRIX, true, "")) {
+             CalloutStack stack = CalloutStack.start(Files.createDirectories(dir.resolve("callout")), Mappings.MATRIX,
+                     !"off".equals(System.getenv("LOAD_XKEY")), "")) {
             List<String> tokens = new ArrayList<>(most);
             for (int i = 0; i < most; i++) {
                 tokens.add(stack.signIn(new Identity("dev", "user" + i + "@example.com", "user" + i + "@example.com",
@@ -56,7 +57,7 @@ public final class LoadBench {
                         Duration.ofSeconds(30)).run(n, 1_000_000_000L);
                 Thread.sleep(2000);
                 report(out, base.line("plain token (baseline)"));
-                report(out, withCallout.line("auth callout (xkey)"));
+                report(out, withCallout.line("off".equals(System.getenv("LOAD_XKEY")) ? "auth callout" : "auth callout (xkey)"));
                 report(out, "  service: " + decisions(stack));
                 report(out, String.format("N=%d: callout connect rate / baseline = %.2f (target >= 0.50)%n", n,
                         withCallout.connectsPerSecond() / base.connectsPerSecond()));
