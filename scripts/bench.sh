@@ -15,3 +15,5 @@ java -cp "$cp" saml2nats.bench.BenchReport target/bench/jmh.json | tee target/be
 # the connect storm: N clients within one second, callout vs plain token in the same run (LOAD_N=1000,5000,10000)
 rm -f target/bench/load.txt
 java -cp "$cp" saml2nats.bench.LoadBench 2>target/bench/load.log
+# resident memory of the service with 0 and 100,000 sessions (MEMORY_SESSIONS), in a JVM of its own
+java -cp "$cp" saml2nats.bench.MemoryBench 2>/dev/null | tee -a target/bench/summary.txt
