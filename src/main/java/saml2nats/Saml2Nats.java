@@ -40,9 +40,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import saml2nats.session.CaffeineCookieStore;
 import saml2nats.session.CookieStore;
-import saml2nats.session.KvCookieStore;
 import saml2nats.session.KvSessionStore;
 import saml2nats.session.KvSlots;
 import saml2nats.session.MemorySlots;
@@ -185,11 +183,10 @@ public final class Saml2Nats implements AutoCloseable {
 
     /** Browser sign-ins (cookie to session): with the sessions, so a page may load from any replica. */
     private static CookieStore cookies(Config config, Clock clock, Connection nats) throws IOException {
-        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
-            return KvCookieStore.open(nats, config.store().bucketPrefix() + "-browsers", config.store().replicas(),
-                    config.sessions().length(), clock);
-        }
-        return new CaffeineCookieStore(config.sessions().max(), clock);
+        return new CookieStore(config.store().kind() == Config.Store.Kind.NATS_KV
+                ? KvSlots.open(nats, config.store().bucketPrefix() + "-browsers", config.store().replicas(),
+                        config.sessions().length().plusMinutes(1))
+                : new MemorySlots(config.sessions().max(), clock), clock);
     }
 
     /** Operator mode: the sentinel creds handed to clients, read once; must look like a creds file. */

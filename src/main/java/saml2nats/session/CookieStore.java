@@ -1,25 +1,85 @@
 package saml2nats.session;
 
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonUtils;
+import io.nats.client.support.JsonValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
  * Browser sign-ins by the SHA-256 of their cookie: which session the cookie opens, the
  * CSRF secret of its forms, and the access token sealed under the cookie until the page
- * has shown it once. Embedded ({@link CaffeineCookieStore}) or shared by replicas
- * ({@link KvCookieStore}): the sign-in may land on one replica and the page on another.
+ * has shown it once. Kept in {@link Slots}: this process's memory, or a KV bucket shared
+ * by replicas (the sign-in may land on one replica and the page on another). Taking the
+ * token is a compare-and-set, so it is shown once wherever the page loads.
  */
-public interface CookieStore {
+public final class CookieStore {
 
     /** @param sealedToken the token encrypted under a key only the cookie gives; empty once shown */
-    record Entry(String tokenHash, String csrf, byte[] sealedToken, Instant expires) { }
+    public record Entry(String tokenHash, String csrf, byte[] sealedToken, Instant expires) { }
 
-    void put(String cookieHash, Entry entry);
+    private final Slots slots;
+    private final Clock clock;
 
-    Optional<Entry> get(String cookieHash);
+    public CookieStore(Slots slots, Clock clock) {
+        this.slots = slots;
+        this.clock = clock;
+    }
+
+    /** A new sign-in: cookies are fresh random secrets, so their key is never there already. */
+    public void put(String cookieHash, Entry entry) {
+        slots.create(cookieHash, encode(entry), entry.expires());
+    }
+
+    public Optional<Entry> get(String cookieHash) {
+        return slots.get(cookieHash).map(s -> decode(s.value())).filter(e -> clock.instant().isBefore(e.expires()));
+    }
 
     /** The sealed token, once: the caller that clears it gets it; everyone after gets empty. */
-    Optional<byte[]> takeSealedToken(String cookieHash);
+    public Optional<byte[]> takeSealedToken(String cookieHash) {
+        Optional<Slots.Slot> stored = slots.get(cookieHash);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Entry e = decode(stored.get().value());
+        if (e.sealedToken().length == 0 || !slots.replace(cookieHash, stored.get(),
+                encode(new Entry(e.tokenHash(), e.csrf(), new byte[0], e.expires())), e.expires())) {
+            return Optional.empty(); // shown already, or another replica showed it first
+        }
+        return Optional.of(e.sealedToken());
+    }
 
-    void remove(String cookieHash);
+    public void remove(String cookieHash) {
+        Optional<Slots.Slot> stored = slots.get(cookieHash);
+        while (stored.isPresent() && !slots.remove(cookieHash, stored.get())) {
+            stored = slots.get(cookieHash); // changed meanwhile (its token was taken): remove what is there now
+        }
+    }
+
+    private static byte[] encode(Entry e) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "token_hash", e.tokenHash());
+        JsonUtils.addField(sb, "csrf", e.csrf());
+        JsonUtils.addField(sb, "sealed", Base64.getEncoder().encodeToString(e.sealedToken()));
+        JsonUtils.addField(sb, "expires", e.expires().toEpochMilli());
+        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Entry decode(byte[] bytes) {
+        try {
+            JsonValue v = JsonParser.parse(bytes);
+            JsonValue sealed = v.map.get("sealed");
+            JsonValue expires = v.map.get("expires");
+            return new Entry(v.map.get("token_hash").string, v.map.get("csrf").string,
+                    sealed == null || sealed.string == null ? new byte[0] : Base64.getDecoder().decode(sealed.string),
+                    Instant.ofEpochMilli(expires.l != null ? expires.l : expires.i));
+        } catch (RuntimeException | JsonParseException e) {
+            throw new IllegalStateException("a browser sign-in in the store is not readable: " + e.getMessage(), e);
+        }
+    }
 }

@@ -183,12 +183,7 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
     static byte[] encode(Session s) {
         StringBuilder sb = JsonUtils.beginJson();
         JsonUtils.addField(sb, "id", s.id());
-        JsonUtils.addField(sb, "idp", s.identity().idp());
-        JsonUtils.addField(sb, "subject", s.identity().subject());
-        JsonUtils.addField(sb, "email", s.identity().email());
-        JsonUtils.addField(sb, "username", s.identity().username());
-        JsonUtils.addField(sb, "name", s.identity().displayName());
-        JsonUtils.addStrings(sb, "groups", s.identity().groups());
+        IdentityJson.write(sb, s.identity());
         JsonUtils.addField(sb, "created", s.created().toEpochMilli());
         JsonUtils.addField(sb, "expires", s.expires().toEpochMilli());
         return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
@@ -204,23 +199,12 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
         if (v.map == null) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        List<String> groups = v.map.containsKey("groups") && v.map.get("groups").array != null
-                ? v.map.get("groups").array.stream().map(g -> g.string).toList() : List.of();
-        Identity who = new Identity(text(v, "idp"), text(v, "subject"), text(v, "email"), text(v, "username"),
-                text(v, "name"), groups);
-        return new Session(text(v, "id"), who, Instant.ofEpochMilli(number(v, "created")),
-                Instant.ofEpochMilli(number(v, "expires")));
-    }
-
-    private static String text(JsonValue v, String key) {
-        JsonValue x = v.map.get(key);
-        if (x == null || x.string == null) {
-            if (key.equals("idp") || key.equals("subject") || key.equals("id")) {
-                throw new IllegalArgumentException("missing " + key);
-            }
-            return "";
+        String id = IdentityJson.text(v, "id");
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("missing id");
         }
-        return x.string;
+        return new Session(id, IdentityJson.read(v), Instant.ofEpochMilli(number(v, "created")),
+                Instant.ofEpochMilli(number(v, "expires")));
     }
 
     private static long number(JsonValue v, String key) {

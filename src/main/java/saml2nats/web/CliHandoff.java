@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import saml2nats.session.AccessToken;
 import saml2nats.session.ExpiringCache;
 import saml2nats.session.Identity;
+import saml2nats.session.IdentityJson;
 import saml2nats.session.Slots;
 import saml2nats.session.Verifier;
 import io.nats.client.support.JsonParseException;
@@ -370,22 +371,14 @@ final class CliHandoff {
 
     private static String approvalJson(Approval a) {
         StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "idp", a.identity().idp());
-        JsonUtils.addField(sb, "subject", a.identity().subject());
-        JsonUtils.addField(sb, "email", a.identity().email());
-        JsonUtils.addField(sb, "username", a.identity().username());
-        JsonUtils.addField(sb, "name", a.identity().displayName());
-        JsonUtils.addStrings(sb, "groups", a.identity().groups());
+        IdentityJson.write(sb, a.identity());
         JsonUtils.addField(sb, "approving", a.approvingTokenHash());
         JsonUtils.addField(sb, "ends", a.sessionEnds().toEpochMilli());
         return JsonUtils.endJson(sb).toString();
     }
 
     private static Approval approval(JsonValue v) {
-        JsonValue groups = v.map.get("groups");
-        Identity who = new Identity(text(v, "idp"), text(v, "subject"), text(v, "email"), text(v, "username"), text(v, "name"),
-                groups == null || groups.array == null ? java.util.List.of() : groups.array.stream().map(g -> g.string).toList());
-        return new Approval(who, text(v, "approving"), instant(v, "ends"));
+        return new Approval(IdentityJson.read(v), text(v, "approving"), instant(v, "ends"));
     }
 
     private static JsonValue json(byte[] bytes) {

@@ -5,34 +5,34 @@ package saml2nats.web;
  * (RFC 6749 5.2, RFC 8628 3.5) so anyone who has written a device-flow client reads them at once.
  */
 enum HandoffError {
-    INVALID_REQUEST("invalid_request", 400, "The request is missing a parameter or has a malformed one."),
-    INVALID_GRANT("invalid_grant", 400,
+    INVALID_REQUEST(400, "The request is missing a parameter or has a malformed one."),
+    INVALID_GRANT(400,
             "That sign-in code is unknown, already used, or was not made for this verifier. Run saml2nats login again "
                     + "(with --device if you used it)."),
-    APPROVAL_ENDED("approval_ended", 400,
+    APPROVAL_ENDED(400,
             "The browser session that approved this sign-in has ended (signed out or expired). Sign in again."),
-    TOO_MANY_STARTS("too_many_starts", 429,
+    TOO_MANY_STARTS(429,
             "Too many device sign-ins started from this address. Wait a few minutes, or finish the ones already started."),
-    AUTHORIZATION_PENDING("authorization_pending", 400, "Waiting for the person to enter the code and approve."),
-    SLOW_DOWN("slow_down", 400, "Polling too fast: wait the interval between polls."),
-    EXPIRED_TOKEN("expired_token", 400, "The code expired before it was approved. Run saml2nats login --device again."),
-    ACCESS_DENIED("access_denied", 400, "The person declined this sign-in."),
-    NO_ACCESS("no_access", 403, "None of your groups is mapped to a NATS role, so no token is issued. "
+    AUTHORIZATION_PENDING(400, "Waiting for the person to enter the code and approve."),
+    SLOW_DOWN(400, "Polling too fast: wait the interval between polls."),
+    EXPIRED_TOKEN(400, "The code expired before it was approved. Run saml2nats login --device again."),
+    ACCESS_DENIED(400, "The person declined this sign-in."),
+    NO_ACCESS(403, "None of your groups is mapped to a NATS role, so no token is issued. "
             + "Ask an administrator to add one of your groups to the mapping file."),
-    UNKNOWN_USER_CODE("unknown_user_code", 400,
+    UNKNOWN_USER_CODE(400,
             "No sign-in is waiting for that code. Check the code your terminal shows; codes expire after a few minutes."),
-    TOO_MANY_GUESSES("too_many_guesses", 429,
+    TOO_MANY_GUESSES(429,
             "Too many wrong codes. Wait a few minutes, then enter the code exactly as the terminal shows it."),
-    INVALID_TOKEN("invalid_token", 401, "No live session for that token: it ended or expired. Run saml2nats login."),
-    ADMIN_OFF("admin_off", 404, "The admin API is off: set admin_token_file (or $SAML2NATS_ADMIN_TOKEN) in the service config."),
-    ADMIN_REFUSED("admin_refused", 401, "Wrong admin token: pass the service's admin token in $SAML2NATS_ADMIN_TOKEN.");
+    INVALID_TOKEN(401, "No live session for that token: it ended or expired. Run saml2nats login."),
+    ADMIN_OFF(404, "The admin API is off: set admin_token_file (or $SAML2NATS_ADMIN_TOKEN) in the service config."),
+    ADMIN_REFUSED(401, "Wrong admin token: pass the service's admin token in $SAML2NATS_ADMIN_TOKEN.");
 
-    final String wire;
+    /** The name on the wire: the constant's name in lower case ({@code authorization_pending}). */
+    final String wire = name().toLowerCase(java.util.Locale.ROOT);
     final int status;
     final String message;
 
-    HandoffError(String wire, int status, String message) {
-        this.wire = wire;
+    HandoffError(int status, String message) {
         this.status = status;
         this.message = message;
     }
