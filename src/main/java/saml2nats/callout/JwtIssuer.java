@@ -7,7 +7,6 @@ import io.nats.client.support.JwtUtils;
 import saml2nats.policy.Grant;
 import saml2nats.policy.Role;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,12 +24,11 @@ import java.util.Map;
 final class JwtIssuer {
     static final String RESPONSE_TYPE = "authorization_response";
 
-    private final NKey issuer;
-    private final String issuerPublic;
+    private final SigningKey issuer;
     private final Map<String, Signer> operatorAccounts;
 
-    /** An account's first signing key with its public key, resolved once. */
-    private record Signer(String accountPublic, NKey key, String keyPublic) { }
+    /** An account's public key and its first signing key, made ready once. */
+    private record Signer(String accountPublic, SigningKey key) { }
 
     JwtIssuer(NKey issuer) {
         this(issuer, Map.of());
@@ -40,18 +38,12 @@ final class JwtIssuer {
         if (issuer.getType() != NKey.Type.ACCOUNT) {
             throw new IllegalArgumentException("the callout issuer must be an account nkey (seed starting SA), was " + issuer.getType());
         }
-        this.issuer = issuer;
-        try {
-            this.issuerPublic = new String(issuer.getPublicKey());
-        } catch (Exception e) {
-            throw new IllegalArgumentException("the callout issuer seed is not usable", e);
-        }
+        this.issuer = SigningKey.of(issuer);
         Map<String, Signer> signers = new HashMap<>();
         accounts.forEach((name, a) -> {
             try {
-                NKey first = a.signingKeys().get(0);
-                signers.put(name, new Signer(a.publicKey(), first, new String(first.getPublicKey())));
-            } catch (Exception e) {
+                signers.put(name, new Signer(a.publicKey(), SigningKey.of(a.signingKeys().get(0))));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("a signing key of account " + name + " is not usable", e);
             }
         });
@@ -59,14 +51,14 @@ final class JwtIssuer {
     }
 
     String issuerPublic() {
-        return issuerPublic;
+        return issuer.publicKey();
     }
 
     /**
      * @param iat epoch seconds now
      * @param exp epoch seconds of expiry; must be after {@code iat} (a zero lifetime would mean "never expires")
      */
-    String userJwt(String userNkey, String name, Grant grant, List<String> tags, long iat, long exp) throws Exception {
+    String userJwt(String userNkey, String name, Grant grant, List<String> tags, long iat, long exp) {
         if (exp <= iat) {
             throw new IllegalArgumentException("a user JWT must expire after it is issued");
         }
@@ -83,17 +75,14 @@ final class JwtIssuer {
                 .tags(tags.toArray(String[]::new));
         grant.responses().ifPresent(r -> claim.resp(responses(r)));
         if (signer != null) {
-            return JwtUtils.issueJWT(signer.key(), userNkey, name, Duration.ofSeconds(exp - iat), iat, signer.keyPublic(),
-                    null, claim);
+            return NatsJwt.issue(signer.key(), userNkey, name, iat, exp, null, claim);
         }
-        return JwtUtils.issueJWT(issuer, userNkey, name, Duration.ofSeconds(exp - iat), iat, issuerPublic,
-                grant.account(), claim);
+        return NatsJwt.issue(issuer, userNkey, name, iat, exp, grant.account(), claim);
     }
 
     /** The response: exactly one of {@code userJwt} and {@code error} is set. */
-    String response(String serverId, String userNkey, String userJwt, String error, long iat) throws Exception {
-        return JwtUtils.issueJWT(issuer, userNkey, null, null, iat, issuerPublic, serverId,
-                new ResponseClaim(userJwt, error));
+    String response(String serverId, String userNkey, String userJwt, String error, long iat) {
+        return NatsJwt.issue(issuer, userNkey, null, iat, 0, serverId, new ResponseClaim(userJwt, error));
     }
 
     private static JwtUtils.Permission permission(List<Grant.Rule> allow, List<Grant.Rule> deny) {

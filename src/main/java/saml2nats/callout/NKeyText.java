@@ -7,11 +7,13 @@ import java.util.Arrays;
 /**
  * The nkeys text form (base32 of prefix byte(s), 32 key bytes and a CRC-16), for
  * the one key type jnats's {@code NKey} does not know: curve (xkey) keys,
- * {@code X...} public and {@code SX...} seed.
+ * {@code X...} public and {@code SX...} seed; and for the raw bytes of a server's
+ * public key, which {@code NKey} decodes only inside each verify.
  */
 final class NKeyText {
     static final int PREFIX_SEED = 18 << 3;  // 'S'
     static final int PREFIX_CURVE = 23 << 3; // 'X'
+    static final int PREFIX_SERVER = 13 << 3; // 'N'
 
     private NKeyText() { }
 

@@ -1,25 +1,74 @@
 package saml2nats.callout;
 
 import io.nats.client.NKey;
+import io.nats.client.support.Encoding;
 import io.nats.client.support.JsonParseException;
 import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonSerializable;
+import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JsonValue;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 
 /**
- * Reading a NATS JWT: three base64url parts, an {@code ed25519-nkey} header, and an
- * Ed25519 signature over {@code header.payload} by the public nkey in {@code iss}.
- * No Java library verifies these, so this does, and nothing else.
+ * NATS JWTs: three base64url parts, an {@code ed25519-nkey} header, and an Ed25519
+ * signature over {@code header.payload} by the public nkey in {@code iss}. No Java
+ * library verifies these, so this does; it also writes them, in exactly the form
+ * {@code JwtUtils.issueJWT} does, but with a key prepared once (see {@link SigningKey}).
  */
 final class NatsJwt {
     private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
     private NatsJwt() { }
 
+    private static final String HEADER = Base64.getUrlEncoder().withoutPadding()
+            .encodeToString("{\"typ\":\"JWT\", \"alg\":\"ed25519-nkey\"}".getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * A signed JWT. {@code jti} is the base32 SHA-256 of the claims with it empty, as the nats
+     * JWT libraries make it.
+     *
+     * @param audience  null for none
+     * @param name      null for none
+     * @param expires   epoch seconds, or 0 for none
+     */
+    static String issue(SigningKey key, String subject, String name, long issuedAt, long expires, String audience,
+                        JsonSerializable nats) {
+        String withoutId = claims(key.publicKey(), subject, name, issuedAt, expires, audience, "", nats);
+        String jti;
+        try {
+            jti = new String(Encoding.base32Encode(MessageDigest.getInstance("SHA-256")
+                    .digest(withoutId.getBytes(StandardCharsets.ISO_8859_1))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims(key.publicKey(), subject, name, issuedAt, expires, audience, jti, nats).getBytes(StandardCharsets.UTF_8));
+        String signed = HEADER + "." + body;
+        return signed + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(key.sign(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String claims(String issuer, String subject, String name, long issuedAt, long expires,
+                                 String audience, String jti, JsonSerializable nats) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "aud", audience);
+        JsonUtils.addFieldEvenEmpty(sb, "jti", jti);
+        JsonUtils.addField(sb, "iat", issuedAt);
+        JsonUtils.addField(sb, "iss", issuer);
+        JsonUtils.addField(sb, "name", name);
+        JsonUtils.addField(sb, "sub", subject);
+        if (expires > 0) {
+            JsonUtils.addField(sb, "exp", expires);
+        }
+        JsonUtils.addField(sb, "nats", nats);
+        return JsonUtils.endJson(sb).toString();
+    }
+
     /** The verified claims; the caller still decides whether the issuer is one it trusts. */
-    static JsonValue verify(String jwt) throws CalloutException {
+    static JsonValue verify(String jwt, ServerKeys servers) throws CalloutException {
         String[] parts = jwt.split("\\.", -1);
         if (parts.length != 3) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "not a JWT (expected three dot-separated parts)");
@@ -41,13 +90,7 @@ final class NatsJwt {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "JWT signature is not base64url");
         }
         byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        boolean valid;
-        try {
-            valid = NKey.fromPublicKey(issuer.toCharArray()).verify(signed, signature);
-        } catch (Exception e) {
-            valid = false;
-        }
-        if (!valid) {
+        if (!servers.verifies(issuer, signed, signature)) {
             throw new CalloutException(CalloutError.BAD_SIGNATURE, "request signature does not verify with its issuer " + issuer);
         }
         return claims;

@@ -21,6 +21,7 @@ final class RequestDecoder {
     private final Optional<XKey> xkey;
     private final Set<String> allowedServers;
     private final Clock clock;
+    private final ServerKeys servers = new ServerKeys();
 
     RequestDecoder(Optional<XKey> xkey, Set<String> allowedServers, Clock clock) {
         this.xkey = xkey;
@@ -50,7 +51,7 @@ final class RequestDecoder {
     }
 
     AuthRequest decode(String jwt) throws CalloutException {
-        JsonValue claims = NatsJwt.verify(jwt);
+        JsonValue claims = NatsJwt.verify(jwt, servers);
         JsonValue nats = NatsJwt.object(claims, "nats");
         if (!REQUEST_AUDIENCE.equals(NatsJwt.text(claims, "aud")) || nats == null
                 || !REQUEST_TYPE.equals(NatsJwt.text(nats, "type"))) {
