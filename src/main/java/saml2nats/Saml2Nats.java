@@ -97,7 +97,9 @@ public final class Saml2Nats implements AutoCloseable {
             kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
-                replyConnections.add(Nats.connectReconnectOnConnect(natsOptions(config, "saml2nats-reply-" + (i + 1))));
+                // max_pings_out: the answer window's PINGs (see AnswerWindow) beside jnats's own keep-alive
+                replyConnections.add(Nats.connectReconnectOnConnect(natsOptionsBuilder(config, "saml2nats-reply-" + (i + 1))
+                        .maxPingsOut(8).build()));
             }
             responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
@@ -254,6 +256,10 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     private static Options natsOptions(Config config, String name) {
+        return natsOptionsBuilder(config, name).build();
+    }
+
+    private static Options.Builder natsOptionsBuilder(Config config, String name) {
         Options.Builder b = new Options.Builder()
                 .server(config.nats().url())
                 .connectionName(name)
@@ -266,7 +272,7 @@ public final class Saml2Nats implements AutoCloseable {
         } else if (config.nats().password().isPresent()) {
             b.userInfo(config.nats().user(), config.nats().password().get().value());
         }
-        return b.build();
+        return b;
     }
 
     /** Logs connection changes; the NATS connection is what readiness means. */

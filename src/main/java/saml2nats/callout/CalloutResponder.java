@@ -1,6 +1,7 @@
 package saml2nats.callout;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
@@ -19,8 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,10 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves {@code $SYS.REQ.USER.AUTH} as a jnats service (so {@code nats micro ls}
  * shows it) in a queue group, so any number of replicas share the load.
  *
- * <p>The dispatcher thread only hands each request to a bounded worker pool; when
- * the pool's queue is full the request is refused at once with an empty reply (the
- * protocol's "no"), so under overload clients are refused and retry instead of
- * piling up until every one of them hits the server's timeout.
+ * <p>The dispatcher thread only puts each request in the {@link Backlog} that the
+ * workers serve; when it is full, or a request has waited longer than max_wait, the
+ * request is refused at once with an empty reply (the protocol's "no", which costs
+ * nats-server nothing to check), so under overload clients are refused and retry
+ * instead of piling up until every one of them hits the server's timeout.
  */
 public final class CalloutResponder implements AutoCloseable {
     public static final String SUBJECT = "$SYS.REQ.USER.AUTH";
@@ -39,6 +39,16 @@ public final class CalloutResponder implements AutoCloseable {
     public static final String SERVICE_NAME = "saml2nats";
 
     private static final Logger log = LoggerFactory.getLogger(CalloutResponder.class);
+
+    /** Answers per worker connection inside nats-server at most (see {@link AnswerWindow}); a burst needs hundreds. */
+    private static final int WINDOW_MOST = 1024;
+    /**
+     * How long an answer may wait inside nats-server before the window shrinks: a quarter of
+     * the clients' usual 2 s connect timeout, the rest being the server's work before the request
+     * reaches us and ours. Chosen by the connect-storm benchmark (250 ms and 500 ms tried, 500 ms
+     * better for bursts and alike for storms; docs/BENCHMARKS.md).
+     */
+    private static final Duration ANSWER_TARGET = Duration.ofMillis(500);
 
     /**
      * @param queueGroup replicas in one group share requests
@@ -56,15 +66,18 @@ public final class CalloutResponder implements AutoCloseable {
     }
 
     private final Connection nc;
-    /** Each worker's connection for replies (see the constructor). */
-    private final ThreadLocal<Connection> replyPath;
+    /** The connections replies go out through, taken in turn (see the constructor). */
+    private final List<Connection> replyPaths;
     private final Authorizer authorizer;
     private final AuditLog audit;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Settings settings;
     private final Kicker kicker;
-    private final ThreadPoolExecutor workers;
+    private final Backlog<Pending> backlog;
+    private final List<Thread> workers = new java.util.ArrayList<>();
+    private final List<AnswerWindow> windows = new java.util.ArrayList<>();
+    private volatile boolean closing;
     private final Timer latency;
     private final ConcurrentHashMap<String, Counter> decisions = new ConcurrentHashMap<>();
     private Service service;
@@ -75,32 +88,23 @@ public final class CalloutResponder implements AutoCloseable {
     }
 
     /**
-     * @param replyConnections replies go out through these, one per worker. nats-server opens,
-     *                         verifies and registers each reply on the goroutine of the connection
+     * @param replyConnections answers go out through these, one per worker. nats-server opens,
+     *                         verifies and registers each answer on the goroutine of the connection
      *                         it arrived on: through one connection every authorization of the
-     *                         server is checked one after another, and a storm queues there
-     *                         however fast the workers are. Empty: replies use {@code nc}.
+     *                         server is checked one after another. Empty: answers use {@code nc}.
+     *                         Refusals of requests never worked on go out through {@code nc}.
      */
     public CalloutResponder(Connection nc, List<Connection> replyConnections, Authorizer authorizer, AuditLog audit,
                             MeterRegistry registry, Settings settings, Clock clock, Kicker kicker) {
         this.kicker = kicker;
         this.nc = nc;
-        List<Connection> paths = List.copyOf(replyConnections);
-        AtomicInteger nextPath = new AtomicInteger();
-        this.replyPath = ThreadLocal.withInitial(() -> paths.isEmpty() ? nc
-                : paths.get(Math.floorMod(nextPath.getAndIncrement(), paths.size())));
+        this.replyPaths = replyConnections.isEmpty() ? List.of(nc) : List.copyOf(replyConnections);
         this.authorizer = authorizer;
         this.audit = audit;
         this.registry = registry;
         this.settings = settings;
         this.clock = clock;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
-                new NewestFirst(settings.maxPending()), r -> {
-                    Thread t = new Thread(r, "callout-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+        this.backlog = new Backlog<>(settings.maxPending(), settings.maxWait(), System::nanoTime);
         this.latency = Timer.builder("saml2nats.callout.latency")
                 .description("time from a request reaching the responder to its reply being sent")
                 .publishPercentiles(0.5, 0.95, 0.99)
@@ -108,22 +112,8 @@ public final class CalloutResponder implements AutoCloseable {
                 .register(registry);
     }
 
-    /**
-     * The waiting requests, newest first. Under a storm the oldest requests belong to
-     * clients that are about to time out (or have); serving the newest lets those clients
-     * in while they still wait, and the old ones are shed cheaply by max_wait when reached.
-     * FIFO would serve everyone just too late, and their retries would pile on.
-     */
-    private static final class NewestFirst extends java.util.concurrent.LinkedBlockingDeque<Runnable> {
-        NewestFirst(int capacity) {
-            super(capacity);
-        }
-
-        @Override
-        public boolean offer(Runnable r) {
-            return offerFirst(r);
-        }
-    }
+    /** A request as it arrived, waiting for a worker. */
+    private record Pending(ServiceMessage msg, long start) { }
 
     public CalloutResponder start() {
         ServiceEndpoint endpoint = ServiceEndpoint.builder()
@@ -140,33 +130,65 @@ public final class CalloutResponder implements AutoCloseable {
                 .addServiceEndpoint(endpoint)
                 .build();
         service.startService();
+        for (int i = 1; i <= settings.workers(); i++) {
+            AnswerWindow window = new AnswerWindow(replyPaths.get((i - 1) % replyPaths.size()), WINDOW_MOST,
+                    ANSWER_TARGET, settings.maxWait(), "callout-window-" + i);
+            windows.add(window);
+            Thread t = new Thread(() -> work(window), "callout-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+        Gauge.builder("saml2nats.callout.window", windows, ws -> ws.stream().mapToInt(AnswerWindow::limit).sum())
+                .description("answers allowed inside nats-server at once, all workers together; shrinks when it lags")
+                .register(registry);
         log.info("auth callout responder serving {} in queue group '{}' with {} workers",
                 SUBJECT, settings.queueGroup(), settings.workers());
         return this;
     }
 
-    /** Runs on the dispatcher thread: hand off, or refuse at once when full. */
+    /** Runs on the dispatcher thread: hand off, or refuse at once when full; and refuse what waited too long. */
     private void accept(ServiceMessage msg) {
         long start = System.nanoTime();
-        try {
-            workers.execute(() -> handle(msg, start));
-        } catch (RejectedExecutionException e) {
-            respond(msg, new byte[0]);
-            Verdict.Denied overloaded = new Verdict.Denied(CalloutError.OVERLOADED,
-                    "more than " + settings.maxPending() + " requests waiting", Optional.empty());
-            finish(new Authorizer.Outcome(new byte[0], overloaded, Optional.empty()), start);
+        if (!backlog.offer(new Pending(msg, start))) {
+            shed(new Pending(msg, start), "more than " + settings.maxPending() + " requests waiting");
+        }
+        for (Pending old : backlog.expired()) {
+            shed(old, "waited longer than " + settings.maxWait().toMillis() + " ms for a worker");
         }
     }
 
-    private void handle(ServiceMessage msg, long start) {
-        if (System.nanoTime() - start > settings.maxWait().toNanos()) {
-            // shed: under a connect storm, work on requests whose clients are giving up turns a queue into collapse
-            respond(msg, new byte[0]);
-            finish(new Authorizer.Outcome(new byte[0], new Verdict.Denied(CalloutError.OVERLOADED,
-                    "waited longer than " + settings.maxWait().toMillis() + " ms for a worker", Optional.empty()),
-                    Optional.empty()), start);
-            return;
+    /** A worker: takes a request only when its connection has room for the answer (see {@link AnswerWindow}). */
+    private void work(AnswerWindow window) {
+        while (!closing || backlog.size() > 0) {
+            Backlog.Taken<Pending> next;
+            try {
+                window.acquire();
+                next = backlog.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == null) {
+                window.release();
+            } else if (next.waitedNanos() > settings.maxWait().toNanos()) {
+                window.release();
+                // shed: under a connect storm, work on requests whose clients are giving up turns a queue into collapse
+                shed(next.item(), "waited longer than " + settings.maxWait().toMillis() + " ms for a worker");
+            } else {
+                handle(next.item().msg(), next.item().start(), window.path());
+                window.sent();
+            }
         }
+    }
+
+    /** Refused unread, no crypto spent: the empty reply is the protocol's "no". */
+    private void shed(Pending p, String why) {
+        send(p.msg(), new byte[0], nc);
+        finish(new Authorizer.Outcome(new byte[0], new Verdict.Denied(CalloutError.OVERLOADED, why, Optional.empty()),
+                Optional.empty()), p.start());
+    }
+
+    private void handle(ServiceMessage msg, long start, Connection path) {
         String serverXkey = msg.hasHeaders() ? msg.getHeaders().getFirst(XKEY_HEADER) : null;
         Authorizer.Outcome outcome;
         try {
@@ -176,16 +198,15 @@ public final class CalloutResponder implements AutoCloseable {
             outcome = new Authorizer.Outcome(new byte[0],
                     new Verdict.Denied(CalloutError.INTERNAL, e.getClass().getSimpleName(), Optional.empty()), Optional.empty());
         }
-        respond(msg, outcome.reply());
+        send(msg, outcome.reply(), path);
         if (outcome.verdict() instanceof Verdict.Allowed a && outcome.request().isPresent()) {
             kicker.connected(a.session(), outcome.request().get().serverId(), outcome.request().get().client().id());
         }
         finish(outcome, start);
     }
 
-    private void respond(ServiceMessage msg, byte[] reply) {
+    private void send(ServiceMessage msg, byte[] reply, Connection path) {
         try {
-            Connection path = replyPath.get();
             msg.respond(path.getStatus() == Connection.Status.CONNECTED ? path : nc, reply);
         } catch (RuntimeException e) {
             log.warn("could not send the callout reply ({}); the server will time the client out", e.toString());
@@ -230,11 +251,16 @@ public final class CalloutResponder implements AutoCloseable {
                 log.debug("service stop: {}", e.toString());
             }
         }
-        workers.shutdown();
-        try {
-            workers.awaitTermination(Duration.ofSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        closing = true; // workers finish what is waiting, then stop
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        for (Thread t : workers) {
+            try {
+                t.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            t.interrupt();
         }
+        windows.forEach(AnswerWindow::close);
     }
 }
