@@ -7,7 +7,7 @@ run: build nats-server
 test: nats-server e2e-deps
 	mvn -B -ntp verify
 
-# JMH: each step of one authorization, the whole handler, one SAML validation (docs/BENCHMARKS.md)
+# JMH steps of one authorization, connect and reconnect storms, memory (docs/BENCHMARKS.md)
 bench:
 	bash scripts/bench.sh
 

@@ -41,8 +41,8 @@ public final class LoadBench {
         String baselineToken = "s2n_baseline_token_for_the_plain_server_000000";
         try (NatsServerProcess plain = NatsServerProcess.start(Files.createDirectories(dir.resolve("baseline")),
                      "authorization { token: \"" + baselineToken + "\" }\nmax_connections: 65536\n");
-             CalloutStack stack = CalloutStack.start(Files.createDirectories(dir.resolve("callout")), Mappings.MATRIX,
-                     xkey, "");
+             CalloutStack stack = CalloutStack.startWithServerConfig(Files.createDirectories(dir.resolve("callout")),
+                     Mappings.MATRIX, xkey, PROFILE_PORT > 0 ? "prof_port: " + PROFILE_PORT : "");
              NatsServerProcess floor = NatsServerProcess.start(Files.createDirectories(dir.resolve("floor")), FLOOR_CONF);
              Connection refuser = refuseEverything(floor)) {
             List<String> tokens = new ArrayList<>(most);
@@ -73,7 +73,11 @@ public final class LoadBench {
                 Map<String, Long> duringConnect;
                 String trace;
                 try (ConnectStorm crowd = new ConnectStorm(callout, tokens::get, retry, DEADLINE)) {
+                    Thread profiler = n == most ? profile() : null;
                     withCallout = crowd.connect(n, 1_000_000_000L);
+                    if (profiler != null) {
+                        profiler.join();
+                    }
                     duringConnect = decisions(stack);
                     trace = trace(withCallout, stack.auditFile, retry.connectTimeout());
                     calloutBack = crowd.reconnect(stack.server::restart);
@@ -107,6 +111,42 @@ public final class LoadBench {
     }
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** {@code LOAD_PROFILE=1}: nats-server of the callout stack serves pprof here, and the biggest storm is profiled. */
+    private static final int PROFILE_PORT = System.getenv("LOAD_PROFILE") == null ? 0 : freePort();
+
+    private static int freePort() {
+        try {
+            return NatsServerProcess.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Three seconds into the storm: nats-server's goroutines (where each waits) and ten seconds of its
+     * CPU profile, into target/bench/ (read with {@code go tool pprof -top target/bench/nats-cpu.pprof}).
+     */
+    private static Thread profile() {
+        if (PROFILE_PORT == 0) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + PROFILE_PORT + "/debug/pprof/";
+            try {
+                Thread.sleep(3000);
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "goroutine?debug=1")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofFile(Path.of("target", "bench", "nats-goroutines.txt")));
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "profile?seconds=10")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofFile(Path.of("target", "bench", "nats-cpu.pprof")));
+            } catch (Exception e) {
+                System.err.println("profiling nats-server failed: " + e);
+            }
+        }, "profile");
+        t.start();
+        return t;
+    }
     private static final Duration FLOOR_DEADLINE = Duration.ofSeconds(10);
 
     /**

@@ -112,7 +112,13 @@ public final class CalloutStack implements AutoCloseable {
 
     /** With {@code httpPort} > 0 the web front listens there and public_url is http://localhost:httpPort (for a real browser). */
     public static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig, int httpPort) throws Exception {
-        return start(dir, mapping, xkey, extraConfig, httpPort, 1);
+        return start(dir, mapping, xkey, extraConfig, httpPort, 1, "");
+    }
+
+    /** With {@code serverConfig}: more lines for nats-server's config (say, {@code prof_port} to profile it). */
+    public static CalloutStack startWithServerConfig(Path dir, String mapping, boolean xkey, String serverConfig)
+            throws Exception {
+        return start(dir, mapping, xkey, "", 0, 1, serverConfig);
     }
 
     /**
@@ -120,11 +126,11 @@ public final class CalloutStack implements AutoCloseable {
      * can have 3 replicas); the service connects to the first. {@link #cluster} holds them all.
      */
     public static CalloutStack startCluster(Path dir, String mapping, int nodes, String extraConfig) throws Exception {
-        return start(dir, mapping, false, extraConfig, 0, nodes);
+        return start(dir, mapping, false, extraConfig, 0, nodes, "");
     }
 
     private static CalloutStack start(Path dir, String mapping, boolean xkey, String extraConfig, int httpPort,
-                                      int nodes) throws Exception {
+                                      int nodes, String serverConfig) throws Exception {
         SecureRandom random = new SecureRandom();
         NKey issuer = NKey.createAccount(random);
         XKey serviceXkey = XKey.generate(random);
@@ -144,6 +150,7 @@ public final class CalloutStack implements AutoCloseable {
                   SYS { users: [ { user: %s, password: "%s" } ] }
                 }
                 system_account: SYS
+                %s
                 authorization {
                   auth_callout {
                     issuer: %s
@@ -152,7 +159,7 @@ public final class CalloutStack implements AutoCloseable {
                     %s
                   }
                 }
-                """.formatted(SERVICE_USER, password, SYS_USER, SYS_PASSWORD, new String(issuer.getPublicKey()),
+                """.formatted(SERVICE_USER, password, SYS_USER, SYS_PASSWORD, serverConfig, new String(issuer.getPublicKey()),
                 SERVICE_USER, SYS_USER, xkey ? "xkey: " + serviceXkey.publicKey() : "");
         NatsServerProcess server = null;
         java.util.List<NatsServerProcess> cluster = new java.util.ArrayList<>();
