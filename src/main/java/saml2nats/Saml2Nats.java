@@ -97,9 +97,10 @@ public final class Saml2Nats implements AutoCloseable {
             kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
-                // max_pings_out: the answer window's PINGs (see AnswerWindow) beside jnats's own keep-alive
+                // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
+                // out stays counted until its PONG comes; jnats's default 2 would drop the connection mid-storm
                 replyConnections.add(Nats.connectReconnectOnConnect(natsOptionsBuilder(config, "saml2nats-reply-" + (i + 1))
-                        .maxPingsOut(8).build()));
+                        .maxPingsOut(64).build()));
             }
             responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),

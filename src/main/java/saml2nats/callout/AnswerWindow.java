@@ -62,11 +62,14 @@ final class AnswerWindow implements AutoCloseable {
         this.prober.start();
     }
 
-    /** Waits until there is room for one more answer. */
+    /** Waits until there is room for one more answer; InterruptedException once closed. */
     void acquire() throws InterruptedException {
         lock.lock();
         try {
             while (inFlight >= limit) {
+                if (closed) {
+                    throw new InterruptedException("answer window closed");
+                }
                 roomMade.await();
             }
             inFlight++;
@@ -118,15 +121,22 @@ final class AnswerWindow implements AutoCloseable {
                 continue;
             }
             long start = System.nanoTime();
+            long rtt;
             try {
                 path.flush(patience); // the PING goes after every answer counted in `covered`
-            } catch (TimeoutException | IllegalStateException e) {
-                log.debug("no PONG within {} after {} answers ({}); counting them as processed", patience, covered,
-                        e.toString());
+                // a flush on a connection that is down returns at once without a PONG: no round trip was measured
+                rtt = path.getStatus() == Connection.Status.CONNECTED ? System.nanoTime() - start : -1;
+            } catch (TimeoutException e) {
+                log.debug("no PONG within {} after {} answers; counting them as processed", patience, covered);
+                rtt = System.nanoTime() - start; // over the target: the window halves
             } catch (InterruptedException e) {
+                confirmed(covered, -1);
                 return;
+            } catch (RuntimeException e) { // the prober must outlive a bad moment, or workers would wait for room forever
+                log.debug("PING after {} answers failed ({}); counting them as processed", covered, e.toString());
+                rtt = -1;
             }
-            confirmed(covered, System.nanoTime() - start);
+            confirmed(covered, rtt);
         }
     }
 
@@ -150,5 +160,11 @@ final class AnswerWindow implements AutoCloseable {
     public void close() {
         closed = true;
         prober.interrupt();
+        lock.lock();
+        try {
+            roomMade.signalAll(); // a worker waiting for room stops waiting
+        } finally {
+            lock.unlock();
+        }
     }
 }

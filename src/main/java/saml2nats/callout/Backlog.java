@@ -99,6 +99,20 @@ final class Backlog<T> {
         }
     }
 
+    /** Removes and returns everything still waiting (at shutdown, to be refused). */
+    List<T> drain() {
+        lock.lock();
+        try {
+            List<T> all = new ArrayList<>();
+            while (!entries.isEmpty()) {
+                all.add(entries.pollFirst().item());
+            }
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int size() {
         lock.lock();
         try {

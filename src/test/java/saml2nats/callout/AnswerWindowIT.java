@@ -77,6 +77,25 @@ class AnswerWindowIT {
         }
     }
 
+    @Test
+    void closingReleasesAWorkerWaitingForRoom() throws Exception {
+        AnswerWindow window = new AnswerWindow(nc, 1, Duration.ofSeconds(10), Duration.ofSeconds(5), "test");
+        window.acquire();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try {
+                window.acquire();
+            } catch (InterruptedException e) {
+                stopped.countDown(); // told to stop, not left waiting
+            }
+        });
+        worker.setDaemon(true);
+        worker.start();
+        assertFalse(stopped.await(200, TimeUnit.MILLISECONDS), "no room: the worker waits");
+        window.close();
+        assertTrue(stopped.await(2, TimeUnit.SECONDS), "closing the window stops the wait");
+    }
+
     /** A worker taking room: the latch opens when it got some. */
     private static CountDownLatch acquiring(AnswerWindow window) {
         CountDownLatch got = new CountDownLatch(1);

@@ -73,6 +73,15 @@ class BacklogTest {
     }
 
     @Test
+    void whatStillWaitsAtShutdownIsHandedBackToBeRefused() throws Exception {
+        backlog.offer("a");
+        backlog.offer("b");
+        assertEquals(List.of("a", "b"), backlog.drain());
+        assertEquals(0, backlog.size());
+        assertNull(take());
+    }
+
+    @Test
     void aFullBacklogRefusesMore() {
         assertTrue(backlog.offer("a"));
         assertTrue(backlog.offer("b"));
