@@ -24,8 +24,7 @@ import saml2nats.session.AccessToken;
 import saml2nats.session.CaffeineSessionStore;
 import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
-import saml2nats.saml.CaffeineRequestLedger;
-import saml2nats.saml.KvRequestLedger;
+import saml2nats.saml.SlotRequestLedger;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.Certificates;
 import saml2nats.saml.DevIdp;
@@ -218,10 +217,10 @@ public final class Saml2Nats implements AutoCloseable {
     /** Where AuthnRequest and Assertion IDs are remembered: with the sessions, so replicas share them. */
     private static RequestLedger ledger(Config config, Clock clock, Connection nats) throws IOException {
         if (config.store().kind() == Config.Store.Kind.NATS_KV) {
-            return KvRequestLedger.open(nats, config.store().bucketPrefix(), config.store().replicas(),
+            return SlotRequestLedger.open(nats, config.store().bucketPrefix(), config.store().replicas(),
                     RequestLedger.REQUEST_LIFETIME, RequestLedger.ASSERTION_MEMORY, clock);
         }
-        return new CaffeineRequestLedger(config.sessions().max(), clock);
+        return SlotRequestLedger.inMemory(config.sessions().max(), clock);
     }
 
     /** The callout keys and, in operator mode, each target account's signing keys; parsed once. */

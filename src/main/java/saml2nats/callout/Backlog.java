@@ -68,8 +68,11 @@ final class Backlog<T> {
     List<T> expired() {
         lock.lock();
         try {
-            List<T> old = new ArrayList<>();
             long now = clock.getAsLong();
+            if (entries.isEmpty() || now - entries.peekFirst().since() <= maxWaitNanos) {
+                return List.of(); // the usual case, on every request: nothing allocated
+            }
+            List<T> old = new ArrayList<>();
             while (!entries.isEmpty() && now - entries.peekFirst().since() > maxWaitNanos) {
                 old.add(entries.pollFirst().item());
             }

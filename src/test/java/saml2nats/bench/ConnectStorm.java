@@ -44,14 +44,11 @@ public final class ConnectStorm implements AutoCloseable {
      * {@code seconds} runs from the storm's start to the last client connected.
      */
     public record Result(int clients, int connected, int firstAttemptRefusals, int firstAttemptTimeouts, int refusals,
-                         int timeouts, int unreachable, double seconds, long[] latenciesMicros, List<Attempt> attempts) {
+                         int timeouts, int unreachable, double seconds, List<Attempt> attempts) {
+        /** Connect latency of the successful attempts, at percentile {@code p}; -1 if none. */
         public long percentile(double p) {
-            if (latenciesMicros.length == 0) {
-                return -1;
-            }
-            long[] sorted = latenciesMicros.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+            return ConnectStorm.percentile(attempts.stream().filter(a -> a.outcome() == Outcome.CONNECTED)
+                    .mapToLong(a -> a.endMicros() - a.startMicros()).toArray(), p);
         }
 
         public double connectsPerSecond() {
@@ -85,6 +82,16 @@ public final class ConnectStorm implements AutoCloseable {
      * {@code client_info.id}); times are wall-clock microseconds, as the audit log's.
      */
     public record Attempt(long clientId, long startMicros, long endMicros, Outcome outcome) { }
+
+    /** The value at percentile {@code p} (0-100) of {@code values}, -1 if there are none. */
+    public static long percentile(long[] values, double p) {
+        if (values.length == 0) {
+            return -1;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];
+    }
 
     private enum Phase { IDLE, WAITING, CONNECTING, WAIT_INFO, WAIT_PONG, CONNECTED }
 
@@ -190,7 +197,7 @@ public final class ConnectStorm implements AutoCloseable {
     }
 
     private Result run(long t0, int goal, Thread outage) throws IOException {
-        List<Long> latencies = new ArrayList<>();
+        int connects = 0;
         List<Attempt> traced = new ArrayList<>();
         int firstRefused = 0;
         int firstTimedOut = 0;
@@ -200,7 +207,7 @@ public final class ConnectStorm implements AutoCloseable {
         long lastConnect = t0;
         long lastSweep = t0;
         while (System.nanoTime() - t0 < deadlineNanos
-                && (connected < goal || outage != null && (outage.isAlive() || latencies.isEmpty()))) {
+                && (connected < goal || outage != null && (outage.isAlive() || connects == 0))) {
             long now = System.nanoTime();
             while (!starts.isEmpty() && starts.peek().at <= now) {
                 Client c = starts.poll().client;
@@ -221,7 +228,7 @@ public final class ConnectStorm implements AutoCloseable {
                 switch (step) {
                     case CONNECTED -> {
                         connected++;
-                        latencies.add((System.nanoTime() - c.attemptStart) / 1000);
+                        connects++;
                         lastConnect = System.nanoTime();
                     }
                     case REFUSED -> {
@@ -264,7 +271,7 @@ public final class ConnectStorm implements AutoCloseable {
         }
         double seconds = Math.max(1e-9, (lastConnect - t0) / 1e9);
         return new Result(goal, connected, firstRefused, firstTimedOut, refused, timedOut,
-                unreachable, seconds, latencies.stream().mapToLong(Long::longValue).toArray(), traced);
+                unreachable, seconds, traced);
     }
 
     /** Opens the socket; false when the connect failed at once (nothing listening). */

@@ -258,11 +258,8 @@ public final class LoadBench {
     }
 
     private static String ms(List<Long> micros, int percentile) {
-        if (micros.isEmpty()) {
-            return "-";
-        }
-        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
-        return String.format("%.0fms", sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)] / 1000.0);
+        long v = ConnectStorm.percentile(micros.stream().mapToLong(Long::longValue).toArray(), percentile);
+        return v < 0 ? "-" : String.format("%.0fms", v / 1000.0);
     }
 
     /** The service's decisions so far, by outcome/reason. */

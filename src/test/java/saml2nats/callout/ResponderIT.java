@@ -62,24 +62,18 @@ class ResponderIT {
         String user = AuthRequests.newUserNkey();
         long now = System.currentTimeMillis() / 1000;
         var random = new java.security.SecureRandom();
-        var sessions = new saml2nats.session.CaffeineSessionStore(10, java.time.Clock.systemUTC(), new saml2nats.session.AccessToken(random));
-        String token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
-        var policy = new saml2nats.policy.PolicyLoader(java.util.Set.of("DEV", "OPS"), saml2nats.policy.Tenancy.OPEN)
-                .parse("m.yaml", CalloutMatrix.MAPPING);
-        Path auditFile = dir.resolve("audit.jsonl");
-        try (NatsServerProcess plain = NatsServerProcess.start(dir, "");
-             Connection service = Nats.connect(plain.url());
-             Connection asServer = Nats.connect(plain.url());
-             AuditLog audit = AuditLog.open(auditFile.toString());
-             CalloutResponder responder = responder(service, sessions, policy, audit,
-                     new CalloutResponder.Settings("q", 2, 16, Duration.ofMillis(750)))) {
+        String token;
+        Path auditFile;
+        try (Bare bare = new Bare(dir, new CalloutResponder.Settings("q", 2, 16, Duration.ofMillis(750)))) {
+            token = bare.token;
+            auditFile = bare.auditFile;
+            Connection asServer = bare.asServer;
             List<byte[]> garbage = List.of(
                     "this is not a JWT".getBytes(StandardCharsets.UTF_8),
                     requests.request(requests.server, "authorization_response", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),
                     requests.request(io.nats.client.NKey.createAccount(random), "authorization_request", "nats-authorization-request", user, token, now, Duration.ofSeconds(2)).getBytes(StandardCharsets.UTF_8),
                     requests.request(requests.server, "authorization_request", "nats-authorization-request", user, token, now - 100, Duration.ofSeconds(5)).getBytes(StandardCharsets.UTF_8));
             List<String> codes = List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST");
-            service.flush(Duration.ofSeconds(2));
             for (int i = 0; i < garbage.size(); i++) {
                 long t0 = System.nanoTime();
                 Message reply = asServer.request(CalloutResponder.SUBJECT, garbage.get(i), Duration.ofSeconds(2));
@@ -102,21 +96,11 @@ class ResponderIT {
     @Test
     void requestsThatWaitedTooLongAreShedWithAFastEmptyAnswer(@TempDir Path dir) throws Exception {
         AuthRequests requests = new AuthRequests();
-        var random = new java.security.SecureRandom();
-        var sessions = new saml2nats.session.CaffeineSessionStore(10, java.time.Clock.systemUTC(), new saml2nats.session.AccessToken(random));
-        String token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
-        var policy = new saml2nats.policy.PolicyLoader(java.util.Set.of("DEV", "OPS"), saml2nats.policy.Tenancy.OPEN)
-                .parse("m.yaml", CalloutMatrix.MAPPING);
-        Path auditFile = dir.resolve("audit.jsonl");
-        try (NatsServerProcess plain = NatsServerProcess.start(dir, "");
-             Connection service = Nats.connect(plain.url());
-             Connection asServer = Nats.connect(plain.url());
-             AuditLog audit = AuditLog.open(auditFile.toString());
-             CalloutResponder responder = responder(service, sessions, policy, audit,
-                     new CalloutResponder.Settings("q", 1, 16, Duration.ZERO))) {
-            service.flush(Duration.ofSeconds(2));
-            Message reply = asServer.request(CalloutResponder.SUBJECT,
-                    requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+        Path auditFile;
+        try (Bare bare = new Bare(dir, new CalloutResponder.Settings("q", 1, 16, Duration.ZERO))) {
+            auditFile = bare.auditFile;
+            Message reply = bare.asServer.request(CalloutResponder.SUBJECT,
+                    requests.valid(AuthRequests.newUserNkey(), bare.token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
             assertNotNull(reply, "an answer, not a timeout");
             assertEquals(0, reply.getData().length, "the empty answer: the server refuses the client at once");
         }
@@ -125,6 +109,44 @@ class ResponderIT {
     }
 
     /** A responder on its own, without the web front: a fresh issuer key, no system user. */
+    /**
+     * A bare responder on a plain nats-server (nats-server reserves {@code $SYS.REQ.USER.AUTH} in a
+     * callout account, so requests are sent by hand from {@code asServer}), with Alice's live session.
+     */
+    static final class Bare implements AutoCloseable {
+        final Path auditFile;
+        final String token;
+        final Connection asServer;
+        private final NatsServerProcess plain;
+        private final Connection service;
+        private final AuditLog audit;
+        private final CalloutResponder responder;
+
+        Bare(Path dir, CalloutResponder.Settings settings) throws Exception {
+            var sessions = new saml2nats.session.CaffeineSessionStore(10, java.time.Clock.systemUTC(),
+                    new saml2nats.session.AccessToken(new java.security.SecureRandom()));
+            token = sessions.create(ALICE, Duration.ofMinutes(5)).token();
+            var policy = new saml2nats.policy.PolicyLoader(java.util.Set.of("DEV", "OPS"), saml2nats.policy.Tenancy.OPEN)
+                    .parse("m.yaml", CalloutMatrix.MAPPING);
+            auditFile = dir.resolve("audit.jsonl");
+            plain = NatsServerProcess.start(dir, "");
+            service = Nats.connect(plain.url());
+            asServer = Nats.connect(plain.url());
+            audit = AuditLog.open(auditFile.toString());
+            responder = responder(service, sessions, policy, audit, settings);
+            service.flush(Duration.ofSeconds(2));
+        }
+
+        @Override
+        public void close() throws Exception {
+            responder.close();
+            audit.close();
+            asServer.close();
+            service.close();
+            plain.close();
+        }
+    }
+
     static CalloutResponder responder(Connection service, saml2nats.session.SessionStore sessions,
                                       saml2nats.policy.Policy policy, AuditLog audit, CalloutResponder.Settings settings)
             throws Exception {

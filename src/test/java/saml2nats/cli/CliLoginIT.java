@@ -130,11 +130,7 @@ class CliLoginIT {
         AtomicReference<HttpResponse<String>> stolen = new AtomicReference<>();
         Login.Browser intercepting = url -> {
             try {
-                HttpResponse<String> ask = ann.get(url.getRawPath() + "?" + url.getRawQuery());
-                HttpResponse<String> answered = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
-                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
-                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", "allow"));
-                String location = answered.headers().firstValue("Location").orElseThrow();
+                String location = ann.answerCli(url, "allow").location();
                 // an eavesdropper on the redirect trades the code first, with a verifier of its own
                 stolen.set(new HttpBrowser(base()).post("/cli/token", Map.of("code", HttpBrowser.query(location, "code"),
                         "verifier", "m".repeat(43))));
@@ -224,12 +220,9 @@ class CliLoginIT {
         HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
         Login.Browser approveThenSignOut = url -> {
             try {
-                HttpResponse<String> ask = ann.get(url.getRawPath() + "?" + url.getRawQuery());
-                HttpResponse<String> answered = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf"),
-                        "port", HttpBrowser.hidden(ask.body(), "port"), "state", HttpBrowser.hidden(ask.body(), "state"),
-                        "challenge", HttpBrowser.hidden(ask.body(), "challenge"), "answer", "allow"));
-                ann.post("/logout", Map.of("csrf", HttpBrowser.hidden(ask.body(), "csrf")));
-                ann.get(answered.headers().firstValue("Location").orElseThrow());
+                HttpBrowser.CliConsent consent = ann.answerCli(url, "allow");
+                ann.post("/logout", Map.of("csrf", consent.csrf()));
+                ann.get(consent.location());
                 return true;
             } catch (Exception e) {
                 throw new AssertionError(e);

@@ -39,7 +39,7 @@ class OktaFixturesTest {
 
     static Validation validate(Fixture f, String posted, Instant at) {
         MutableClock clock = new MutableClock(at);
-        CaffeineRequestLedger ledger = new CaffeineRequestLedger(100, clock);
+        SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
         ledger.sent("okta", f.requestId(), at.plus(Duration.ofMinutes(10)));
         return new ResponseValidator(SAML, clock).validate(posted, f.idp(), f.sp(), ledger, true);
     }

@@ -30,7 +30,7 @@ class SamlAttacksTest {
 
     final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
     final MutableClock clock = new MutableClock(NOW);
-    final CaffeineRequestLedger ledger = new CaffeineRequestLedger(100, clock);
+    final SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
 
     SamlAttacksTest() {
         ledger.sent("test", REQUEST, NOW.plus(Duration.ofMinutes(10)));
@@ -240,11 +240,11 @@ class SamlAttacksTest {
         IdpSettings newOnly = settings(false, OTHER_KEYS.certificate());
         ResponseValidator validator = new ResponseValidator(SAML, clock);
         for (String xml : List.of(idp.respond(good()), newIdp.respond(good()))) {
-            CaffeineRequestLedger fresh = new CaffeineRequestLedger(10, clock);
+            SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
             fresh.sent("test", REQUEST, NOW.plusSeconds(600));
             assertTrue(validator.validate(xml, both, SP, fresh, true).accepted(), "either certificate is accepted");
         }
-        CaffeineRequestLedger fresh = new CaffeineRequestLedger(10, clock);
+        SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
         fresh.sent("test", REQUEST, NOW.plusSeconds(600));
         assertRefused(validator.validate(idp.respond(good()), newOnly, SP, fresh, true), SamlError.BAD_SIGNATURE);
     }

@@ -68,11 +68,10 @@ public final class CalloutStack implements AutoCloseable {
                 saml2nats.callout.OperatorInit.SERVER_CONF), Map.of());
         try {
             Path audit = dir.resolve("audit.jsonl");
-            Path configFile = dir.resolve("saml2nats.yaml");
             StringBuilder accounts = new StringBuilder();
             made.signingKeys().forEach((name, key) -> accounts.append("    ").append(name).append(": { public_key: ")
                     .append(made.accounts().get(name)).append(", signing_key_files: [").append(key).append("] }\n"));
-            Files.writeString(configFile, """
+            Saml2Nats service = startService(dir, """
                     public_url: http://localhost:8080
                     http_port: 0
                     nats:
@@ -86,19 +85,29 @@ public final class CalloutStack implements AutoCloseable {
                       sentinel_creds_file: op/sentinel.creds
                       accounts:
                     %s
-                    policy:
-                      file: mapping.yaml
-                      poll: 200ms
-                    audit_log: %s
-                    %s
-                    """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "", accounts, audit, extraConfig));
-            Config config = new ConfigLoader(Map.of()).load(configFile);
-            Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
+                    """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "", accounts), audit, extraConfig);
             return new CalloutStack(dir, server, service, "", audit, java.util.Optional.of(dir.resolve("op/sentinel.creds")));
         } catch (Exception e) {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Writes the service config (a mode's own lines, then what every stack shares: the mapping file
+     * it polls, the audit log, the test's extra lines) as saml2nats.yaml and starts the service on it.
+     */
+    private static Saml2Nats startService(Path dir, String ownLines, Path audit, String extraConfig) throws Exception {
+        Path configFile = dir.resolve("saml2nats.yaml");
+        Files.writeString(configFile, ownLines + """
+                policy:
+                  file: mapping.yaml
+                  poll: 200ms
+                audit_log: %s
+                %s
+                """.formatted(audit, extraConfig));
+        Config config = new ConfigLoader(Map.of()).load(configFile);
+        return Saml2Nats.start(config, Clock.systemUTC());
     }
 
     /**
@@ -184,8 +193,7 @@ public final class CalloutStack implements AutoCloseable {
                 server = cluster.get(0);
             }
             Path audit = dir.resolve("audit.jsonl");
-            Path configFile = dir.resolve("saml2nats.yaml");
-            Files.writeString(configFile, """
+            Saml2Nats service = startService(dir, """
                     public_url: http://localhost:%s
                     http_port: %s
                     nats:
@@ -198,14 +206,8 @@ public final class CalloutStack implements AutoCloseable {
                       issuer_seed_file: issuer.nk
                       %s
                     accounts: [DEV, OPS, ACME]
-                    policy:
-                      file: mapping.yaml
-                      poll: 200ms
-                    audit_log: %s
-                    %s
-                    """.formatted(httpPort > 0 ? httpPort : 8080, httpPort, server.url(), SERVICE_USER, xkey ? "xkey_seed_file: xkey.xk" : "", audit, extraConfig));
-            Config config = new ConfigLoader(Map.of()).load(configFile);
-            Saml2Nats service = Saml2Nats.start(config, Clock.systemUTC());
+                    """.formatted(httpPort > 0 ? httpPort : 8080, httpPort, server.url(), SERVICE_USER,
+                    xkey ? "xkey_seed_file: xkey.xk" : ""), audit, extraConfig);
             CalloutStack stack = new CalloutStack(dir, server, service, password, audit, java.util.Optional.empty());
             stack.cluster.addAll(cluster);
             return stack;

@@ -69,18 +69,34 @@ public final class HttpBrowser {
      * The person's side of the CLI loopback flow in this browser: the consent page, then
      * Allow (or Cancel, {@code answer} "deny"), then the CLI's listener.
      */
+    /** The CLI consent page as this browser got it, and the response to answering it. */
+    public record CliConsent(HttpResponse<String> page, HttpResponse<String> answered) {
+        /** Where the answer redirects (the CLI's listener, with the code). */
+        public String location() {
+            return answered.headers().firstValue("Location").orElseThrow(() ->
+                    new AssertionError("no redirect: " + answered.statusCode() + "\n" + answered.body()));
+        }
+
+        public String csrf() {
+            return hidden(page.body(), "csrf");
+        }
+    }
+
+    /** Opens the consent page the CLI sent the browser to ({@code url}) and answers it ("allow" or "deny"). */
+    public CliConsent answerCli(java.net.URI url, String answer) throws Exception {
+        HttpResponse<String> ask = get(url.getRawPath() + "?" + url.getRawQuery());
+        if (ask.statusCode() != 200 || !ask.body().contains("Sign in the saml2nats command line?")) {
+            throw new AssertionError("no consent page: " + ask.statusCode() + "\n" + ask.body());
+        }
+        return new CliConsent(ask, post("/cli/login", Map.of("csrf", hidden(ask.body(), "csrf"),
+                "port", hidden(ask.body(), "port"), "state", hidden(ask.body(), "state"),
+                "challenge", hidden(ask.body(), "challenge"), "answer", answer)));
+    }
+
     public saml2nats.cli.Login.Browser approvingCli(String answer) {
         return url -> {
             try {
-                HttpResponse<String> ask = get(url.getRawPath() + "?" + url.getRawQuery());
-                if (ask.statusCode() != 200 || !ask.body().contains("Sign in the saml2nats command line?")) {
-                    throw new AssertionError("no consent page: " + ask.statusCode() + "\n" + ask.body());
-                }
-                HttpResponse<String> answered = post("/cli/login", Map.of("csrf", hidden(ask.body(), "csrf"),
-                        "port", hidden(ask.body(), "port"), "state", hidden(ask.body(), "state"),
-                        "challenge", hidden(ask.body(), "challenge"), "answer", answer));
-                String location = answered.headers().firstValue("Location").orElseThrow(() ->
-                        new AssertionError("no redirect: " + answered.statusCode() + "\n" + answered.body()));
+                String location = answerCli(url, answer).location();
                 if (!location.startsWith("http://127.0.0.1:" + query(url.toString(), "port") + "/callback?")) {
                     throw new AssertionError("not sent to the CLI's listener: " + location);
                 }

@@ -3,6 +3,7 @@ package saml2nats.saml;
 import io.nats.client.Connection;
 import saml2nats.session.AccessToken;
 import saml2nats.session.KvSlots;
+import saml2nats.session.MemorySlots;
 import saml2nats.session.Slots;
 
 import java.io.IOException;
@@ -13,21 +14,28 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The ledger in JetStream KV, shared by replicas ({@code store: nats-kv}): a Response
- * is single-use across all of them. Answering a request removes its key at the revision
- * read (only one replica can), and accepting an assertion is a create-only write (a
- * second create of the same ID, on any replica, is a replay). Keys are SHA-256 of IdP
- * and ID, since SAML IDs may hold characters KV keys may not.
+ * The ledger over {@link Slots}: in this process ({@link #inMemory}, the embedded store) or
+ * in JetStream KV shared by replicas ({@link #open}, {@code store: nats-kv}), where a
+ * Response is single-use across all of them. Answering a request removes its key at the
+ * revision read (only one replica can), and accepting an assertion is a create-only write
+ * (a second create of the same ID, anywhere, is a replay). Each entry is forgotten at its
+ * own bound, so neither set grows without limit. Keys are SHA-256 of IdP and ID, since
+ * SAML IDs may hold characters KV keys may not.
  */
-public final class KvRequestLedger implements RequestLedger {
+public final class SlotRequestLedger implements RequestLedger {
     private final Slots pending;
     private final Slots seen;
     private final Clock clock;
 
-    private KvRequestLedger(Slots pending, Slots seen, Clock clock) {
+    private SlotRequestLedger(Slots pending, Slots seen, Clock clock) {
         this.pending = pending;
         this.seen = seen;
         this.clock = clock;
+    }
+
+    /** In this process: at most {@code maxEntries} pending requests and as many remembered assertions. */
+    public static SlotRequestLedger inMemory(long maxEntries, Clock clock) {
+        return new SlotRequestLedger(new MemorySlots(maxEntries, clock), new MemorySlots(maxEntries, clock), clock);
     }
 
     /**
@@ -35,9 +43,9 @@ public final class KvRequestLedger implements RequestLedger {
      * @param assertionLife how long accepted assertion IDs are kept; assertions valid for
      *                      longer are refused by the validator's own time checks first
      */
-    public static KvRequestLedger open(Connection nats, String prefix, int replicas, Duration requestLife,
+    public static SlotRequestLedger open(Connection nats, String prefix, int replicas, Duration requestLife,
                                        Duration assertionLife, Clock clock) throws IOException {
-        return new KvRequestLedger(KvSlots.open(nats, prefix + "-requests", replicas, requestLife),
+        return new SlotRequestLedger(KvSlots.open(nats, prefix + "-requests", replicas, requestLife),
                 KvSlots.open(nats, prefix + "-assertions", replicas, assertionLife), clock);
     }
 
