@@ -12,10 +12,10 @@ import java.util.Set;
  * The service configuration, immutable and validated at load ({@link ConfigLoader}).
  * Paths in the file are relative to the file's own directory.
  */
-public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Set<String> accounts,
+public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog, Sp sp, List<String> allowedReturnUrls, Optional<Secret> adminToken,
-                     Optional<Operator> operator, Store store) {
+                     String auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
+                     Optional<Secret> adminToken, Optional<Operator> operator, Store store) {
 
     /**
      * Where sessions live: this process ({@code embedded}) or JetStream KV shared by every
@@ -29,6 +29,9 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
     }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** Every interface; with the dev IdP on, {@link #LOOPBACK} instead (anyone who reaches it signs in as a test person). */
+    public static final String ANY_INTERFACE = "0.0.0.0";
+    public static final String LOOPBACK = "127.0.0.1";
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_QUEUE_GROUP = "saml2nats";
     public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -75,11 +78,14 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
      * @param attributes   overrides of the attribute names per field (email, username, display_name,
      *                     given_name, family_name, groups)
      * @param domains      email domains routed to this IdP from the sign-in page
+     * @param kind         which product it is; picks the attribute that carries groups unless {@code attributes.groups} does
+     * @param metadataSigningCertificate when set, metadata (file or URL) must carry a valid signature by it
      */
     public record Idp(String id, String label, Set<String> accounts, String entityId, String ssoUrl, String sloUrl,
                       List<String> certificates, Optional<Path> metadataFile, Optional<URI> metadataUrl,
                       Duration metadataRefresh, Map<String, List<String>> attributes, List<String> domains,
-                      boolean allowIdpInitiated, boolean allowSha1, Duration clockSkew) {
+                      boolean allowIdpInitiated, boolean allowSha1, Duration clockSkew, IdpKind kind,
+                      Optional<String> metadataSigningCertificate) {
         public static final Duration DEFAULT_METADATA_REFRESH = Duration.ofHours(1);
         public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     }
@@ -97,5 +103,6 @@ public record Config(URI publicUrl, int httpPort, Nats nats, Callout callout, Se
         accounts = Set.copyOf(accounts);
         idps = List.copyOf(idps);
         allowedReturnUrls = List.copyOf(allowedReturnUrls);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -28,8 +28,9 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
-    private static final Set<String> TOP = Set.of("public_url", "http_port", "nats", "callout", "accounts", "policy",
-            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "admin_token_file", "operator", "store", "kv");
+    private static final Set<String> TOP = Set.of("public_url", "http_host", "http_port", "nats", "callout", "accounts", "policy",
+            "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "trusted_proxies", "admin_token_file",
+            "operator", "store", "kv");
     private static final Set<String> KV = Set.of("bucket_prefix", "replicas");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
@@ -45,7 +46,7 @@ public final class ConfigLoader {
     private static final Set<String> SESSIONS = Set.of("max", "length");
     private static final Set<String> IDP = Set.of("id", "label", "accounts", "entity_id", "sso_url", "slo_url",
             "certificates", "metadata_file", "metadata_url", "metadata_refresh", "attributes", "domains",
-            "allow_idp_initiated", "allow_sha1", "clock_skew");
+            "allow_idp_initiated", "allow_sha1", "clock_skew", "kind", "metadata_signing_certificate");
 
     private final Map<String, String> env;
     private final boolean readSecrets;
@@ -162,7 +163,18 @@ public final class ConfigLoader {
                 sp.string("decryption_key_file").map(base::resolve),
                 sp.string("decryption_certificate_file").map(base::resolve));
         List<String> returnUrls = top.scalars("allowed_return_urls").stream().map(YamlMap.Scalar::value).toList();
+        List<AddressRange> proxies = new ArrayList<>();
+        for (YamlMap.Scalar s : top.scalars("trusted_proxies")) {
+            AddressRange.parse(s.value()).ifPresentOrElse(proxies::add, () -> errors.add("line " + s.line()
+                    + ": trusted_proxies: '" + s.value() + "' is not an IP address or CIDR range such as 10.0.0.0/8"));
+        }
         boolean devIdp = bool(top.string("dev_idp"), "dev_idp", errors);
+        String httpHost = env.getOrDefault("SAML2NATS_HTTP_HOST",
+                top.string("http_host").orElse(devIdp ? Config.LOOPBACK : Config.ANY_INTERFACE));
+        if (devIdp && !isLoopback(httpHost)) {
+            errors.add("dev_idp: true lets anybody who reaches the service sign in as a test person, so it listens on "
+                    + "127.0.0.1 only; http_host is " + httpHost + ". Drop http_host, or set dev_idp: false");
+        }
         String audit = top.string("audit_log").orElse("-");
 
         for (YamlMap.Problem p : problems) {
@@ -177,8 +189,8 @@ public final class ConfigLoader {
         if (!errors.isEmpty()) {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
-        return new Config(publicUrl, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, admin, operator, store);
+        return new Config(publicUrl, httpHost, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
+                idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store);
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {
@@ -207,13 +219,39 @@ public final class ConfigLoader {
         if (certificates.size() > 2) {
             errors.add(where + ".certificates: at most two (the current one and the next, during a rotation)");
         }
+        if (attributes.getOrDefault("groups", List.of()).size() > 1) {
+            errors.add(where + ".attributes.groups: name the one attribute that carries groups at this IdP (it lists "
+                    + attributes.get("groups") + "); taking whichever an assertion carries could read roles as groups");
+        }
+        String kindText = idp.string("kind").orElse(IdpKind.GENERIC.configName());
+        IdpKind kind = IdpKind.fromConfig(kindText).orElseGet(() -> {
+            errors.add(where + ".kind: '" + kindText + "' is not one of " + java.util.Arrays.stream(IdpKind.values())
+                    .map(IdpKind::configName).toList());
+            return IdpKind.GENERIC;
+        });
+        Optional<String> metadataSigner = idp.string("metadata_signing_certificate")
+                .map(c -> c.contains("-----BEGIN") || !(c.endsWith(".pem") || c.endsWith(".crt") || c.endsWith(".cer"))
+                        ? c : base.resolve(c).toString());
+        metadataUrl.filter(u -> "http".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())
+                .ifPresent(u -> errors.add(where + ".metadata_url: " + u + " is plain http, so anyone on the way could "
+                        + "swap the IdP's certificate for their own; use https, or set metadata_signing_certificate "
+                        + "to the certificate the IdP signs its metadata with"));
+        metadataUrl.filter(u -> !"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()))
+                .ifPresent(u -> errors.add(where + ".metadata_url: " + u + " must be an https URL"));
         return new Config.Idp(id, idp.string("label").orElse(id), accounts, entityId, sso, idp.string("slo_url").orElse(""),
                 certificates, metadataFile, metadataUrl,
                 duration(idp.string("metadata_refresh"), where + ".metadata_refresh", Config.Idp.DEFAULT_METADATA_REFRESH, errors),
                 attributes, idp.scalars("domains").stream().map(s -> s.value().toLowerCase(java.util.Locale.ROOT)).toList(),
                 bool(idp.string("allow_idp_initiated"), where + ".allow_idp_initiated", errors),
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
-                duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors));
+                duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
+                kind, metadataSigner);
+    }
+
+    /** 127.0.0.1, ::1, localhost: reachable from this machine only. */
+    static boolean isLoopback(String host) {
+        String h = host == null ? "" : host.replaceAll("^\\[|]$", "");
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.startsWith("127.");
     }
 
     private static boolean bool(Optional<String> text, String setting, List<String> errors) {

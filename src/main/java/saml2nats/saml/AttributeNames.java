@@ -3,15 +3,16 @@ package saml2nats.saml;
 import java.util.List;
 
 /**
- * Which SAML attributes carry what, per IdP. The defaults cover the names Okta,
- * Keycloak, Google Workspace, OneLogin, ADFS and Entra ID send out of the box; the
- * first attribute present wins.
+ * Which SAML attributes carry what, per IdP. For email, names and username the defaults
+ * cover the names Okta, Keycloak, Google Workspace, OneLogin, ADFS and Entra ID send out
+ * of the box, and the first attribute present wins. Groups grant access, so they come
+ * from exactly one attribute, chosen per IdP ({@code kind} or {@code attributes.groups}),
+ * never from whichever of several an assertion happens to carry.
  */
 public record AttributeNames(List<String> email, List<String> username, List<String> displayName,
-                             List<String> givenName, List<String> familyName, List<String> groups) {
+                             List<String> givenName, List<String> familyName, String groups) {
 
     static final String ENTRA = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
-    static final String ENTRA_2008 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/";
     /** Entra ID sends this instead of the groups when a person is in more than 150 of them. */
     public static final String ENTRA_GROUPS_OVERAGE = "http://schemas.microsoft.com/claims/groups.link";
 
@@ -22,8 +23,7 @@ public record AttributeNames(List<String> email, List<String> username, List<Str
                     "urn:oid:2.16.840.1.113730.3.1.241"),
             List.of("firstName", "givenName", "given_name", "first_name", ENTRA + "givenname", "urn:oid:2.5.4.42"),
             List.of("lastName", "surname", "sn", "family_name", "last_name", ENTRA + "surname", "urn:oid:2.5.4.4"),
-            List.of("groups", "group", "memberOf", "Groups", "Role", "roles", ENTRA_2008 + "groups", ENTRA_2008 + "role",
-                    "urn:oid:1.3.6.1.4.1.5923.1.5.1.1"));
+            "groups");
 
     public AttributeNames {
         email = List.copyOf(email);
@@ -31,6 +31,13 @@ public record AttributeNames(List<String> email, List<String> username, List<Str
         displayName = List.copyOf(displayName);
         givenName = List.copyOf(givenName);
         familyName = List.copyOf(familyName);
-        groups = List.copyOf(groups);
+        if (groups == null || groups.isBlank()) {
+            throw new IllegalArgumentException("the attribute that carries groups must be named");
+        }
+    }
+
+    /** The same names, with groups read from {@code attribute}. */
+    public AttributeNames withGroups(String attribute) {
+        return new AttributeNames(email, username, displayName, givenName, familyName, attribute);
     }
 }

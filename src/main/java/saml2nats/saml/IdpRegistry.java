@@ -151,9 +151,10 @@ public final class IdpRegistry implements AutoCloseable {
     static AttributeNames attributeNames(Config.Idp c) {
         AttributeNames d = AttributeNames.DEFAULTS;
         Map<String, List<String>> a = c.attributes();
+        String groups = a.getOrDefault("groups", List.of(c.kind().groupsAttribute)).get(0); // the loader allows one
         return new AttributeNames(a.getOrDefault("email", d.email()), a.getOrDefault("username", d.username()),
                 a.getOrDefault("display_name", d.displayName()), a.getOrDefault("given_name", d.givenName()),
-                a.getOrDefault("family_name", d.familyName()), a.getOrDefault("groups", d.groups()));
+                a.getOrDefault("family_name", d.familyName()), groups);
     }
 
     @Override

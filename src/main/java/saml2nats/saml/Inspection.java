@@ -7,47 +7,68 @@ import java.util.List;
 
 /**
  * {@code saml2nats saml inspect}: the ACS's own validation of a saved Response at a
- * chosen instant, printed step by step. Two checks need the running service's memory
- * (which requests it sent, which assertions it saw), so they are replaced by steps that
- * say so; every other check is the ACS's own.
+ * chosen instant, printed step by step. Three checks need the running service's memory
+ * (which requests it sent, which assertions it saw) or the browser's cookie, so they are replaced by steps
+ * that say so; every other check is the ACS's own.
  */
 public final class Inspection {
     private Inspection() { }
 
     public static List<ResponseValidator.Check> rules() {
         return ResponseValidator.DEFAULT_RULES.stream().map(c -> switch (c.name()) {
-            case "in response to" -> new ResponseValidator.Check(c.name(), e -> Step.skip(c.name(),
-                    "InResponseTo " + e.response().getInResponseTo() + ": not checked here, only the running service knows what it sent"));
+            // the default still runs, as if the request were pending: a re-addressed assertion shows
+            case "in response to" -> new ResponseValidator.Check(c.name(), e -> {
+                Step asIfSent = ResponseValidator.inResponseTo(withLedger(e, Ledger.EVERY_REQUEST_PENDING));
+                return asIfSent.failed() ? asIfSent : Step.skip(c.name(), asIfSent.message()
+                        + ": whether the service sent this request only the running service knows");
+            });
             case "replay" -> new ResponseValidator.Check(c.name(), e -> Step.skip(c.name(),
                     "assertion " + e.assertion().getID() + ": not checked here, only the running service knows what it accepted"));
+            case "this browser" -> new ResponseValidator.Check(c.name(), e -> Step.skip(c.name(),
+                    "not checked here, only the browser that started the sign-in holds its cookie"));
             default -> c;
         }).toList();
     }
 
+    private static ResponseValidator.Evaluation withLedger(ResponseValidator.Evaluation e, RequestLedger ledger) {
+        return new ResponseValidator.Evaluation(e.response(), e.assertion(), e.idp(), e.sp(), e.now(), ledger, e.browser());
+    }
+
+    /** Inspecting remembers nothing and sends nothing. */
+    private enum Ledger implements RequestLedger {
+        NOTHING_SENT(false), EVERY_REQUEST_PENDING(true);
+
+        private final boolean pending;
+
+        Ledger(boolean pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void sent(String idp, String requestId, Instant until) {
+            // inspecting sends nothing
+        }
+
+        @Override
+        public boolean isPending(String idp, String requestId) {
+            return pending;
+        }
+
+        @Override
+        public boolean wasSeen(String idp, String assertionId) {
+            return false;
+        }
+
+        @Override
+        public boolean commit(String idp, String requestId, String assertionId, Instant keepUntil) {
+            return false;
+        }
+    }
+
     /** Validates without recording anything and returns the report; {@code accepted} tells the exit code. */
     public static Validation run(OpenSaml saml, String posted, IdpSettings idp, SpSettings sp, Instant at) {
-        RequestLedger nothing = new RequestLedger() {
-            @Override
-            public void sent(String i, String r, Instant until) {
-                // inspecting sends nothing
-            }
-
-            @Override
-            public boolean isPending(String i, String r) {
-                return false;
-            }
-
-            @Override
-            public boolean wasSeen(String i, String a) {
-                return false;
-            }
-
-            @Override
-            public boolean commit(String i, String r, String a, Instant k) {
-                return false;
-            }
-        };
-        return new ResponseValidator(saml, Clock.fixed(at, ZoneOffset.UTC), rules()).validate(posted, idp, sp, nothing, false);
+        return new ResponseValidator(saml, Clock.fixed(at, ZoneOffset.UTC), rules()).validate(posted, idp, sp,
+                Ledger.NOTHING_SENT, BrowserRequests.NONE, false);
     }
 
     public static String report(Validation v, String idp, Instant at) {

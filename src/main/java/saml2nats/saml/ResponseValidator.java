@@ -11,6 +11,7 @@ import org.opensaml.saml.saml2.core.Attribute;
 import org.opensaml.saml.saml2.core.AttributeStatement;
 import org.opensaml.saml.saml2.core.Audience;
 import org.opensaml.saml.saml2.core.AudienceRestriction;
+import org.opensaml.saml.saml2.core.AuthnStatement;
 import org.opensaml.saml.saml2.core.Conditions;
 import org.opensaml.saml.saml2.core.EncryptedAssertion;
 import org.opensaml.saml.saml2.core.Response;
@@ -78,7 +79,12 @@ public final class ResponseValidator {
 
     /** What the rules read: the parsed, decrypted Response and the settings, at one instant. */
     public record Evaluation(Response response, Assertion assertion, IdpSettings idp, SpSettings sp, Instant now,
-                             RequestLedger ledger) { }
+                             RequestLedger ledger, BrowserRequests browser) {
+        /** The bearer confirmation every rule reads (Profiles 4.1.4.2), when the assertion has one for our ACS. */
+        public Optional<SubjectConfirmationData> bearer() {
+            return ResponseValidator.bearer(assertion, sp.acsUrl());
+        }
+    }
 
     public static final List<Check> DEFAULT_RULES = List.of(
             new Check("status", ResponseValidator::status),
@@ -88,7 +94,9 @@ public final class ResponseValidator {
             new Check("audience", ResponseValidator::audience),
             new Check("subject confirmation", ResponseValidator::subjectConfirmation),
             new Check("conditions time", ResponseValidator::conditionsTime),
+            new Check("idp session", ResponseValidator::idpSession),
             new Check("in response to", ResponseValidator::inResponseTo),
+            new Check("this browser", ResponseValidator::thisBrowser),
             new Check("replay", ResponseValidator::replay),
             new Check("subject and groups", ResponseValidator::subjectAndGroups));
 
@@ -108,38 +116,40 @@ public final class ResponseValidator {
 
     /**
      * @param posted the {@code SAMLResponse} form value (base64) or raw XML
-     * @param commit whether an accepted Response is recorded (the ACS) or only judged ({@code saml inspect})
+     * @param browser the requests the posting browser started (its pre-auth cookie)
+     * @param commit  whether an accepted Response is recorded (the ACS) or only judged ({@code saml inspect})
      */
-    public Validation validate(String posted, IdpSettings idp, SpSettings sp, RequestLedger ledger, boolean commit) {
+    public Validation validate(String posted, IdpSettings idp, SpSettings sp, RequestLedger ledger, BrowserRequests browser,
+                               boolean commit) {
         List<Step> steps = new ArrayList<>();
         String xml = decode(posted, steps);
         if (xml == null) {
-            return new Validation(steps, Optional.empty(), Validation.Summary.EMPTY);
+            return new Validation(steps, Optional.empty(), Validation.Summary.EMPTY, Optional.empty());
         }
         Response response = parse(xml, steps);
         if (response == null) {
-            return new Validation(steps, Optional.empty(), Validation.Summary.EMPTY);
+            return new Validation(steps, Optional.empty(), Validation.Summary.EMPTY, Optional.empty());
         }
         Assertion assertion = theAssertion(response, sp, steps);
         if (assertion == null) {
-            return new Validation(steps, Optional.empty(), summary(response, null));
+            return new Validation(steps, Optional.empty(), summary(response, null), Optional.empty());
         }
-        Evaluation e = new Evaluation(response, assertion, idp, sp, clock.instant(), ledger);
+        Evaluation e = new Evaluation(response, assertion, idp, sp, clock.instant(), ledger, browser);
         for (Check check : rules) {
             steps.add(check.rule().apply(e));
         }
         Validation.Summary summary = summary(response, assertion);
         if (steps.stream().anyMatch(Step::failed)) {
-            return new Validation(steps, Optional.empty(), summary);
+            return new Validation(steps, Optional.empty(), summary, Optional.empty());
         }
         if (commit) {
             Instant keepUntil = keepUntil(assertion, idp.clockSkew(), e.now());
-            if (!ledger.commit(idp.id(), response.getInResponseTo(), assertion.getID(), keepUntil)) {
+            if (!ledger.commit(idp.id(), answered(e).orElse(null), assertion.getID(), keepUntil)) {
                 steps.add(Step.fail("replay", SamlError.REPLAYED, "this assertion was accepted a moment ago: a replay"));
-                return new Validation(steps, Optional.empty(), summary);
+                return new Validation(steps, Optional.empty(), summary, Optional.empty());
             }
         }
-        return new Validation(steps, Optional.of(identity(assertion, idp)), summary);
+        return new Validation(steps, Optional.of(identity(assertion, idp)), summary, idpSessionEnds(assertion));
     }
 
     // ---- structural steps: each needs the one before it ----
@@ -372,21 +382,34 @@ public final class ResponseValidator {
         return Optional.empty();
     }
 
+    /** Each AudienceRestriction must name us: several are AND-ed, not OR-ed (Core 2.5.1.4). */
     static Step audience(Evaluation e) {
         Conditions conditions = e.assertion().getConditions();
-        List<String> audiences = new ArrayList<>();
-        if (conditions != null) {
-            for (AudienceRestriction r : conditions.getAudienceRestrictions()) {
-                for (Audience a : r.getAudiences()) {
-                    audiences.add(a.getURI());
-                }
+        List<AudienceRestriction> restrictions = conditions == null ? List.of() : conditions.getAudienceRestrictions();
+        if (restrictions.isEmpty()) {
+            return Step.fail("audience", SamlError.WRONG_AUDIENCE, "the assertion names no audience (AudienceRestriction), "
+                    + "so it could be meant for any service: configure the SP entity ID " + e.sp().entityId() + " at the IdP");
+        }
+        for (AudienceRestriction r : restrictions) {
+            List<String> audiences = r.getAudiences().stream().map(Audience::getURI).toList();
+            if (!audiences.contains(e.sp().entityId())) {
+                return Step.fail("audience", SamlError.WRONG_AUDIENCE, "the assertion is meant for " + audiences
+                        + ", not for this service (" + e.sp().entityId() + "): check the SP entity ID configured at the IdP");
             }
         }
-        if (audiences.contains(e.sp().entityId())) {
-            return Step.pass("audience", e.sp().entityId());
+        return Step.pass("audience", e.sp().entityId());
+    }
+
+    /** The first bearer confirmation for our ACS with an expiry; the time and request checks read this one. */
+    static Optional<SubjectConfirmationData> bearer(Assertion assertion, String acsUrl) {
+        if (assertion.getSubject() == null) {
+            return Optional.empty();
         }
-        return Step.fail("audience", SamlError.WRONG_AUDIENCE, "the assertion is meant for " + audiences
-                + ", not for this service (" + e.sp().entityId() + "): check the SP entity ID configured at the IdP");
+        return assertion.getSubject().getSubjectConfirmations().stream()
+                .filter(sc -> BEARER.equals(sc.getMethod()) && sc.getSubjectConfirmationData() != null)
+                .map(SubjectConfirmation::getSubjectConfirmationData)
+                .filter(d -> acsUrl.equals(d.getRecipient()) && d.getNotOnOrAfter() != null)
+                .findFirst();
     }
 
     static Step subjectConfirmation(Evaluation e) {
@@ -394,30 +417,47 @@ public final class ResponseValidator {
         if (subject == null) {
             return Step.fail("subject confirmation", SamlError.BAD_SUBJECT_CONFIRMATION, "the assertion has no Subject");
         }
-        String why = "no bearer SubjectConfirmation";
-        for (SubjectConfirmation sc : subject.getSubjectConfirmations()) {
-            SubjectConfirmationData data = sc.getSubjectConfirmationData();
-            if (!BEARER.equals(sc.getMethod()) || data == null) {
-                continue;
+        Optional<SubjectConfirmationData> bearer = e.bearer();
+        if (bearer.isEmpty()) {
+            String why = "no bearer SubjectConfirmation";
+            for (SubjectConfirmation sc : subject.getSubjectConfirmations()) {
+                SubjectConfirmationData data = sc.getSubjectConfirmationData();
+                if (BEARER.equals(sc.getMethod()) && data != null) {
+                    why = !e.sp().acsUrl().equals(data.getRecipient())
+                            ? "the bearer confirmation's Recipient is " + data.getRecipient() + ", not " + e.sp().acsUrl()
+                            : "the bearer confirmation has no NotOnOrAfter";
+                }
             }
-            if (!e.sp().acsUrl().equals(data.getRecipient())) {
-                why = "the bearer confirmation's Recipient is " + data.getRecipient() + ", not " + e.sp().acsUrl();
-                continue;
-            }
-            if (data.getNotOnOrAfter() == null) {
-                why = "the bearer confirmation has no NotOnOrAfter";
-                continue;
-            }
-            if (!e.now().isBefore(data.getNotOnOrAfter().plus(e.idp().clockSkew()))) {
-                return Step.fail("subject confirmation", SamlError.EXPIRED, "the sign-in expired " + ago(e.now(), data.getNotOnOrAfter())
-                        + " (bearer NotOnOrAfter): sign in again, and if it keeps happening check this server's clock and the IdP's");
-            }
-            if (data.getNotBefore() != null && e.now().plus(e.idp().clockSkew()).isBefore(data.getNotBefore())) {
-                return Step.fail("subject confirmation", SamlError.NOT_YET_VALID, "the bearer confirmation is not valid until " + data.getNotBefore());
-            }
-            return Step.pass("subject confirmation", "bearer for " + data.getRecipient() + " until " + data.getNotOnOrAfter());
+            return Step.fail("subject confirmation", SamlError.BAD_SUBJECT_CONFIRMATION, why);
         }
-        return Step.fail("subject confirmation", SamlError.BAD_SUBJECT_CONFIRMATION, why);
+        SubjectConfirmationData data = bearer.get();
+        if (!e.now().isBefore(data.getNotOnOrAfter().plus(e.idp().clockSkew()))) {
+            return Step.fail("subject confirmation", SamlError.EXPIRED, "the sign-in expired " + ago(e.now(), data.getNotOnOrAfter())
+                    + " (bearer NotOnOrAfter): sign in again, and if it keeps happening check this server's clock and the IdP's");
+        }
+        if (data.getNotBefore() != null && e.now().plus(e.idp().clockSkew()).isBefore(data.getNotBefore())) {
+            return Step.fail("subject confirmation", SamlError.NOT_YET_VALID, "the bearer confirmation is not valid until " + data.getNotBefore());
+        }
+        return Step.pass("subject confirmation", "bearer for " + data.getRecipient() + " until " + data.getNotOnOrAfter());
+    }
+
+    /** The IdP's own session end (AuthnStatement SessionNotOnOrAfter), the earliest when several. */
+    static Optional<Instant> idpSessionEnds(Assertion assertion) {
+        return assertion.getAuthnStatements().stream().map(AuthnStatement::getSessionNotOnOrAfter)
+                .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+    }
+
+    /** A session here never outlives the IdP's (Core 2.7.2); one that has ended already signs nobody in. */
+    static Step idpSession(Evaluation e) {
+        Optional<Instant> ends = idpSessionEnds(e.assertion());
+        if (ends.isEmpty()) {
+            return Step.pass("idp session", "no SessionNotOnOrAfter: the session lasts sessions.length");
+        }
+        if (!e.now().isBefore(ends.get())) {
+            return Step.fail("idp session", SamlError.EXPIRED, "your session at the IdP ended " + ago(e.now(), ends.get())
+                    + " (SessionNotOnOrAfter): sign in again");
+        }
+        return Step.pass("idp session", "ends with the IdP's session at " + ends.get());
     }
 
     static Step conditionsTime(Evaluation e) {
@@ -437,20 +477,59 @@ public final class ResponseValidator {
         return Step.pass("conditions time", "valid " + c.getNotBefore() + " to " + c.getNotOnOrAfter() + " (skew " + skew.toSeconds() + " s)");
     }
 
+    /**
+     * The request the assertion answers, read from its bearer confirmation: when only the
+     * assertion is signed, the Response's own InResponseTo is whatever the poster wrote.
+     */
+    static Optional<String> answered(Evaluation e) {
+        return e.bearer().map(SubjectConfirmationData::getInResponseTo).filter(id -> !id.isEmpty());
+    }
+
+    /**
+     * The signed bearer InResponseTo names a request we sent and have not seen answered,
+     * and the Response says the same (Profiles 4.1.4.2-3). An assertion issued for one
+     * request, or for none (IdP-initiated), cannot be re-addressed to another by editing
+     * the unsigned Response around it.
+     */
     static Step inResponseTo(Evaluation e) {
-        String id = e.response().getInResponseTo();
-        if (id == null || id.isEmpty()) {
+        String outer = e.response().getInResponseTo();
+        Optional<String> signed = answered(e);
+        if (signed.isEmpty()) {
+            if (outer != null && !outer.isEmpty()) {
+                return Step.fail("in response to", SamlError.UNKNOWN_REQUEST, "the response says it answers request " + outer
+                        + ", but its assertion's bearer confirmation names no request: the assertion was not issued for it");
+            }
             return e.idp().allowIdpInitiated()
                     ? Step.pass("in response to", "IdP-initiated sign-in (allowed for this IdP)")
                     : Step.fail("in response to", SamlError.UNKNOWN_REQUEST,
                     "the IdP started this sign-in on its own (no InResponseTo), which is off for '" + e.idp().id()
                             + "': start at this service's sign-in page, or set allow_idp_initiated: true");
         }
+        String id = signed.get();
+        if (!id.equals(outer)) {
+            return Step.fail("in response to", SamlError.UNKNOWN_REQUEST, "the assertion answers request " + id
+                    + " but the response around it says " + outer + ": an assertion re-addressed to another sign-in");
+        }
         if (!e.ledger().isPending(e.idp().id(), id)) {
             return Step.fail("in response to", SamlError.UNKNOWN_REQUEST, "the response answers request " + id
                     + ", which this service did not send or has already seen answered: start the sign-in again");
         }
         return Step.pass("in response to", id);
+    }
+
+    /** The request was started by the browser that posts its answer (see {@link BrowserRequests}). */
+    static Step thisBrowser(Evaluation e) {
+        Optional<String> id = answered(e);
+        if (id.isEmpty()) {
+            return Step.pass("this browser", "no request to bind (IdP-initiated)");
+        }
+        if (!e.browser().started(e.idp().id(), id.get())) {
+            return Step.fail("this browser", SamlError.OTHER_BROWSER, "this sign-in was started in another browser "
+                    + "(or this browser's sign-in cookie expired or was blocked): start the sign-in again from this "
+                    + "service's page in this browser. If you did not start a sign-in, someone may be trying to sign "
+                    + "you in as them; close this page.");
+        }
+        return Step.pass("this browser", "started in this browser");
     }
 
     static Step replay(Evaluation e) {
@@ -499,13 +578,14 @@ public final class ResponseValidator {
         AttributeNames names = idp.attributes();
         String nameId = assertion.getSubject().getNameID().getValue().trim();
         String email = first(attrs, names.email()).orElse(nameId.contains("@") ? nameId : "");
-        String username = first(attrs, names.username())
-                .orElse(email.contains("@") ? email.substring(0, email.indexOf('@')) : nameId);
+        // only what the IdP asserts: an e-mail's local part is not a username (alice@a.test and alice@b.test differ)
+        String username = first(attrs, names.username()).orElse("");
         String given = first(attrs, names.givenName()).orElse("");
         String family = first(attrs, names.familyName()).orElse("");
         String display = first(attrs, names.displayName())
-                .orElse(!(given + family).isBlank() ? (given + " " + family).trim() : !username.isEmpty() ? username : email);
-        List<String> groups = names.groups().stream().filter(attrs::containsKey).findFirst().map(attrs::get).orElse(List.of());
+                .orElse(!(given + family).isBlank() ? (given + " " + family).trim()
+                        : !username.isEmpty() ? username : !email.isEmpty() ? email : nameId);
+        List<String> groups = attrs.getOrDefault(names.groups(), List.of());
         return new Identity(idp.id(), nameId, email, username, display, groups);
     }
 

@@ -36,8 +36,16 @@ public enum SamlError {
     EXPIRED,
     /** A NotBefore lies ahead, beyond the clock skew. */
     NOT_YET_VALID,
-    /** InResponseTo names no AuthnRequest we sent and have not seen answered, or is missing while IdP-initiated sign-in is off. */
+    /**
+     * The bearer confirmation's InResponseTo (signed with the assertion) names no AuthnRequest we sent and have not
+     * seen answered, differs from the Response's, or is missing while IdP-initiated sign-in is off (Profiles 4.1.4.3).
+     */
     UNKNOWN_REQUEST,
+    /**
+     * The request this Response answers was started by another browser (or this browser's pre-auth cookie is gone):
+     * posting someone else's unused Response would sign this browser in as them (login CSRF).
+     */
+    OTHER_BROWSER,
     /** This Assertion ID was accepted before: a replay (Profiles 4.1.4.5). */
     REPLAYED,
     /** No NameID, or no usable subject. */

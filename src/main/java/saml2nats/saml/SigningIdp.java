@@ -80,18 +80,27 @@ public final class SigningIdp {
         }
     }
 
-    /** Everything a Response says; {@link #forPerson} fills in a correct one. */
+    /**
+     * Everything a Response says; {@link #forPerson} fills in a correct one.
+     *
+     * @param bearerNotOnOrAfter  the bearer confirmation's expiry (usually the Conditions' own)
+     * @param sessionNotOnOrAfter the IdP's session end in the AuthnStatement; null for none
+     * @param otherAudience       when set, a second AudienceRestriction naming only it
+     */
     public record Spec(String responseId, String assertionId, String issuer, String destination, String audience,
                        String recipient, String inResponseTo, String nameId, Instant issueInstant, Instant notBefore,
                        Instant notOnOrAfter, String status, Map<String, List<String>> attributes, boolean signResponse,
                        boolean signAssertion, String signatureAlgorithm, String digestAlgorithm,
-                       Optional<X509Certificate> encryptFor) {
+                       Optional<X509Certificate> encryptFor, Instant bearerNotOnOrAfter, Instant sessionNotOnOrAfter,
+                       String otherAudience) {
 
         public static Spec forPerson(String issuer, SpSettings sp, String inResponseTo, String nameId,
                                      Map<String, List<String>> attributes, Instant now) {
+            Instant until = now.plus(Duration.ofMinutes(5));
             return new Spec(newId(), newId(), issuer, sp.acsUrl(), sp.entityId(), sp.acsUrl(), inResponseTo, nameId, now,
-                    now.minusSeconds(5), now.plus(Duration.ofMinutes(5)), StatusCode.SUCCESS, attributes, false, true,
-                    SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_DIGEST_SHA256, Optional.empty());
+                    now.minusSeconds(5), until, StatusCode.SUCCESS, attributes, false, true,
+                    SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_DIGEST_SHA256, Optional.empty(),
+                    until, null, null);
         }
 
         public Spec with(java.util.function.UnaryOperator<Builder> change) {
@@ -107,6 +116,9 @@ public final class SigningIdp {
         public boolean signResponse, signAssertion;
         public String signatureAlgorithm, digestAlgorithm;
         public Optional<X509Certificate> encryptFor;
+        /** Null: the same as {@link #notOnOrAfter}. */
+        public Instant bearerNotOnOrAfter, sessionNotOnOrAfter;
+        public String otherAudience;
 
         Builder(Spec s) {
             responseId = s.responseId(); assertionId = s.assertionId(); issuer = s.issuer(); destination = s.destination();
@@ -114,12 +126,16 @@ public final class SigningIdp {
             issueInstant = s.issueInstant(); notBefore = s.notBefore(); notOnOrAfter = s.notOnOrAfter(); status = s.status();
             attributes = s.attributes(); signResponse = s.signResponse(); signAssertion = s.signAssertion();
             signatureAlgorithm = s.signatureAlgorithm(); digestAlgorithm = s.digestAlgorithm(); encryptFor = s.encryptFor();
+            // a bearer expiry that followed the Conditions' keeps following them when a test changes those
+            bearerNotOnOrAfter = s.bearerNotOnOrAfter().equals(s.notOnOrAfter()) ? null : s.bearerNotOnOrAfter();
+            sessionNotOnOrAfter = s.sessionNotOnOrAfter(); otherAudience = s.otherAudience();
         }
 
         Spec build() {
             return new Spec(responseId, assertionId, issuer, destination, audience, recipient, inResponseTo, nameId,
                     issueInstant, notBefore, notOnOrAfter, status, attributes, signResponse, signAssertion,
-                    signatureAlgorithm, digestAlgorithm, encryptFor);
+                    signatureAlgorithm, digestAlgorithm, encryptFor,
+                    bearerNotOnOrAfter == null ? notOnOrAfter : bearerNotOnOrAfter, sessionNotOnOrAfter, otherAudience);
         }
     }
 
@@ -200,7 +216,7 @@ public final class SigningIdp {
         sc.setMethod(SubjectConfirmation.METHOD_BEARER);
         SubjectConfirmationData data = build(SubjectConfirmationData.DEFAULT_ELEMENT_NAME);
         data.setRecipient(s.recipient());
-        data.setNotOnOrAfter(s.notOnOrAfter());
+        data.setNotOnOrAfter(s.bearerNotOnOrAfter());
         data.setInResponseTo(s.inResponseTo());
         sc.setSubjectConfirmationData(data);
         subject.getSubjectConfirmations().add(sc);
@@ -214,10 +230,18 @@ public final class SigningIdp {
         audience.setURI(s.audience());
         restriction.getAudiences().add(audience);
         conditions.getAudienceRestrictions().add(restriction);
+        if (s.otherAudience() != null) {
+            AudienceRestriction other = build(AudienceRestriction.DEFAULT_ELEMENT_NAME);
+            Audience otherAudience = build(Audience.DEFAULT_ELEMENT_NAME);
+            otherAudience.setURI(s.otherAudience());
+            other.getAudiences().add(otherAudience);
+            conditions.getAudienceRestrictions().add(other);
+        }
         a.setConditions(conditions);
 
         AuthnStatement authn = build(AuthnStatement.DEFAULT_ELEMENT_NAME);
         authn.setAuthnInstant(s.issueInstant());
+        authn.setSessionNotOnOrAfter(s.sessionNotOnOrAfter());
         AuthnContext context = build(AuthnContext.DEFAULT_ELEMENT_NAME);
         AuthnContextClassRef ref = build(AuthnContextClassRef.DEFAULT_ELEMENT_NAME);
         ref.setURI(AuthnContext.PPT_AUTHN_CTX);

@@ -10,8 +10,10 @@ import java.util.Optional;
 /**
  * Every step's verdict for one Response, what it said (for {@code saml inspect}), and
  * the identity when every step passed.
+ *
+ * @param idpSessionEnds the IdP's SessionNotOnOrAfter, when it sent one: a session here ends no later
  */
-public record Validation(List<Step> steps, Optional<Identity> identity, Summary summary) {
+public record Validation(List<Step> steps, Optional<Identity> identity, Summary summary, Optional<Instant> idpSessionEnds) {
 
     /** What the Response claims, read from the verified element when there is one. */
     public record Summary(String issuer, String nameId, Map<String, List<String>> attributes,

@@ -99,7 +99,7 @@ final class CliHandoff {
     private final SecureRandom random;
     private final Slots slots;
     private final Cache<String, Guesses> guessesByPerson;
-    private final Cache<String, Guesses> startsByAddress;
+    private final AddressLimit startsByAddress;
     private final Object everyoneLock = new Object();
     private Instant everyoneWindow = Instant.EPOCH;
     private int everyoneWrong;
@@ -113,7 +113,7 @@ final class CliHandoff {
         this.random = random;
         this.slots = slots;
         this.guessesByPerson = ExpiringCache.create(maxPending, clock, Guesses::until);
-        this.startsByAddress = ExpiringCache.create(maxPending, clock, Guesses::until);
+        this.startsByAddress = new AddressLimit(DEVICE_STARTS_PER_ADDRESS, DEVICE_CODE_LIFE, maxPending, clock);
     }
 
     static boolean validChallenge(String challenge) {
@@ -317,10 +317,7 @@ final class CliHandoff {
      * a time; a flood from one address cannot push out everyone else's pending codes.
      */
     void checkStartAllowed(String address) throws Refusal {
-        Instant now = clock.instant();
-        Guesses n = startsByAddress.asMap().merge(address, new Guesses(1, now.plus(DEVICE_CODE_LIFE)),
-                (old, one) -> new Guesses(old.wrong() + 1, old.until()));
-        if (n.wrong() > DEVICE_STARTS_PER_ADDRESS) {
+        if (!startsByAddress.allow(address)) {
             throw new Refusal(HandoffError.TOO_MANY_STARTS);
         }
     }

@@ -1,7 +1,11 @@
 package saml2nats.web;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
+import saml2nats.config.Durations;
+import saml2nats.saml.BrowserRequests;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
 import saml2nats.saml.IdpRegistry;
@@ -27,8 +31,11 @@ final class SignIn {
 
     /** How a sign-in ended. */
     sealed interface Outcome {
-        /** Send the browser to {@code url}, setting the cookie when a session was made. */
-        record Go(String url, Optional<String> cookie) implements Outcome { }
+        /**
+         * Send the browser to {@code url}, setting the session cookie when a session was made
+         * and the pre-auth cookie when the requests this browser started changed.
+         */
+        record Go(String url, Optional<String> cookie, Optional<BrowserRequests> started) implements Outcome { }
 
         record Refused(int status, String code, String title, String reason, List<Step> steps) implements Outcome { }
     }
@@ -43,12 +50,15 @@ final class SignIn {
     private final Clock clock;
     private final Duration sessionLength;
     private final ReturnUrls returnUrls;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
+    private final AddressLimit starts;
 
+    /** @param starts how many sign-ins one client address may start (each is a pending request kept 10 minutes) */
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
-           ReturnUrls returnUrls, io.micrometer.core.instrument.MeterRegistry metrics) {
+           ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts) {
         this.metrics = metrics;
+        this.starts = starts;
         this.idps = idps;
         this.sp = sp;
         this.validator = validator;
@@ -66,8 +76,11 @@ final class SignIn {
         return returnUrls.check(url);
     }
 
-    /** The IdP URL to send the browser to, or a refusal for an unknown IdP or a foreign return URL. */
-    Outcome start(String idpId, String returnUrl) {
+    /**
+     * The IdP URL to send the browser to, with the request added to what this browser started;
+     * or a refusal for an unknown IdP, a foreign return URL, or an address that started too many.
+     */
+    Outcome start(String idpId, String returnUrl, BrowserRequests browser, String clientAddress) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
             return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
@@ -79,33 +92,44 @@ final class SignIn {
                     "After sign-in this service only sends you back to its own pages or to addresses listed in "
                             + "allowed_return_urls; " + returnUrl + " is neither.", List.of());
         }
+        if (!starts.allow(clientAddress)) {
+            Counter.builder("saml2nats.signin.starts.refused").description("sign-ins refused at the start: too many from one address")
+                    .register(metrics).increment();
+            return new Outcome.Refused(429, "TOO_MANY_SIGN_INS", "Too many sign-ins started",
+                    "More than " + starts.max() + " sign-ins were started from your address within "
+                            + Durations.format(starts.window()) + ". Wait a minute, then sign in again.", List.of());
+        }
         ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
         ledger.sent(idpId, out.id(), clock.instant().plus(RequestLedger.REQUEST_LIFETIME));
-        return new Outcome.Go(out.url(), Optional.empty());
+        return new Outcome.Go(out.url(), Optional.empty(), Optional.of(browser.with(idpId, out.id())));
     }
 
-    Outcome finish(String idpId, String samlResponse, String relayState) {
+    Outcome finish(String idpId, String samlResponse, String relayState, BrowserRequests browser) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
             return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
                     "There is no identity provider '" + idpId + "' here.", List.of());
         }
-        Validation v = validator.validate(samlResponse, idp.get().trust().settings(), sp.settings(idpId), ledger, true);
+        Validation v = validator.validate(samlResponse, idp.get().trust().settings(), sp.settings(idpId), ledger, browser, true);
         if (!v.accepted()) {
             Step first = v.firstFailure().orElseThrow();
             record(idpId, v, "deny", first.code().name(), first.message(), Optional.empty());
             return new Outcome.Refused(status(first.code()), first.code().name(), title(first.code()), first.message(), v.steps());
         }
         Identity who = v.identity().orElseThrow();
-        SessionStore.Created created = sessions.create(who, sessionLength);
+        // never longer than the IdP's own session (SessionNotOnOrAfter); the validator refused one already over
+        Duration length = v.idpSessionEnds().map(end -> Duration.between(clock.instant(), end))
+                .filter(left -> left.compareTo(sessionLength) < 0 && !left.isNegative() && !left.isZero()).orElse(sessionLength);
+        SessionStore.Created created = sessions.create(who, length);
         record(idpId, v, "allow", "OK", "", Optional.of(created));
         String back = returnUrls.check(relayState).orElse("/");
-        return new Outcome.Go(back, Optional.of(browsers.open(created)));
+        return new Outcome.Go(back, Optional.of(browsers.open(created)),
+                Optional.of(browser.without(idpId, v.summary().inResponseTo())));
     }
 
     private void record(String idp, Validation v, String outcome, String reason, String detail,
                         Optional<SessionStore.Created> created) {
-        io.micrometer.core.instrument.Counter.builder("saml2nats.signins").description("SAML sign-ins by outcome and reason")
+        Counter.builder("saml2nats.signins").description("SAML sign-ins by outcome and reason")
                 .tag("idp", idp).tag("outcome", outcome).tag("reason", reason).register(metrics).increment();
         audit.record(new AuditEvent(clock.instant(), "sign-in", outcome, reason, detail,
                 created.map(c -> c.session().id()).orElse(""), v.summary().nameId(),
@@ -117,7 +141,7 @@ final class SignIn {
     static int status(SamlError code) {
         return switch (code) {
             case BAD_SIGNATURE, UNSIGNED, SIGNATURE_WRAPPING, WEAK_ALGORITHM, WRONG_ISSUER, WRONG_AUDIENCE,
-                    WRONG_DESTINATION, REPLAYED, STATUS_NOT_SUCCESS, GROUPS_OVERAGE -> 403;
+                    WRONG_DESTINATION, REPLAYED, STATUS_NOT_SUCCESS, GROUPS_OVERAGE, OTHER_BROWSER -> 403;
             default -> 400;
         };
     }
@@ -126,6 +150,7 @@ final class SignIn {
         return switch (code) {
             case EXPIRED, NOT_YET_VALID -> "The sign-in is outside its time window";
             case REPLAYED, UNKNOWN_REQUEST -> "This sign-in was already used or not started here";
+            case OTHER_BROWSER -> "This sign-in was started in another browser";
             case STATUS_NOT_SUCCESS -> "Your identity provider did not sign you in";
             case GROUPS_OVERAGE -> "Too many groups for the assertion";
             case BAD_SIGNATURE, UNSIGNED, SIGNATURE_WRAPPING, WEAK_ALGORITHM -> "The sign-in could not be verified";

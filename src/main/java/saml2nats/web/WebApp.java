@@ -11,6 +11,7 @@ import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicySource;
+import saml2nats.saml.BrowserRequests;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpRegistry;
@@ -51,14 +52,22 @@ public final class WebApp implements AutoCloseable {
     private final SignIn signIn;
     private final CliApi cli;
     private final boolean secureCookies;
+    private final ClientAddresses addresses;
     private Javalin app;
+
+    /** The pre-auth cookie: which sign-ins this browser started (see {@link BrowserRequests}). */
+    static final String SIGN_IN_COOKIE = "s2n_signin";
+    /** One address may start this many sign-ins a minute: a person retrying, a few tabs, an office behind one NAT. */
+    static final int SIGN_IN_STARTS_PER_MINUTE = 60;
 
     public WebApp(Parts parts) {
         this.parts = parts;
         this.browsers = new BrowserSessions(parts.sessions(), parts.cookies());
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
-                new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics());
+                new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
+                new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()));
+        this.addresses = new ClientAddresses(parts.config().trustedProxies());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
                 parts.config().sessions().max(), parts.cliSlots()));
         String host = parts.config().publicUrl().getHost();
@@ -70,6 +79,7 @@ public final class WebApp implements AutoCloseable {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_POST_BYTES;
+            cfg.jetty.host = parts.config().httpHost();
             cfg.jetty.port = parts.config().httpPort();
             routes(cfg.routes);
         }).start();
@@ -84,9 +94,10 @@ public final class WebApp implements AutoCloseable {
         r.before(this::securityHeaders);
         r.get("/", this::home);
         r.post("/route", this::routeByEmail);
-        r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"))));
+        r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"),
+                started(ctx), clientAddress(ctx))));
         r.post("/saml/{idp}/acs", ctx -> answer(ctx, signIn.finish(ctx.pathParam("idp"), ctx.formParam("SAMLResponse"),
-                ctx.formParam("RelayState"))));
+                ctx.formParam("RelayState"), started(ctx))));
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
         r.get("/saml/{idp}/slo", this::singleLogout);
@@ -179,9 +190,20 @@ public final class WebApp implements AutoCloseable {
                         "No identity provider here handles " + email + ". Pick your company's button instead.")));
     }
 
+    /** The sign-ins this browser started, from its pre-auth cookie. */
+    private static BrowserRequests started(Context ctx) {
+        return BrowserRequests.parse(ctx.cookie(SIGN_IN_COOKIE));
+    }
+
+    /** The client's address for per-address limits: the socket's, or what a trusted proxy forwarded. */
+    String clientAddress(Context ctx) {
+        return addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+    }
+
     private void answer(Context ctx, SignIn.Outcome outcome) {
         if (outcome instanceof SignIn.Outcome.Go go) {
-            go.cookie().ifPresent(c -> ctx.header("Set-Cookie", cookie(c, parts.config().sessions().length())));
+            go.cookie().ifPresent(c -> ctx.res().addHeader("Set-Cookie", cookie(c, parts.config().sessions().length())));
+            go.started().ifPresent(b -> ctx.res().addHeader("Set-Cookie", signInCookie(b)));
             ctx.redirect(go.url(), HttpStatus.SEE_OTHER);
         } else {
             SignIn.Outcome.Refused refused = (SignIn.Outcome.Refused) outcome;
@@ -274,6 +296,18 @@ public final class WebApp implements AutoCloseable {
         StringBuilder json = new StringBuilder("{\"ready\":").append(ok);
         checks.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(json.append('}').toString());
+    }
+
+    /**
+     * The IdP posts the Response from its own site, a cross-site POST, which carries only
+     * SameSite=None cookies, and those only with Secure; a plain-http localhost service
+     * (development) is same-site with a local IdP, where Lax is enough and None would be dropped.
+     * Path /saml/ only: no other route reads it.
+     */
+    String signInCookie(BrowserRequests started) {
+        Duration age = started.hashes().isEmpty() ? Duration.ZERO : saml2nats.saml.RequestLedger.REQUEST_LIFETIME;
+        return SIGN_IN_COOKIE + "=" + started.cookieValue() + "; Path=/saml/; HttpOnly; Max-Age=" + age.toSeconds()
+                + (secureCookies ? "; SameSite=None; Secure" : "; SameSite=Lax");
     }
 
     private String cookie(String value, Duration maxAge) {

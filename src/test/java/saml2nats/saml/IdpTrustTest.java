@@ -45,7 +45,7 @@ class IdpTrustTest {
 
     static Config.Idp idp(Optional<Path> file, Optional<URI> url) {
         return new Config.Idp("okta", "Okta", java.util.Set.of(), "", "", "", List.of(), file, url, Duration.ofHours(1),
-                Map.of(), List.of(), false, false, Duration.ofSeconds(60));
+                Map.of(), List.of(), false, false, Duration.ofSeconds(60), saml2nats.config.IdpKind.OKTA, Optional.empty());
     }
 
     @Test

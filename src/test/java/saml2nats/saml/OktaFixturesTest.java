@@ -41,7 +41,8 @@ class OktaFixturesTest {
         MutableClock clock = new MutableClock(at);
         SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
         ledger.sent("okta", f.requestId(), at.plus(Duration.ofMinutes(10)));
-        return new ResponseValidator(SAML, clock).validate(posted, f.idp(), f.sp(), ledger, true);
+        return new ResponseValidator(SAML, clock).validate(posted, f.idp(), f.sp(), ledger,
+                BrowserRequests.NONE.with("okta", f.requestId()), true);
     }
 
     @ParameterizedTest

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -31,6 +32,8 @@ class SamlAttacksTest {
     final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
     final MutableClock clock = new MutableClock(NOW);
     final SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
+    /** The browser that started every request these tests answer. */
+    final BrowserRequests browser = BrowserRequests.NONE.with("test", REQUEST).with("test", "_req2").with("test", "_spent");
 
     SamlAttacksTest() {
         ledger.sent("test", REQUEST, NOW.plus(Duration.ofMinutes(10)));
@@ -46,7 +49,7 @@ class SamlAttacksTest {
     }
 
     Validation check(String xml) {
-        return new ResponseValidator(SAML, clock).validate(xml, settings(false, IDP_KEYS.certificate()), SP, ledger, true);
+        return new ResponseValidator(SAML, clock).validate(xml, settings(false, IDP_KEYS.certificate()), SP, ledger, browser, true);
     }
 
     static void assertRefused(Validation v, SamlError code) {
@@ -61,7 +64,7 @@ class SamlAttacksTest {
         var who = v.identity().orElseThrow();
         assertEquals("alice@acme.com", who.subject());
         assertEquals("alice@acme.com", who.email());
-        assertEquals("alice", who.username(), "username falls back to the email's local part");
+        assertEquals("", who.username(), "no username attribute: none is made up from the e-mail's local part");
         assertEquals(List.of("eng-developers", "audit"), who.groups());
         assertEquals("test", who.idp());
     }
@@ -185,7 +188,7 @@ class SamlAttacksTest {
         assertRefused(check(idp.respond(good().with(b -> { b.inResponseTo = null; return b; }))), SamlError.UNKNOWN_REQUEST);
         IdpSettings idpInitiated = new IdpSettings("test", ISSUER, List.of(IDP_KEYS.certificate()), AttributeNames.DEFAULTS, false, true, IdpSettings.DEFAULT_SKEW);
         Validation v = new ResponseValidator(SAML, clock).validate(idp.respond(good().with(b -> { b.inResponseTo = null; return b; })),
-                idpInitiated, SP, ledger, true);
+                idpInitiated, SP, ledger, browser, true);
         assertTrue(v.accepted(), v.steps().toString());
     }
 
@@ -213,7 +216,7 @@ class SamlAttacksTest {
         });
         String xml = idp.respond(sha1);
         assertRefused(check(xml), SamlError.WEAK_ALGORITHM);
-        Validation allowed = new ResponseValidator(SAML, clock).validate(xml, settings(true, IDP_KEYS.certificate()), SP, ledger, true);
+        Validation allowed = new ResponseValidator(SAML, clock).validate(xml, settings(true, IDP_KEYS.certificate()), SP, ledger, browser, true);
         assertTrue(allowed.accepted(), allowed.steps().toString());
     }
 
@@ -242,11 +245,11 @@ class SamlAttacksTest {
         for (String xml : List.of(idp.respond(good()), newIdp.respond(good()))) {
             SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
             fresh.sent("test", REQUEST, NOW.plusSeconds(600));
-            assertTrue(validator.validate(xml, both, SP, fresh, true).accepted(), "either certificate is accepted");
+            assertTrue(validator.validate(xml, both, SP, fresh, browser, true).accepted(), "either certificate is accepted");
         }
         SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
         fresh.sent("test", REQUEST, NOW.plusSeconds(600));
-        assertRefused(validator.validate(idp.respond(good()), newOnly, SP, fresh, true), SamlError.BAD_SIGNATURE);
+        assertRefused(validator.validate(idp.respond(good()), newOnly, SP, fresh, browser, true), SamlError.BAD_SIGNATURE);
     }
 
     @Test
@@ -255,13 +258,13 @@ class SamlAttacksTest {
         SpSettings sp = new SpSettings(SP.entityId(), SP.acsUrl(), Optional.of(new SpSettings.KeyPair(spKeys.key(), spKeys.certificate())));
         String xml = idp.respond(good().with(b -> { b.encryptFor = Optional.of(spKeys.certificate()); return b; }));
         assertTrue(xml.contains("EncryptedAssertion") && !xml.contains("alice@acme.com"), "the person is not readable in transit");
-        Validation v = new ResponseValidator(SAML, clock).validate(xml, settings(false, IDP_KEYS.certificate()), sp, ledger, true);
+        Validation v = new ResponseValidator(SAML, clock).validate(xml, settings(false, IDP_KEYS.certificate()), sp, ledger, browser, true);
         assertTrue(v.accepted(), v.steps().toString());
         assertEquals("alice@acme.com", v.identity().orElseThrow().subject());
 
         SigningIdp.Keys otherSp = SigningIdp.Keys.generate("other-sp");
         String forOther = idp.respond(good().with(b -> { b.encryptFor = Optional.of(otherSp.certificate()); return b; }));
-        assertRefused(new ResponseValidator(SAML, clock).validate(forOther, settings(false, IDP_KEYS.certificate()), sp, ledger, true),
+        assertRefused(new ResponseValidator(SAML, clock).validate(forOther, settings(false, IDP_KEYS.certificate()), sp, ledger, browser, true),
                 SamlError.DECRYPTION_FAILED);
     }
 
@@ -271,5 +274,121 @@ class SamlAttacksTest {
         assertRefused(check("%%% not base64 %%%"), SamlError.MALFORMED_RESPONSE);
         assertRefused(check("<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>"), SamlError.MALFORMED_RESPONSE);
         assertRefused(check("<unclosed"), SamlError.MALFORMED_RESPONSE);
+    }
+
+    // ---- issue 11: what an attacker found ----
+
+    static String assertionOf(String xml) {
+        return xml.substring(xml.indexOf("<saml2:Assertion"), xml.indexOf("</saml2:Assertion>") + "</saml2:Assertion>".length());
+    }
+
+    /** The Response element's own InResponseTo (it comes first in the text), set to {@code id}: the unsigned part. */
+    static String readdressed(String xml, String id) {
+        int root = xml.indexOf("<saml2p:Response");
+        int end = xml.indexOf('>', root);
+        String start = xml.substring(root, end).replaceAll(" InResponseTo=\"[^\"]*\"", "");
+        return xml.substring(0, root) + start + " InResponseTo=\"" + id + "\"" + xml.substring(end);
+    }
+
+    @Test
+    void aSignedAssertionForOneRequestCannotAnswerAnother() {
+        ledger.sent("test", "_spent", NOW.plusSeconds(600));
+        String forSpent = idp.respond(good().with(b -> { b.inResponseTo = "_spent"; return b; }));
+        Validation v = check(readdressed(forSpent, REQUEST));
+        assertRefused(v, SamlError.UNKNOWN_REQUEST);
+        assertTrue(v.failures().stream().anyMatch(s -> s.message().contains("re-addressed")), v.steps().toString());
+        assertTrue(check(forSpent).accepted(), "as issued, it answers its own request");
+    }
+
+    @Test
+    void anIdpInitiatedAssertionCannotBePassedOffAsAnAnswerWhenIdpInitiatedIsOff() {
+        String unsolicited = idp.respond(good().with(b -> { b.inResponseTo = null; return b; }));
+        Validation v = check(readdressed(unsolicited, REQUEST));
+        assertRefused(v, SamlError.UNKNOWN_REQUEST);
+        assertTrue(v.failures().stream().anyMatch(s -> s.message().contains("names no request")), v.steps().toString());
+    }
+
+    @Test
+    void aResponseForARequestOfAnotherBrowserIsRefused() {
+        Validation v = new ResponseValidator(SAML, clock).validate(idp.respond(good()), settings(false, IDP_KEYS.certificate()),
+                SP, ledger, BrowserRequests.NONE.with("test", "_mine"), true);
+        assertRefused(v, SamlError.OTHER_BROWSER);
+        assertTrue(check(idp.respond(good())).accepted(), "the browser that started it can still finish: nothing was spent");
+        Validation otherIdp = new ResponseValidator(SAML, clock).validate(idp.respond(good()), settings(false,
+                IDP_KEYS.certificate()), SP, ledger, BrowserRequests.NONE.with("other-idp", REQUEST), true);
+        assertRefused(otherIdp, SamlError.OTHER_BROWSER);
+    }
+
+    @Test
+    void rolesAreNotReadAsGroups() {
+        Validation v = check(idp.respond(good().with(b -> {
+            b.attributes = Map.of("email", List.of("alice@acme.com"), "Role", List.of("eng-developers", "offline_access"));
+            return b;
+        })));
+        assertTrue(v.accepted(), v.steps().toString());
+        assertEquals(List.of(), v.identity().orElseThrow().groups(), "Role is not the groups attribute, whatever it holds");
+    }
+
+    @Test
+    void theIdpsSessionEndBoundsTheSession() {
+        Instant idpEnds = NOW.plus(Duration.ofMinutes(30));
+        Validation v = check(idp.respond(good().with(b -> { b.sessionNotOnOrAfter = idpEnds; return b; })));
+        assertTrue(v.accepted(), v.steps().toString());
+        assertEquals(Optional.of(idpEnds), v.idpSessionEnds());
+        Validation over = check(idp.respond(good().with(b -> {
+            b.sessionNotOnOrAfter = NOW.minusSeconds(1); b.assertionId = SigningIdp.newId(); return b; })));
+        assertRefused(over, SamlError.EXPIRED);
+        assertTrue(over.failures().stream().anyMatch(s -> s.name().equals("idp session")), over.steps().toString());
+    }
+
+    @Test
+    void everyAudienceRestrictionMustNameUs() {
+        Validation v = check(idp.respond(good().with(b -> { b.otherAudience = "https://other-sp.test"; return b; })));
+        assertRefused(v, SamlError.WRONG_AUDIENCE);
+    }
+
+    @Test
+    void anExpiredBearerConfirmationIsRefusedWhileTheConditionsStillHold() {
+        Validation v = check(idp.respond(good().with(b -> {
+            b.notOnOrAfter = NOW.plus(Duration.ofHours(1)); b.bearerNotOnOrAfter = NOW.minusSeconds(120); return b; })));
+        assertRefused(v, SamlError.EXPIRED);
+        assertTrue(v.failures().stream().allMatch(s -> s.name().equals("subject confirmation")), v.steps().toString());
+    }
+
+    @Test
+    void anotherElementCarryingTheSignedIdIsRefused() {
+        String xml = idp.respond(good());
+        String id = assertionOf(xml).replaceAll("(?s)^<saml2:Assertion[^>]* ID=\"([^\"]+)\".*", "$1");
+        String twin = xml.replaceFirst("(<saml2p:Status)", java.util.regex.Matcher.quoteReplacement(
+                "<saml2p:Extensions><x:copy xmlns:x=\"urn:x\" ID=\"" + id + "\"/></saml2p:Extensions>") + "$1");
+        assertRefused(check(twin), SamlError.SIGNATURE_WRAPPING);
+    }
+
+    @Test
+    void aForgedAssertionCarryingTheOriginalsSignatureIsRefused() {
+        // XSW: the untouched signed assertion moves into Extensions; a forged one with its own ID carries the
+        // original's signature, which still verifies, because it references the moved original
+        String xml = idp.respond(good());
+        String original = assertionOf(xml);
+        String forged = original.replaceFirst(" ID=\"[^\"]+\"", " ID=\"_forged\"").replace("alice@acme.com", "admin@acme.com");
+        String wrapped = xml.replace(original, forged).replaceFirst("(<saml2p:Status)",
+                java.util.regex.Matcher.quoteReplacement("<saml2p:Extensions>" + original + "</saml2p:Extensions>") + "$1");
+        Validation v = check(wrapped);
+        assertRefused(v, SamlError.SIGNATURE_WRAPPING);
+        assertFalse(v.identity().isPresent());
+    }
+
+    @Test
+    void aDoctypeIsRefusedBeforeTheParserSeesIt() {
+        String xml = "<!DOCTYPE r [<!ENTITY x \"y\">]>" + idp.respond(good());
+        Validation v = check(xml);
+        assertRefused(v, SamlError.DOCTYPE_FORBIDDEN);
+        assertEquals("decode", v.firstFailure().orElseThrow().name(), v.steps().toString());
+    }
+
+    @Test
+    void theParserRefusesADoctypeOnItsOwn() {
+        String xml = "<!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>";
+        assertThrows(net.shibboleth.utilities.java.support.xml.XMLParserException.class, () -> SAML.parse(xml));
     }
 }

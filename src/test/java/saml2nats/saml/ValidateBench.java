@@ -38,6 +38,7 @@ public class ValidateBench {
     SpSettings sp;
     String xml;
     RequestLedger everything;
+    final BrowserRequests browser = BrowserRequests.NONE.with("test", "_req1");
 
     @Setup
     public void setup() {
@@ -69,13 +70,13 @@ public class ValidateBench {
                 return true;
             }
         };
-        if (!validator.validate(xml, idp, sp, everything, true).accepted()) {
+        if (!validator.validate(xml, idp, sp, everything, browser, true).accepted()) {
             throw new IllegalStateException("the benchmark's Response is refused: it would measure a refusal");
         }
     }
 
     @Benchmark
     public Validation validateResponse() {
-        return validator.validate(xml, idp, sp, everything, true);
+        return validator.validate(xml, idp, sp, everything, browser, true);
     }
 }

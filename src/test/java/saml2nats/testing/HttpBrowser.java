@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A browser reduced to HTTP: one cookie, no redirects followed (tests look at each),
+ * A browser reduced to HTTP: a cookie jar, no redirects followed (tests look at each),
  * and a sign-in through a test IdP that signs real SAML with OpenSAML. For flows where
  * a real Chromium adds nothing but minutes; the end-to-end suite uses one.
  */
@@ -30,7 +30,8 @@ public final class HttpBrowser {
     private static final OpenSaml SAML = new OpenSaml();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
-    private String cookie;
+    /** Cookies by name, as the service set them (paths and expiry aside: a test browser lives for one test). */
+    private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
 
     public HttpBrowser(String base) {
         this.base = base;
@@ -60,7 +61,8 @@ public final class HttpBrowser {
                 Optional.empty());
         String user = email.substring(0, email.indexOf('@'));
         String xml = idp.respond(SigningIdp.Spec.forPerson(idpEntity, sp, request.getID(), email, Map.of("email", List.of(email),
-                "groups", groups, "firstName", List.of(user), "lastName", List.of("Example")), Instant.now()));
+                "username", List.of(user), "groups", groups, "firstName", List.of(user), "lastName", List.of("Example")),
+                Instant.now()));
         return Map.of("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
                 "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse(""));
     }
@@ -113,14 +115,25 @@ public final class HttpBrowser {
     /** The same browser (same cookie) talking to another replica. */
     public HttpBrowser at(String otherBase) {
         HttpBrowser other = new HttpBrowser(otherBase);
-        other.cookie = cookie;
+        other.cookies.putAll(cookies);
         return other;
+    }
+
+    /** The cookie's value, if this browser holds it. */
+    public Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies.get(name));
+    }
+
+    /** Drops every cookie, as a private window would start. */
+    public HttpBrowser forgetCookies() {
+        cookies.clear();
+        return this;
     }
 
     public HttpResponse<String> get(String pathOrUrl) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl));
-        if (cookie != null && !pathOrUrl.startsWith("http")) {
-            b.header("Cookie", cookie);
+        if (!cookies.isEmpty() && !pathOrUrl.startsWith("http")) {
+            b.header("Cookie", cookieHeader());
         }
         return keepCookie(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
@@ -132,14 +145,28 @@ public final class HttpBrowser {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
+        if (!cookies.isEmpty()) {
+            b.header("Cookie", cookieHeader());
         }
         return keepCookie(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
+    private String cookieHeader() {
+        StringBuilder h = new StringBuilder();
+        cookies.forEach((k, v) -> h.append(h.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+        return h.toString();
+    }
+
     private HttpResponse<String> keepCookie(HttpResponse<String> r) {
-        r.headers().firstValue("Set-Cookie").ifPresent(set -> cookie = set.substring(0, set.indexOf(';')));
+        for (String set : r.headers().allValues("Set-Cookie")) {
+            String pair = set.contains(";") ? set.substring(0, set.indexOf(';')) : set;
+            String name = pair.substring(0, pair.indexOf('='));
+            if (set.contains("Max-Age=0") || pair.endsWith("=")) {
+                cookies.remove(name);
+            } else {
+                cookies.put(name, pair.substring(pair.indexOf('=') + 1));
+            }
+        }
         return r;
     }
 

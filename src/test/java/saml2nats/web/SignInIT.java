@@ -13,6 +13,7 @@ import saml2nats.saml.RedirectBinding;
 import saml2nats.saml.SigningIdp;
 import saml2nats.saml.SpSettings;
 import saml2nats.testing.CalloutStack;
+import saml2nats.testing.HttpBrowser;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -47,7 +48,6 @@ class SignInIT {
     static final String IDP_ENTITY = "https://idp.test/metadata";
 
     final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
-    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     CalloutStack stack;
 
     @BeforeAll
@@ -66,6 +66,7 @@ class SignInIT {
                     certificates: [%s]
                     domains: [acme.test]
                 allowed_return_urls: [https://console.acme.test/]
+                trusted_proxies: [127.0.0.1]
                 """.formatted(IDP_ENTITY, pem));
     }
 
@@ -80,34 +81,17 @@ class SignInIT {
         return "http://127.0.0.1:" + stack.service.httpPort();
     }
 
-    HttpResponse<String> get(String path, String cookie) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(base() + path));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form, String cookie) throws Exception {
-        StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v == null ? "" : v, StandardCharsets.UTF_8)));
-        var b = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpBrowser browser() {
+        return new HttpBrowser(base());
     }
 
     static String query(String url, String name) {
-        Matcher m = Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
-        return m.find() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : null;
+        return HttpBrowser.query(url, name);
     }
 
-    /** Starts a sign-in and returns the AuthnRequest ID and RelayState the IdP received. */
-    String[] startSignIn(String returnUrl) throws Exception {
-        HttpResponse<String> r = get("/saml/test/login" + (returnUrl == null ? "" : "?return=" + URLEncoder.encode(returnUrl, StandardCharsets.UTF_8)), null);
+    /** Starts a sign-in in {@code b} and returns the AuthnRequest ID and RelayState the IdP received. */
+    String[] startSignIn(HttpBrowser b, String returnUrl) throws Exception {
+        HttpResponse<String> r = b.get("/saml/test/login" + (returnUrl == null ? "" : "?return=" + URLEncoder.encode(returnUrl, StandardCharsets.UTF_8)));
         assertEquals(303, r.statusCode(), r.body());
         String location = r.headers().firstValue("Location").orElseThrow();
         assertTrue(location.startsWith("https://idp.test/sso?SAMLRequest="), location);
@@ -120,26 +104,34 @@ class SignInIT {
     SigningIdp.Spec spec(String requestId, String email, List<String> groups) {
         SpSettings sp = new SpSettings(PUBLIC + "/saml/test/metadata", PUBLIC + "/saml/test/acs", Optional.empty());
         return SigningIdp.Spec.forPerson(IDP_ENTITY, sp, requestId, email,
-                Map.of("email", List.of(email), "groups", groups, "firstName", List.of("Ann"), "lastName", List.of("Example")), Instant.now());
+                Map.of("email", List.of(email), "username", List.of(email.substring(0, email.indexOf('@'))), "groups", groups,
+                        "firstName", List.of("Ann"), "lastName", List.of("Example")), Instant.now());
     }
 
-    static String cookie(HttpResponse<?> r) {
-        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+    static Map<String, String> form(String xml, String relayState) {
+        return Map.of("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
+                "RelayState", relayState == null ? "" : relayState);
+    }
+
+    /** The session cookie the ACS set, checked for its attributes. */
+    static String sessionCookie(HttpResponse<?> r) {
+        String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("s2n_session=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie: " + r.headers()));
         assertTrue(set.contains("HttpOnly") && set.contains("SameSite=Lax"), set);
         return set.substring(0, set.indexOf(';'));
     }
 
     @Test
     void roundTripEndsInANatsConnectionWithTheMappedPermissions() throws Exception {
-        String[] started = startSignIn(null);
+        HttpBrowser b = browser();
+        String[] started = startSignIn(b, null);
         String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers")));
-        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", started[1]), null);
+        HttpResponse<String> acs = b.post("/saml/test/acs", form(xml, started[1]));
         assertEquals(303, acs.statusCode(), acs.body());
         assertEquals("/", acs.headers().firstValue("Location").orElseThrow());
-        String cookie = cookie(acs);
+        sessionCookie(acs);
 
-        HttpResponse<String> page = get("/", cookie);
+        HttpResponse<String> page = b.get("/");
         assertEquals(200, page.statusCode());
         assertEquals("no-store", page.headers().firstValue("Cache-Control").orElseThrow());
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("frame-ancestors 'none'"));
@@ -148,7 +140,7 @@ class SignInIT {
         Matcher m = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(body);
         assertTrue(m.find(), "the token is on the page");
         String token = m.group();
-        assertFalse(get("/", cookie).body().contains(token), "shown once");
+        assertFalse(b.get("/").body().contains(token), "shown once");
 
         try (CalloutStack.Client ann = stack.connect(token)) {
             var sub = ann.connection.subscribe("dev.>");
@@ -162,47 +154,45 @@ class SignInIT {
         }
 
         // sign out with the page's CSRF token ends the session: the token no longer connects
-        Matcher csrf = Pattern.compile("name=csrf value='([^']+)'").matcher(get("/", cookie).body());
+        Matcher csrf = Pattern.compile("name=csrf value='([^']+)'").matcher(b.get("/").body());
         assertTrue(csrf.find());
-        assertEquals(403, post("/logout", Map.of("csrf", "forged"), cookie).statusCode(), "a forged form does not sign out");
-        HttpResponse<String> out = post("/logout", Map.of("csrf", csrf.group(1)), cookie);
+        assertEquals(403, b.post("/logout", Map.of("csrf", "forged")).statusCode(), "a forged form does not sign out");
+        HttpResponse<String> out = b.post("/logout", Map.of("csrf", csrf.group(1)));
         assertEquals(303, out.statusCode());
         String slo = out.headers().firstValue("Location").orElseThrow();
         assertTrue(slo.startsWith("https://idp.test/slo?SAMLRequest="), "SP-initiated single logout at the IdP: " + slo);
         assertTrue(RedirectBinding.inflate(query(slo, "SAMLRequest")).contains(">ann@acme.test</saml:NameID>"));
-        assertTrue(get("/", cookie).body().contains("Sign in to connect to NATS"));
+        assertTrue(b.get("/").body().contains("Sign in to connect to NATS"));
         assertThrows(java.io.IOException.class, () -> stack.connect(token));
         assertTrue(stack.audit().contains("\"action\":\"sign-out\""));
     }
 
     @Test
     void aRefusedSignInNamesTheReasonAndMakesNoSession() throws Exception {
-        String[] started = startSignIn(null);
+        HttpBrowser b = browser();
+        String[] started = startSignIn(b, null);
         String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers"))).replace("eng-developers", "eng-admins");
-        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", ""), null);
+        HttpResponse<String> acs = b.post("/saml/test/acs", form(xml, ""));
         assertEquals(403, acs.statusCode());
         assertTrue(acs.headers().firstValue("Set-Cookie").isEmpty(), "no session");
         assertTrue(acs.body().contains("BAD_SIGNATURE") && acs.body().contains("does not verify"), acs.body());
         assertFalse(acs.body().contains("Exception") || acs.body().contains("at saml2nats"), "never a stack trace");
         assertTrue(stack.audit().contains("\"action\":\"sign-in\",\"outcome\":\"deny\",\"reason\":\"BAD_SIGNATURE\""), stack.audit());
-        assertTrue(get("/metrics", null).body().contains("saml2nats_signins_total{idp=\"test\",outcome=\"deny\",reason=\"BAD_SIGNATURE\"}"));
+        assertTrue(browser().get("/metrics").body().contains("saml2nats_signins_total{idp=\"test\",outcome=\"deny\",reason=\"BAD_SIGNATURE\"}"));
 
-        SpSettings sp = new SpSettings(PUBLIC + "/saml/test/metadata", PUBLIC + "/saml/test/acs", Optional.empty());
         String expired = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers"))
-                .with(b -> { b.notOnOrAfter = Instant.now().minusSeconds(200); return b; }));
-        HttpResponse<String> late = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(expired.getBytes(StandardCharsets.UTF_8))), null);
+                .with(x -> { x.notOnOrAfter = Instant.now().minusSeconds(200); return x; }));
+        HttpResponse<String> late = b.post("/saml/test/acs", form(expired, null));
         assertEquals(400, late.statusCode());
         assertTrue(late.body().contains("minutes ago: check this server") || late.body().contains("seconds ago"), late.body());
     }
 
     String signInAs(String email) throws Exception {
-        String[] started = startSignIn(null);
+        HttpBrowser b = browser();
+        String[] started = startSignIn(b, null);
         String xml = idp.respond(spec(started[0], email, List.of("eng-developers")));
-        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", ""), null);
-        Matcher m = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(get("/", cookie(acs)).body());
+        b.post("/saml/test/acs", form(xml, ""));
+        Matcher m = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(b.get("/").body());
         assertTrue(m.find());
         return m.group();
     }
@@ -217,14 +207,14 @@ class SignInIT {
                 Destination="%s/saml/test/slo"><saml:Issuer>%s</saml:Issuer><saml:NameID>bea@acme.test</saml:NameID>\
                 </samlp:LogoutRequest>""".formatted(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), PUBLIC, IDP_ENTITY);
         String unsigned = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null, Optional.empty());
-        assertEquals(403, get(unsigned.substring(base().length()), null).statusCode(), "an unsigned logout request is refused");
+        assertEquals(403, browser().get(unsigned.substring(base().length())).statusCode(), "an unsigned logout request is refused");
         String forged = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null,
                 Optional.of(SigningIdp.Keys.generate("evil").key()));
-        assertEquals(403, get(forged.substring(base().length()), null).statusCode(), "signed by another key: refused");
+        assertEquals(403, browser().get(forged.substring(base().length())).statusCode(), "signed by another key: refused");
         stack.connect(token).close();
 
         String signed = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", logout, null, Optional.of(IDP_KEYS.key()));
-        HttpResponse<String> r = get(signed.substring(base().length()), null);
+        HttpResponse<String> r = browser().get(signed.substring(base().length()));
         assertEquals(303, r.statusCode(), r.body());
         String answer = r.headers().firstValue("Location").orElseThrow();
         assertTrue(answer.startsWith("https://idp.test/slo?SAMLResponse="), answer);
@@ -236,9 +226,9 @@ class SignInIT {
     @Test
     void hardening() throws Exception {
         String big = "A".repeat(2 * 1024 * 1024);
-        HttpResponse<String> r = post("/saml/test/acs", Map.of("SAMLResponse", big), null);
+        HttpResponse<String> r = browser().post("/saml/test/acs", Map.of("SAMLResponse", big));
         assertEquals(413, r.statusCode(), "ACS posts are size-limited");
-        HttpResponse<String> home = get("/", null);
+        HttpResponse<String> home = browser().get("/");
         for (String h : List.of("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "X-Frame-Options")) {
             assertTrue(home.headers().firstValue(h).isPresent(), h);
         }
@@ -246,53 +236,107 @@ class SignInIT {
 
     @Test
     void returnUrls() throws Exception {
-        assertEquals(400, get("/saml/test/login?return=" + URLEncoder.encode("https://evil.test/phish", StandardCharsets.UTF_8), null).statusCode());
-        assertEquals(400, get("/saml/test/login?return=" + URLEncoder.encode("//evil.test/phish", StandardCharsets.UTF_8), null).statusCode());
-        String[] started = startSignIn("https://console.acme.test/streams");
+        HttpBrowser b = browser();
+        assertEquals(400, b.get("/saml/test/login?return=" + URLEncoder.encode("https://evil.test/phish", StandardCharsets.UTF_8)).statusCode());
+        assertEquals(400, b.get("/saml/test/login?return=" + URLEncoder.encode("//evil.test/phish", StandardCharsets.UTF_8)).statusCode());
+        String[] started = startSignIn(b, "https://console.acme.test/streams");
         String xml = idp.respond(spec(started[0], "ann@acme.test", List.of("eng-developers")));
-        HttpResponse<String> acs = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)), "RelayState", started[1]), null);
+        HttpResponse<String> acs = b.post("/saml/test/acs", form(xml, started[1]));
         assertEquals("https://console.acme.test/streams", acs.headers().firstValue("Location").orElseThrow());
         // a RelayState forged on the way back is checked again
-        String[] again = startSignIn(null);
+        String[] again = startSignIn(b, null);
         String xml2 = idp.respond(spec(again[0], "ann@acme.test", List.of("eng-developers")));
-        HttpResponse<String> forged = post("/saml/test/acs", Map.of("SAMLResponse",
-                Base64.getEncoder().encodeToString(xml2.getBytes(StandardCharsets.UTF_8)), "RelayState", "https://evil.test/"), null);
+        HttpResponse<String> forged = b.post("/saml/test/acs", form(xml2, "https://evil.test/"));
         assertEquals("/", forged.headers().firstValue("Location").orElseThrow());
     }
 
     @Test
     void spMetadataAndTheSignedOutPage() throws Exception {
-        HttpResponse<String> md = get("/saml/test/metadata", null);
+        HttpBrowser b = browser();
+        HttpResponse<String> md = b.get("/saml/test/metadata");
         assertEquals(200, md.statusCode());
         assertTrue(md.body().contains("entityID=\"" + PUBLIC + "/saml/test/metadata\"")
                 && md.body().contains("Location=\"" + PUBLIC + "/saml/test/acs\""), md.body());
-        assertEquals(404, get("/saml/nope/metadata", null).statusCode());
-        String home = get("/", null).body();
+        assertEquals(404, b.get("/saml/nope/metadata").statusCode());
+        String home = b.get("/").body();
         assertTrue(home.contains("Test Company") && home.contains("Development sign-in"), home);
-        HttpResponse<String> routed = post("/route", Map.of("email", "someone@acme.test"), null);
+        HttpResponse<String> routed = b.post("/route", Map.of("email", "someone@acme.test"));
         assertEquals("/saml/test/login", routed.headers().firstValue("Location").orElseThrow());
     }
 
     @Test
     void theDevIdpSignsInAlice() throws Exception {
-        HttpResponse<String> login = get("/saml/dev/login", null);
+        HttpBrowser b = browser();
+        HttpResponse<String> login = b.get("/saml/dev/login");
         String location = login.headers().firstValue("Location").orElseThrow();
         assertTrue(location.startsWith(PUBLIC + "/dev-idp/sso?"), location);
-        String pick = get(location.substring(PUBLIC.length()), null).body();
+        String pick = b.get(location.substring(PUBLIC.length())).body();
         assertTrue(pick.contains("Alice Developer"), pick);
-        HttpResponse<String> answer = post("/dev-idp/sso", Map.of("SAMLRequest", query(location, "SAMLRequest"),
-                "RelayState", "/", "person", "alice"), null);
+        HttpResponse<String> answer = b.post("/dev-idp/sso", Map.of("SAMLRequest", query(location, "SAMLRequest"),
+                "RelayState", "/", "person", "alice"));
         Matcher response = Pattern.compile("name='SAMLResponse' value='([^']+)'").matcher(answer.body());
         assertTrue(response.find(), answer.body());
-        HttpResponse<String> acs = post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"), null);
+        HttpResponse<String> acs = b.post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"));
         assertEquals(303, acs.statusCode(), acs.body());
-        String body = get("/", cookie(acs)).body();
+        sessionCookie(acs);
+        String body = b.get("/").body();
         assertTrue(body.contains("Alice Developer") && body.contains("account:   DEV"), body);
         Matcher token = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(body);
         assertTrue(token.find());
         try (CalloutStack.Client alice = stack.connect(token.group())) {
             assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus());
         }
+    }
+
+    @Test
+    void aResponseStartedByAnotherBrowserDoesNotSignThisOneIn() throws Exception {
+        // the attacker starts a sign-in and lets the IdP answer it as themself, but does not post the answer...
+        HttpBrowser attacker = browser();
+        String[] started = startSignIn(attacker, null);
+        Map<String, String> unposted = form(idp.respond(spec(started[0], "mallory@acme.test", List.of("eng-developers"))), "");
+        // ...the victim's browser is made to post it (an auto-submitting form on the attacker's page)
+        HttpBrowser victim = browser();
+        startSignIn(victim, null); // even a victim in the middle of a sign-in of their own
+        HttpResponse<String> csrf = victim.post("/saml/test/acs", unposted);
+        assertEquals(403, csrf.statusCode(), csrf.body());
+        assertTrue(csrf.body().contains("OTHER_BROWSER") && csrf.body().contains("started in another browser"), csrf.body());
+        assertTrue(victim.cookie("s2n_session").isEmpty(), "the victim is not signed in as the attacker");
+        assertTrue(victim.get("/").body().contains("Sign in to connect to NATS"));
+        assertTrue(stack.audit().contains("\"reason\":\"OTHER_BROWSER\""), stack.audit());
+        // the browser that started it still can: a refused post spends nothing
+        assertEquals(303, attacker.post("/saml/test/acs", unposted).statusCode());
+    }
+
+    @Test
+    void thePreAuthCookieIsScopedAndShortLived() throws Exception {
+        HttpResponse<String> r = browser().get("/saml/test/login");
+        String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("s2n_signin=")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.headers().toString()));
+        assertTrue(set.contains("Path=/saml/") && set.contains("HttpOnly") && set.contains("Max-Age=600"), set);
+        String id = startSignIn(browser(), null)[0];
+        assertFalse(set.contains(id), "the cookie holds a hash, not the request ID");
+    }
+
+    @Test
+    void oneAddressCanStartOnlySoManySignIns() throws Exception {
+        HttpBrowser b = browser();
+        // behind a trusted proxy (127.0.0.1 here) the forwarded address is the one that counts
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.IntFunction<Integer> startFrom = n -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/saml/test/login"))
+                        .header("X-Forwarded-For", "203.0.113.9, 198.51.100." + n).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (int i = 0; i < WebApp.SIGN_IN_STARTS_PER_MINUTE; i++) {
+            assertEquals(303, startFrom.apply(7));
+        }
+        assertEquals(429, startFrom.apply(7), "one over the limit");
+        assertEquals(303, startFrom.apply(8), "another address is not held up");
+        assertEquals(303, b.get("/saml/test/login").statusCode(), "nor the proxy's own");
+        assertTrue(b.get("/metrics").body().contains("saml2nats_signin_starts_refused_total"));
     }
 }
