@@ -85,11 +85,17 @@ final class JwtIssuer {
         return NatsJwt.issue(issuer, userNkey, null, iat, 0, serverId, new ResponseClaim(userJwt, error));
     }
 
+    /**
+     * nats-server reads a direction without an allow list as "everything" (and drops an empty
+     * one from the JWT), so a direction no role allows is closed outright with {@code deny >}.
+     * Replies under {@code allow_responses} still pass: the server allows those after the deny check.
+     */
     private static JwtUtils.Permission permission(List<Grant.Rule> allow, List<Grant.Rule> deny) {
         JwtUtils.Permission p = new JwtUtils.Permission();
-        if (!allow.isEmpty()) {
-            p.allow(Grant.subjects(allow).toArray(String[]::new));
+        if (allow.isEmpty()) {
+            return p.deny(Grant.NOTHING);
         }
+        p.allow(Grant.subjects(allow).toArray(String[]::new));
         if (!deny.isEmpty()) {
             p.deny(Grant.subjects(deny).toArray(String[]::new));
         }

@@ -17,16 +17,27 @@ public final class Explanation {
         out.append("account:   ").append(g.account()).append('\n');
         out.append("roles:     ").append(String.join(", ", g.roles())).append('\n');
         out.append("ttl:       ").append(Durations.format(g.ttl())).append('\n');
-        section(out, "publish allow", g.publishAllow());
-        section(out, "publish deny", g.publishDeny());
-        section(out, "subscribe allow", g.subscribeAllow());
-        section(out, "subscribe deny", g.subscribeDeny());
+        direction(out, "publish", g.publishAllow(), g.publishDeny(), g.responses().isPresent()
+                ? " (except replies to requests you receive, below)" : "");
+        direction(out, "subscribe", g.subscribeAllow(), g.subscribeDeny(), "");
         g.responses().ifPresent(r -> out.append("responses: up to ").append(r.max()).append(" per request")
                 .append(r.ttl().isZero() ? "" : " within " + Durations.format(r.ttl())).append('\n'));
         Role.Limits l = g.limits();
         out.append("limits:    subs ").append(limit(l.subs())).append(", payload ").append(limit(l.payload()))
                 .append(", data ").append(limit(l.data())).append('\n');
         return out.toString();
+    }
+
+    /** A direction no role allows is closed, and says so: silence would read as "no limits". */
+    private static void direction(StringBuilder out, String verb, List<Grant.Rule> allow, List<Grant.Rule> deny,
+                                  String exception) {
+        if (allow.isEmpty()) {
+            out.append(verb).append(":").append(" ".repeat(Math.max(1, 11 - verb.length() - 1)))
+                    .append("nothing: no role of yours allows it").append(exception).append('\n');
+            return;
+        }
+        section(out, verb + " allow", allow);
+        section(out, verb + " deny", deny);
     }
 
     private static void section(StringBuilder out, String title, List<Grant.Rule> rules) {

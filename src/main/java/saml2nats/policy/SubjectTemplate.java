@@ -17,9 +17,16 @@ import java.util.regex.Pattern;
  * {@code a.b>*} from turning into three tokens and a wildcard, and unlike replacing
  * dots with underscores it maps two different people to two different subjects.
  * An empty or overlong value cannot be made safe, so the whole grant is refused.
+ *
+ * <p>A subject that names a person must name exactly one: a person is unique only as
+ * IdP + subject, so a template with {@code {{subject}}}, {@code {{email}}} or
+ * {@code {{username}}} must also have {@code {{idp}}}, and every placeholder stands in a
+ * token of its own (two in one token run together, and "ab"+"c" equals "a"+"bc").
  */
 public record SubjectTemplate(String text) {
     static final Set<String> PLACEHOLDERS = Set.of("subject", "email", "username", "idp");
+    /** Placeholders that name one person; each is unique only within one IdP, so never without {@code {{idp}}}. */
+    static final Set<String> PERSONAL = Set.of("subject", "email", "username");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-z_]+)\\s*}}");
     private static final int MAX_TOKEN = 128;
 
@@ -39,8 +46,25 @@ public record SubjectTemplate(String text) {
                         + "': use {{subject}}, {{email}}, {{username}} or {{idp}}");
             }
         }
+        for (String token : text.split("\\.", -1)) {
+            Matcher inToken = PLACEHOLDER.matcher(token);
+            int count = 0;
+            while (inToken.find()) {
+                count++;
+            }
+            if (count > 1) {
+                return Optional.of("'" + text + "' puts two placeholders in the token '" + token + "': the values run "
+                        + "together (\"ab\"+\"c\" reads as \"a\"+\"bc\"), so two people could get one subject; give each "
+                        + "placeholder a token of its own, as in user.{{idp}}.{{subject}}.>");
+            }
+        }
+        if (personal() && !names().contains("idp")) {
+            return Optional.of("'" + text + "' names a person by " + names().stream().filter(PERSONAL::contains)
+                    .map(n -> "{{" + n + "}}").toList() + " without {{idp}}: the same name at two IdPs (alice at one, "
+                    + "alice at another) would share it; add {{idp}} as a token of its own, as in user.{{idp}}.{{subject}}.>");
+        }
         // check the shape with each placeholder standing for one plain token
-        String shape = m.replaceAll("x");
+        String shape = m.reset().replaceAll("x");
         if (shape.contains("{{") || shape.contains("}}")) {
             return Optional.of("unbalanced braces in '" + text + "': placeholders look like {{username}}");
         }
@@ -49,6 +73,20 @@ public record SubjectTemplate(String text) {
 
     boolean hasPlaceholders() {
         return text.contains("{{");
+    }
+
+    /** Whether it names one person (and so must be unique per person across IdPs). */
+    boolean personal() {
+        return names().stream().anyMatch(PERSONAL::contains);
+    }
+
+    private Set<String> names() {
+        Set<String> names = new java.util.HashSet<>();
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     String fill(Identity identity) throws UnsafeValue {

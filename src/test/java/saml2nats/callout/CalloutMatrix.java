@@ -76,10 +76,10 @@ abstract class CalloutMatrix {
         try (CalloutStack.Client alice = stack.connect(token)) {
             var nc = alice.connection;
             Subscription sub = nc.subscribe("dev.>");
-            Subscription own = nc.subscribe("user.alice.inbox");
+            Subscription own = nc.subscribe("user.dev.alice.inbox");
             nc.flush(Duration.ofSeconds(2));
             nc.publish("dev.hello", "hi".getBytes(StandardCharsets.UTF_8));
-            nc.publish("user.alice.inbox", "mine".getBytes(StandardCharsets.UTF_8));
+            nc.publish("user.dev.alice.inbox", "mine".getBytes(StandardCharsets.UTF_8));
             Message m = sub.nextMessage(Duration.ofSeconds(2));
             assertNotNull(m, "an allowed publish reaches an allowed subscription");
             assertEquals("hi", new String(m.getData(), StandardCharsets.UTF_8));
@@ -97,6 +97,29 @@ abstract class CalloutMatrix {
             assertTrue(all.contains("Permissions Violation for Publish to \"dev.secret.key\""), all);
             assertTrue(all.contains("Permissions Violation for Subscription to \"ops.>\""), all);
             assertNull(sub.nextMessage(Duration.ofMillis(300)), "denied publish delivered nothing");
+        }
+    }
+
+    /** A role that lists only one direction: nats-server must refuse the other outright. */
+    @Test
+    void aDirectionTheRoleDoesNotMentionIsClosed() throws Exception {
+        Identity watcher = new Identity("dev", "wat@example.com", "wat@example.com", "wat", "Wat", List.of("watch"));
+        try (CalloutStack.Client w = stack.connect(stack.signIn(watcher, Duration.ofMinutes(10)))) {
+            Subscription sub = w.connection.subscribe("dev.>");
+            w.connection.publish("dev.secret.x", "x".getBytes(StandardCharsets.UTF_8));
+            w.connection.publish("$JS.API.INFO", "x".getBytes(StandardCharsets.UTF_8));
+            w.connection.flush(Duration.ofSeconds(2));
+            String errors = w.errors.poll(3, TimeUnit.SECONDS) + "|" + w.errors.poll(3, TimeUnit.SECONDS);
+            assertTrue(errors.contains("Permissions Violation for Publish to \"dev.secret.x\""), errors);
+            assertTrue(errors.contains("Permissions Violation for Publish to \"$JS.API.INFO\""), errors);
+            assertNull(sub.nextMessage(Duration.ofMillis(300)), "nothing was published");
+        }
+        Identity sender = new Identity("dev", "sen@example.com", "sen@example.com", "sen", "Sen", List.of("send"));
+        try (CalloutStack.Client s = stack.connect(stack.signIn(sender, Duration.ofMinutes(10)))) {
+            s.connection.subscribe(">");
+            s.connection.flush(Duration.ofSeconds(2));
+            String error = s.errors.poll(3, TimeUnit.SECONDS);
+            assertTrue(String.valueOf(error).contains("Permissions Violation for Subscription to \">\""), error);
         }
     }
 

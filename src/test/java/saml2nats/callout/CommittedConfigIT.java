@@ -49,8 +49,8 @@ class CommittedConfigIT {
                         "alice", "Alice", List.of("eng-developers")), Duration.ofMinutes(5));
                 try (Connection nc = Nats.connect(new Options.Builder().server(server.url())
                         .token(created.token().toCharArray()).maxReconnects(0).build())) {
-                    var sub = nc.subscribe("user.alice.>");
-                    nc.publish("user.alice.notes", "hello".getBytes());
+                    var sub = nc.subscribe("user.dev.alice.>");
+                    nc.publish("user.dev.alice.notes", "hello".getBytes());
                     assertEquals("hello", new String(sub.nextMessage(Duration.ofSeconds(2)).getData()));
 
                     // the shipped system user can kick: ending the session closes the connection

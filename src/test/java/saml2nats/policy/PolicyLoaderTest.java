@@ -57,6 +57,29 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aPerPersonSubjectMustBeUniqueAcrossIdps() throws Exception {
+        String template = """
+                roles:
+                  - name: dev
+                    when: { groups: [g] }
+                    account: DEV
+                    publish:
+                      allow:
+                        - "ok.>"
+                        - "%s"
+                """;
+        for (String unsafe : List.of("user.{{username}}.>", "user.{{email}}", "inbox.{{subject}}.>")) {
+            assertFinding(template.formatted(unsafe), PolicyError.MALFORMED_SUBJECT, 8, "without {{idp}}");
+        }
+        for (String runTogether : List.of("user.{{idp}}{{username}}.>", "user.{{idp}}-{{subject}}.>", "u.{{idp}}.{{email}}{{username}}")) {
+            assertFinding(template.formatted(runTogether), PolicyError.MALFORMED_SUBJECT, 8, "two placeholders in the token");
+        }
+        for (String safe : List.of("user.{{idp}}.{{username}}.>", "u-{{idp}}.x-{{subject}}.>", "team.{{idp}}.>", "{{email}}.{{idp}}")) {
+            loader.parse("m.yaml", template.formatted(safe));
+        }
+    }
+
+    @Test
     void accountTheServiceCannotIssueFor() {
         assertFinding("""
                 roles:

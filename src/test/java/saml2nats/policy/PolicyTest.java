@@ -19,7 +19,7 @@ class PolicyTest {
               - name: developers
                 when: { groups: [eng-developers, devs] }
                 account: DEV
-                publish:   { allow: ["dev.>", "user.{{username}}.>"] }
+                publish:   { allow: ["dev.>", "user.{{idp}}.{{username}}.>"] }
                 subscribe: { allow: ["dev.>", "_INBOX.>"] }
                 limits:    { subs: 100, payload: 1KiB }
               - name: oncall
@@ -56,7 +56,7 @@ class PolicyTest {
         Grant g = allowed(policy(Tenancy.OPEN).decide(person("okta", "ann", "ann@x.com", "oncall", "devs")));
         assertEquals("DEV", g.account(), "developers comes first in the file");
         assertEquals(List.of("developers", "oncall"), g.roles(), "operators matches too but is another account");
-        assertEquals(List.of("dev.>", "user.ann.>", "pager.>"), Grant.subjects(g.publishAllow()));
+        assertEquals(List.of("dev.>", "user.okta.ann.>", "pager.>"), Grant.subjects(g.publishAllow()));
         assertEquals(new Grant.Rule("pager.>", "oncall"), g.publishAllow().get(2), "each subject is credited to its role");
         assertEquals(List.of("dev.prod.>"), Grant.subjects(g.publishDeny()));
         assertEquals(500, g.limits().subs(), "the largest stated limit wins");
@@ -104,9 +104,9 @@ class PolicyTest {
     @Test
     void hostileValuesStayOneToken() throws Exception {
         Grant g = allowed(policy(Tenancy.OPEN).decide(person("okta", "a.b>*", "x@y.z", "devs")));
-        assertEquals("user.a%2Eb%3E%2A.>", Grant.subjects(g.publishAllow()).get(1));
+        assertEquals("user.okta.a%2Eb%3E%2A.>", Grant.subjects(g.publishAllow()).get(1));
         Grant spaces = allowed(policy(Tenancy.OPEN).decide(person("okta", "a b\t%", "x@y.z", "devs")));
-        assertEquals("user.a%20b%09%25.>", Grant.subjects(spaces.publishAllow()).get(1));
+        assertEquals("user.okta.a%20b%09%25.>", Grant.subjects(spaces.publishAllow()).get(1));
         assertTrue(SubjectTemplate.subjectProblem(Grant.subjects(g.publishAllow()).get(1)).isEmpty());
     }
 
@@ -133,7 +133,26 @@ class PolicyTest {
         String text = Explanation.of(policy(Tenancy.OPEN).decide(person("okta", "ann", "ann@x.com", "oncall", "devs")));
         assertTrue(text.contains("account:   DEV"), text);
         assertTrue(text.matches("(?s).*pager\\.>\\s+from oncall.*"), text);
-        assertTrue(text.matches("(?s).*user\\.ann\\.>\\s+from developers.*"), text);
+        assertTrue(text.matches("(?s).*user\\.okta\\.ann\\.>\\s+from developers.*"), text);
         assertTrue(Explanation.of(policy(Tenancy.OPEN).decide(person("okta", "s", "s@x", "sales"))).startsWith("DENIED (NO_MATCHING_ROLE)"));
+    }
+
+    @Test
+    void theSameNameAtTwoIdpsIsTwoSubjects() throws Exception {
+        var p = policy(Tenancy.OPEN);
+        String atDev = Grant.subjects(allowed(p.decide(person("dev", "alice", "alice@example.com", "devs"))).publishAllow()).get(1);
+        String atOther = Grant.subjects(allowed(p.decide(person("other", "alice", "alice@other.test", "devs"))).publishAllow()).get(1);
+        assertEquals("user.dev.alice.>", atDev);
+        assertTrue(!atDev.equals(atOther), atDev + " vs " + atOther);
+    }
+
+    @Test
+    void aDirectionNoRoleAllowsIsClosedAndExplainSaysSo() throws Exception {
+        // operators only subscribe; oncall only publishes (its deny narrows what it allows, nothing more)
+        Grant ops = allowed(policy(Tenancy.OPEN).decide(person("okta", "op", "op@x.com", "ops")));
+        assertEquals(List.of(), ops.publishAllow());
+        String text = Explanation.of(new Decision.Allow(ops));
+        assertTrue(text.contains("publish:   nothing: no role of yours allows it"), text);
+        assertTrue(text.contains("subscribe allow:"), text);
     }
 }
