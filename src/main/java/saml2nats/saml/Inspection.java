@@ -63,6 +63,11 @@ public final class Inspection {
         public boolean commit(String idp, String requestId, String assertionId, Instant keepUntil) {
             return false;
         }
+
+        @Override
+        public boolean firstLogout(String idp, String logoutRequestId, Instant keepUntil) {
+            return false;
+        }
     }
 
     /** Validates without recording anything and returns the report; {@code accepted} tells the exit code. */

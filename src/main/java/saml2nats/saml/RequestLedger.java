@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * The memory that makes a Response single-use: AuthnRequest IDs we sent and have not
- * seen answered, and Assertion IDs we have accepted. Checks only peek; {@link #commit}
+ * seen answered, and Assertion IDs we have accepted; and an IdP's LogoutRequest too. Checks only peek; {@link #commit}
  * runs once every other check has passed, so a rejected Response burns nothing.
  */
 public interface RequestLedger {
@@ -27,4 +27,7 @@ public interface RequestLedger {
 
     /** Marks the request answered and the assertion seen until {@code keepUntil}; false when another thread got there first (a replay). */
     boolean commit(String idp, String requestId, String assertionId, Instant keepUntil);
+
+    /** Remembers an IdP's LogoutRequest ID until {@code keepUntil}; false when it was carried out before (a replay). */
+    boolean firstLogout(String idp, String logoutRequestId, Instant keepUntil);
 }

@@ -75,6 +75,12 @@ public final class SlotRequestLedger implements RequestLedger {
         return seen.create(key(idp, assertionId), millis(keepUntil), keepUntil);
     }
 
+    /** In the assertions' store, in a key space of its own: a logout ID never collides with an assertion ID. */
+    @Override
+    public boolean firstLogout(String idp, String logoutRequestId, Instant keepUntil) {
+        return seen.create(key(idp, "logout\n" + logoutRequestId), millis(keepUntil), keepUntil);
+    }
+
     private static String key(String idp, String id) {
         return AccessToken.hash(idp + "\n" + id);
     }

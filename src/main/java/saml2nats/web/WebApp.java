@@ -14,6 +14,7 @@ import saml2nats.policy.PolicySource;
 import saml2nats.saml.BrowserRequests;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
+import saml2nats.saml.IdpLogout;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.ResponseValidator;
 import saml2nats.saml.ServiceProvider;
@@ -250,13 +251,17 @@ public final class WebApp implements AutoCloseable {
             return;
         }
         try {
-            saml2nats.saml.IdpLogout request = saml2nats.saml.IdpLogout.read(parts.saml(), ctx.queryString(), idp.get());
+            IdpLogout request = IdpLogout.read(parts.saml(), ctx.queryString(), idp.get(), parts.sp().sloUrl(idp.get().id()),
+                    parts.clock().instant(), parts.ledger());
             int ended = parts.sessions().endAll(idp.get().id(), request.nameId());
             parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
                     "single logout from the IdP, " + ended + " session(s)", "", request.nameId(), "", idp.get().id(),
                     List.of(), "", AuditEvent.Client.NONE, null));
             ctx.redirect(parts.sp().logoutResponse(idp.get(), request.requestId(), parts.clock().instant()), HttpStatus.SEE_OTHER);
-        } catch (IllegalArgumentException e) {
+        } catch (IdpLogout.Refused e) {
+            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "deny", e.code().name(),
+                    "single logout from the IdP refused: " + e.getMessage(), "", "", "", idp.get().id(), List.of(), "",
+                    AuditEvent.Client.NONE, null));
             ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Logout request refused", e.getMessage()));
         }
     }

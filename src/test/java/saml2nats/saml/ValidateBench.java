@@ -69,6 +69,11 @@ public class ValidateBench {
             public boolean commit(String i, String r, String a, Instant k) {
                 return true;
             }
+
+            @Override
+            public boolean firstLogout(String i, String l, Instant k) {
+                return true;
+            }
         };
         if (!validator.validate(xml, idp, sp, everything, browser, true).accepted()) {
             throw new IllegalStateException("the benchmark's Response is refused: it would measure a refusal");

@@ -223,6 +223,49 @@ class SignInIT {
         assertThrows(java.io.IOException.class, () -> stack.connect(token), "the token no longer connects");
     }
 
+    String logoutRequest(String id, Instant issued, String destination, String notOnOrAfter, String nameId) {
+        return """
+                <samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
+                Destination="%s"%s><saml:Issuer>%s</saml:Issuer><saml:NameID>%s</saml:NameID>\
+                </samlp:LogoutRequest>""".formatted(id, issued.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), destination,
+                notOnOrAfter == null ? "" : " NotOnOrAfter=\"" + notOnOrAfter + "\"", IDP_ENTITY, nameId);
+    }
+
+    HttpResponse<String> sendLogout(String xml) throws Exception {
+        String url = RedirectBinding.url(base() + "/saml/test/slo", "SAMLRequest", xml, null, Optional.of(IDP_KEYS.key()));
+        return browser().get(url.substring(base().length()));
+    }
+
+    @Test
+    void aStaleMisaddressedOrReplayedLogoutRequestEndsNothing() throws Exception {
+        String token = signInAs("cid@acme.test");
+        Instant now = Instant.now();
+        String slo = PUBLIC + "/saml/test/slo";
+        for (String refused : List.of(
+                logoutRequest("_old", Instant.parse("2001-01-01T00:00:00Z"), slo, null, "cid@acme.test"),
+                logoutRequest("_elsewhere", now, "https://other-sp.test/slo", null, "cid@acme.test"),
+                logoutRequest("_expired", now.minusSeconds(200), slo, now.minusSeconds(100).toString(), "cid@acme.test"),
+                logoutRequest("_future", now.plusSeconds(3600), slo, null, "cid@acme.test"))) {
+            HttpResponse<String> r = sendLogout(refused);
+            assertEquals(403, r.statusCode(), refused + "\n" + r.body());
+        }
+        stack.connect(token).close(); // still signed in
+        String once = logoutRequest("_once", now, slo, null, "cid@acme.test");
+        assertEquals(303, sendLogout(once).statusCode());
+        assertThrows(java.io.IOException.class, () -> stack.connect(token));
+        String again = signInAs("cid@acme.test");
+        HttpResponse<String> replay = sendLogout(once);
+        assertEquals(403, replay.statusCode(), replay.body());
+        assertTrue(replay.body().contains("already carried out"), replay.body());
+        stack.connect(again).close(); // the fresh session survives the replay
+        String audit = stack.audit();
+        for (String reason : List.of("\"reason\":\"EXPIRED\"", "\"reason\":\"WRONG_DESTINATION\"", "\"reason\":\"REPLAYED\"",
+                "\"reason\":\"NOT_YET_VALID\"")) {
+            assertTrue(audit.contains(reason), reason + " in " + audit);
+        }
+    }
+
     @Test
     void hardening() throws Exception {
         String big = "A".repeat(2 * 1024 * 1024);
