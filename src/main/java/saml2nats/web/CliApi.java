@@ -26,11 +26,13 @@ final class CliApi {
     private final WebApp.Parts parts;
     private final BrowserSessions browsers;
     private final CliHandoff handoff;
+    private final ClientAddresses addresses;
 
-    CliApi(WebApp.Parts parts, BrowserSessions browsers, CliHandoff handoff) {
+    CliApi(WebApp.Parts parts, BrowserSessions browsers, CliHandoff handoff, ClientAddresses addresses) {
         this.parts = parts;
         this.browsers = browsers;
         this.handoff = handoff;
+        this.addresses = addresses;
     }
 
     // ---- loopback: browser side ----
@@ -100,10 +102,11 @@ final class CliApi {
     /** POST /cli/device : a device code to poll with and a user code to show. */
     void deviceStart(Context ctx) {
         String host = Optional.ofNullable(ctx.formParam("host")).orElse("").replaceAll("[^A-Za-z0-9._-]", "");
-        // the address is what the service saw (a proxy's, behind one); the name is only what the client claims
-        String from = "address " + ctx.ip() + (host.isEmpty() ? "" : ", calls itself " + host.substring(0, Math.min(64, host.length())));
+        // the address is what the service saw (or a trusted proxy forwarded); the name is only what the client claims
+        String address = addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+        String from = "address " + address + (host.isEmpty() ? "" : ", calls itself " + host.substring(0, Math.min(64, host.length())));
         try {
-            handoff.checkStartAllowed(ctx.ip());
+            handoff.checkStartAllowed(address);
         } catch (CliHandoff.Refusal r) {
             error(ctx, r.error);
             return;

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import saml2nats.config.Durations;
 
 /**
  * How a signed-in browser hands a session to {@code saml2nats login} without the
@@ -32,10 +35,11 @@ import java.util.regex.Pattern;
  *
  * <p>Device: the CLI asks for a long device code (kept secret, used to poll) and a
  * short user code (shown to the person, typed into a browser where they are signed
- * in). User codes are single-use, expire, and wrong guesses are limited per browser
- * session and across everyone, so guessing someone else's code is hopeless.
+ * in). User codes are single-use, expire, and wrong guesses are limited per person, so
+ * guessing someone else's code is hopeless (20^8 codes, 5 tries per 15 minutes each).
  */
 final class CliHandoff {
+    private static final Logger log = LoggerFactory.getLogger(CliHandoff.class);
     static final Duration LOOPBACK_CODE_LIFE = Duration.ofMinutes(2);
     static final Duration DEVICE_CODE_LIFE = Duration.ofMinutes(10);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
@@ -186,25 +190,32 @@ final class CliHandoff {
 
     /**
      * The sign-in waiting for a typed user code. Every try counts against the person
-     * (IdP and subject, so signing in again does not reset it) and against everyone,
-     * and is taken back only when the code was right: checking and counting are one
-     * step, so parallel guesses cannot slip past the limit. The code is then bound to
-     * this person: only they can approve or refuse it.
+     * (IdP and subject, so signing in again does not reset it) and is taken back only when
+     * the code was right: checking and counting are one step, so parallel guesses cannot
+     * slip past the limit, and past it even this person's right code waits out the window
+     * (their own wrong guesses put them there). Wrong codes also count against everyone:
+     * past {@link #WRONG_GUESSES_PER_MINUTE} a guessing campaign is under way, which is
+     * logged, but a right code still goes through: a brake that refused those would let a
+     * handful of throw-away identities lock every real person out. The code is then bound
+     * to this person: only they can approve or refuse it.
      */
     Waiting find(String typed, String guesser) throws Refusal {
         Instant now = clock.instant();
         Guesses g = guessesByPerson.asMap().merge(guesser, new Guesses(1, now.plus(GUESS_WINDOW)),
                 (old, one) -> new Guesses(old.wrong() + 1, old.until()));
-        boolean everyoneOver = countEveryone(now, 1) > WRONG_GUESSES_PER_MINUTE;
-        if (g.wrong() > WRONG_GUESSES_PER_SESSION || everyoneOver) {
+        if (g.wrong() > WRONG_GUESSES_PER_SESSION) {
             throw new Refusal(HandoffError.TOO_MANY_GUESSES);
         }
         Found f = byUserCode(typed).orElse(null);
         if (f == null || f.device().approval() != null || f.device().refusal() != null || !now.isBefore(f.device().expires())) {
+            if (countWrong(now) == WRONG_GUESSES_PER_MINUTE + 1) {
+                log.warn("more than {} wrong device codes within a minute, from several people: someone may be guessing "
+                        + "codes (each person stays limited to {} per {})", WRONG_GUESSES_PER_MINUTE,
+                        WRONG_GUESSES_PER_SESSION, Durations.format(GUESS_WINDOW));
+            }
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE);
         }
         guessesByPerson.asMap().computeIfPresent(guesser, (k, old) -> new Guesses(old.wrong() - 1, old.until()));
-        countEveryone(now, -1);
         Device d = f.device();
         if (!slots.replace(f.deviceKey(), f.slot(), encodeDevice(d.with(null, null, guesser, d.lastPoll())), d.forgotten())) {
             throw new Refusal(HandoffError.UNKNOWN_USER_CODE); // changed under us: another answer or poll won
@@ -300,15 +311,14 @@ final class CliHandoff {
         return b.toString();
     }
 
-    /** Adds {@code delta} to everyone's tries in the current minute and returns the new count. */
-    private int countEveryone(Instant now, int delta) {
+    /** Counts one more wrong code in the current minute, across everyone, and returns the count. */
+    private int countWrong(Instant now) {
         synchronized (everyoneLock) {
             if (!now.isBefore(everyoneWindow.plus(Duration.ofMinutes(1)))) {
                 everyoneWindow = now;
                 everyoneWrong = 0;
             }
-            everyoneWrong = Math.max(0, everyoneWrong + delta);
-            return everyoneWrong;
+            return ++everyoneWrong;
         }
     }
 

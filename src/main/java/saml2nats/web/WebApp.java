@@ -70,7 +70,8 @@ public final class WebApp implements AutoCloseable {
                 new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()));
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
-                parts.config().sessions().max(), parts.cliSlots()));
+                parts.config().sessions().max(), parts.cliSlots()), addresses);
+
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
