@@ -5,6 +5,8 @@ import saml2nats.session.Verifier;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -52,9 +54,18 @@ public final class Login {
         String verifier = Verifier.mint(random);
         String state = secret(16);
         try (LoopbackListener listener = LoopbackListener.start(state)) {
-            URI url = service.resolve("cli/login?port=" + listener.port() + "&state=" + state + "&challenge="
-                    + Verifier.challenge(verifier));
-            out.println("Signing in through your browser. If it does not open, open this address:");
+            ServiceClient.Answer start = service.post("cli/login/start", Map.of("port", Integer.toString(listener.port()),
+                    "state", state, "challenge", Verifier.challenge(verifier), "host", hostname()));
+            if (start.error().isPresent()) {
+                throw new CliException("the service refused to start a sign-in: " + start.why());
+            }
+            // the address the person was given (--url), not one from the answer
+            URI url = service.resolve("cli/login?request=" + URLEncoder.encode(start.text("request"), StandardCharsets.UTF_8));
+            out.println("Signing in through your browser. Allow it there only if the page shows the code");
+            out.println();
+            out.println("    " + start.text("confirm_code"));
+            out.println();
+            out.println("If the browser does not open, open this address:");
             out.println("  " + url);
             if (!browser.open(url)) {
                 out.println("(no browser could be opened here; on a machine without one use saml2nats login --device)");

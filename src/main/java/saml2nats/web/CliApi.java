@@ -37,15 +37,13 @@ final class CliApi {
 
     // ---- loopback: browser side ----
 
-    /** GET /cli/login?port=&state=&challenge= : after sign-in, ask the person to allow the CLI. */
+    /** GET /cli/login?request= : after sign-in, show what asked and ask the person to allow it. */
     void loopbackAsk(Context ctx) {
-        Optional<Integer> port = loopbackPort(ctx.queryParam("port"));
-        String state = Optional.ofNullable(ctx.queryParam("state")).orElse("");
-        String challenge = ctx.queryParam("challenge");
-        if (port.isEmpty() || !validState(state) || !CliHandoff.validChallenge(challenge)) {
-            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link",
-                    "This address must come from saml2nats login, with a loopback port, a state and a code challenge. "
-                            + "Run saml2nats login again."));
+        CliHandoff.LoopbackRequest request;
+        try {
+            request = handoff.loopbackRequest(ctx.queryParam("request"));
+        } catch (CliHandoff.Refusal r) {
+            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link", r.error.message));
             return;
         }
         Optional<BrowserSessions.Signed> signed = signedInOrRedirect(ctx);
@@ -53,40 +51,68 @@ final class CliApi {
             return;
         }
         Decision decision = parts.policy().current().decide(signed.get().session().identity());
-        ctx.html(Pages.cliAllow(signed.get().session(), decision, port.get(), state, challenge, signed.get().entry().csrf()));
+        ctx.html(Pages.cliAllow(signed.get().session(), decision, request.waiting(), ctx.queryParam("request"),
+                signed.get().entry().csrf(), parts.clock().instant()));
     }
 
-    /** POST /cli/login : on Allow, send the browser to the CLI's listener with a one-time code. */
+    /** POST /cli/login (request, answer) : the request is spent; on Allow the browser takes a one-time code to the CLI. */
     void loopbackAnswer(Context ctx) {
-        Optional<Integer> port = loopbackPort(ctx.formParam("port"));
-        String state = Optional.ofNullable(ctx.formParam("state")).orElse("");
         Optional<BrowserSessions.Signed> signed = browsers.find(ctx.cookie(BrowserSessions.COOKIE));
-        if (port.isEmpty() || !validState(state) || signed.isEmpty()
-                || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
+        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
             ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("CLI sign-in refused",
                     "The form was not from this service's page, or your session ended. Run saml2nats login again."));
             return;
         }
-        String back = "http://127.0.0.1:" + port.get() + "/callback?state=" + enc(state);
         Session session = signed.get().session();
-        if (!"allow".equals(ctx.formParam("answer"))) {
-            ctx.redirect(back + "&error=" + HandoffError.ACCESS_DENIED.wire, HttpStatus.SEE_OTHER);
-            return;
-        }
-        if (parts.policy().current().decide(session.identity()) instanceof Decision.Deny) {
-            ctx.redirect(back + "&error=" + HandoffError.NO_ACCESS.wire, HttpStatus.SEE_OTHER);
-            return;
-        }
+        boolean allowed = "allow".equals(ctx.formParam("answer"));
+        boolean mayHaveToken = !(parts.policy().current().decide(session.identity()) instanceof Decision.Deny);
         try {
-            String code = handoff.approveLoopback(new CliHandoff.Approval(session.identity(),
-                    signed.get().entry().tokenHash(), session.expires()), ctx.formParam("challenge"));
-            ctx.redirect(back + "&code=" + enc(code), HttpStatus.SEE_OTHER);
+            CliHandoff.LoopbackAnswer answer = handoff.answerLoopback(ctx.formParam("request"), allowed && mayHaveToken
+                    ? Optional.of(new CliHandoff.Approval(session.identity(), signed.get().entry().tokenHash(), session.expires()))
+                    : Optional.empty());
+            String back = "http://127.0.0.1:" + answer.port() + "/callback?state=" + enc(answer.state());
+            String outcome = answer.code().map(c -> "&code=" + enc(c))
+                    .orElse("&error=" + (allowed ? HandoffError.NO_ACCESS : HandoffError.ACCESS_DENIED).wire);
+            ctx.redirect(back + outcome, HttpStatus.SEE_OTHER);
         } catch (CliHandoff.Refusal r) {
-            ctx.redirect(back + "&error=" + r.error.wire, HttpStatus.SEE_OTHER);
+            ctx.status(r.error.status).html(Pages.problem("That sign-in is no longer waiting", r.error.message));
         }
     }
 
     // ---- loopback: CLI side ----
+
+    /**
+     * POST /cli/login/start (port, state, challenge, host): the CLI registers its loopback
+     * sign-in before opening the browser, and gets the request to name in the link and a
+     * confirmation code to print, which the approval page shows beside where it came from.
+     */
+    void loopbackStart(Context ctx) {
+        String address = addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+        Optional<Integer> port = loopbackPort(ctx.formParam("port"));
+        String state = Optional.ofNullable(ctx.formParam("state")).orElse("");
+        if (port.isEmpty() || !validState(state)) {
+            error(ctx, HandoffError.INVALID_REQUEST);
+            return;
+        }
+        try {
+            handoff.checkStartAllowed(address);
+            CliHandoff.LoopbackStart start = handoff.startLoopback(port.get(), state, ctx.formParam("challenge"),
+                    requestedFrom(address, ctx.formParam("host")));
+            StringBuilder sb = JsonUtils.beginJson();
+            JsonUtils.addField(sb, "request", start.request());
+            JsonUtils.addField(sb, "confirm_code", start.confirmCode());
+            JsonUtils.addField(sb, "expires_in", CliHandoff.LOOPBACK_REQUEST_LIFE.toSeconds());
+            ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
+        } catch (CliHandoff.Refusal r) {
+            error(ctx, r.error);
+        }
+    }
+
+    /** The address is what the service saw (or a trusted proxy forwarded); the name is only what the client claims. */
+    private static String requestedFrom(String address, String claimedHost) {
+        String host = Optional.ofNullable(claimedHost).orElse("").replaceAll("[^A-Za-z0-9._-]", "");
+        return "address " + address + (host.isEmpty() ? "" : ", calls itself " + host.substring(0, Math.min(64, host.length())));
+    }
 
     /** POST /cli/token (code, verifier): the token, once. */
     void loopbackToken(Context ctx) {
@@ -101,10 +127,8 @@ final class CliApi {
 
     /** POST /cli/device : a device code to poll with and a user code to show. */
     void deviceStart(Context ctx) {
-        String host = Optional.ofNullable(ctx.formParam("host")).orElse("").replaceAll("[^A-Za-z0-9._-]", "");
-        // the address is what the service saw (or a trusted proxy forwarded); the name is only what the client claims
         String address = addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
-        String from = "address " + address + (host.isEmpty() ? "" : ", calls itself " + host.substring(0, Math.min(64, host.length())));
+        String from = requestedFrom(address, ctx.formParam("host"));
         try {
             handoff.checkStartAllowed(address);
         } catch (CliHandoff.Refusal r) {

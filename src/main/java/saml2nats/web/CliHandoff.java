@@ -41,12 +41,15 @@ import saml2nats.config.Durations;
 final class CliHandoff {
     private static final Logger log = LoggerFactory.getLogger(CliHandoff.class);
     static final Duration LOOPBACK_CODE_LIFE = Duration.ofMinutes(2);
+    /** As long as saml2nats login waits for the browser. */
+    static final Duration LOOPBACK_REQUEST_LIFE = Duration.ofMinutes(5);
     static final Duration DEVICE_CODE_LIFE = Duration.ofMinutes(10);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
     static final int WRONG_GUESSES_PER_SESSION = 5;
     static final Duration GUESS_WINDOW = Duration.ofMinutes(15);
     static final int WRONG_GUESSES_PER_MINUTE = 60;
-    static final int DEVICE_STARTS_PER_ADDRESS = 20;
+    /** Device and loopback sign-ins, together: both can be started without signing in. */
+    static final int STARTS_PER_ADDRESS = 20;
     /** No vowels (no words), no look-alikes: 20^8 = 2.6e10 codes. */
     private static final String USER_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ";
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
@@ -117,7 +120,7 @@ final class CliHandoff {
         this.random = random;
         this.slots = slots;
         this.guessesByPerson = ExpiringCache.create(maxPending, clock, Guesses::until);
-        this.startsByAddress = new AddressLimit(DEVICE_STARTS_PER_ADDRESS, DEVICE_CODE_LIFE, maxPending, clock);
+        this.startsByAddress = new AddressLimit(STARTS_PER_ADDRESS, DEVICE_CODE_LIFE, maxPending, clock);
     }
 
     static boolean validChallenge(String challenge) {
@@ -127,11 +130,64 @@ final class CliHandoff {
 
     // ---- loopback ----
 
-    /** A one-time code for the CLI's loopback listener, bound to its challenge. */
-    String approveLoopback(Approval approval, String challenge) throws Refusal {
-        if (!validChallenge(challenge)) {
+    /**
+     * A loopback sign-in the CLI started: where its listener is, the state it checks, the
+     * challenge its verifier answers, and what the approval page shows (a confirmation code the
+     * CLI printed, where it asked from, when). The browser's link names only the request, so a
+     * link someone else crafted shows their code and address, not the person's own.
+     */
+    record LoopbackRequest(int port, String state, String challenge, Waiting waiting, Instant expires) { }
+
+    /** What the CLI gets when it starts a loopback sign-in: the request (secret) and the code to print. */
+    record LoopbackStart(String request, String confirmCode, Instant expires) {
+        @Override
+        public String toString() {
+            return "LoopbackStart[confirmCode=" + confirmCode + ", expires=" + expires + "]"; // the request is a secret
+        }
+    }
+
+    /** Where the browser goes once the person answered: the CLI's listener, its state, and the code when allowed. */
+    record LoopbackAnswer(int port, String state, java.util.Optional<String> code) { }
+
+    LoopbackStart startLoopback(int port, String state, String challenge, String requestedFrom) throws Refusal {
+        if (!validChallenge(challenge) || port < 1024 || port > 65535 || state == null || state.isEmpty()) {
             throw new Refusal(HandoffError.INVALID_REQUEST);
         }
+        Instant now = clock.instant();
+        String request = secret();
+        LoopbackRequest pending = new LoopbackRequest(port, state, challenge, new Waiting(userCode(), requestedFrom, now),
+                now.plus(LOOPBACK_REQUEST_LIFE));
+        slots.create("lr." + AccessToken.hash(request), encodeLoopbackRequest(pending), pending.expires());
+        return new LoopbackStart(request, pending.waiting().userCode(), pending.expires());
+    }
+
+    /** The waiting loopback request a link names, for its approval page. */
+    LoopbackRequest loopbackRequest(String request) throws Refusal {
+        if (request == null || request.isEmpty()) {
+            throw new Refusal(HandoffError.UNKNOWN_LOOPBACK_REQUEST);
+        }
+        return slots.get("lr." + AccessToken.hash(request)).map(slot -> decodeLoopbackRequest(slot.value()))
+                .filter(r -> clock.instant().isBefore(r.expires()))
+                .orElseThrow(() -> new Refusal(HandoffError.UNKNOWN_LOOPBACK_REQUEST));
+    }
+
+    /**
+     * The person allowed the request: it is spent, and the browser takes a one-time code to the
+     * CLI's listener. {@code approval} empty: they cancelled (the request is spent all the same).
+     */
+    LoopbackAnswer answerLoopback(String request, java.util.Optional<Approval> approval) throws Refusal {
+        String key = "lr." + AccessToken.hash(request == null ? "" : request);
+        Slots.Slot slot = slots.get(key).orElseThrow(() -> new Refusal(HandoffError.UNKNOWN_LOOPBACK_REQUEST));
+        LoopbackRequest pending = decodeLoopbackRequest(slot.value());
+        if (!clock.instant().isBefore(pending.expires()) || !slots.remove(key, slot)) {
+            throw new Refusal(HandoffError.UNKNOWN_LOOPBACK_REQUEST); // expired, or answered in another tab
+        }
+        return new LoopbackAnswer(pending.port(), pending.state(),
+                approval.map(a -> approveLoopback(a, pending.challenge())));
+    }
+
+    /** A one-time code for the CLI's loopback listener, bound to its challenge. */
+    private String approveLoopback(Approval approval, String challenge) {
         String code = secret();
         Loopback pending = new Loopback(approval, challenge, clock.instant().plus(LOOPBACK_CODE_LIFE));
         slots.create("lb." + AccessToken.hash(code), encodeLoopback(pending.approval(), pending.challenge(),
@@ -323,8 +379,8 @@ final class CliHandoff {
     }
 
     /**
-     * Device sign-ins need no sign-in to start, so each address may start only a few at
-     * a time; a flood from one address cannot push out everyone else's pending codes.
+     * Device and loopback sign-ins need no sign-in to start, so each address may start only a
+     * few at a time; a flood from one address cannot push out everyone else's pending codes.
      */
     void checkStartAllowed(String address) throws Refusal {
         if (!startsByAddress.allow(address)) {
@@ -349,6 +405,25 @@ final class CliHandoff {
     private static Loopback decodeLoopback(byte[] bytes) {
         JsonValue v = json(bytes);
         return new Loopback(approval(v.map.get("approval")), text(v, "challenge"), instant(v, "expires"));
+    }
+
+    private static byte[] encodeLoopbackRequest(LoopbackRequest r) {
+        StringBuilder sb = JsonUtils.beginJson();
+        JsonUtils.addField(sb, "port", r.port());
+        JsonUtils.addField(sb, "state", r.state());
+        JsonUtils.addField(sb, "challenge", r.challenge());
+        JsonUtils.addField(sb, "confirm_code", r.waiting().userCode());
+        JsonUtils.addField(sb, "from", r.waiting().requestedFrom());
+        JsonUtils.addField(sb, "requested", r.waiting().requested().toEpochMilli());
+        JsonUtils.addField(sb, "expires", r.expires().toEpochMilli());
+        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static LoopbackRequest decodeLoopbackRequest(byte[] bytes) {
+        JsonValue v = json(bytes);
+        JsonValue port = v.map.get("port");
+        return new LoopbackRequest(port == null || port.i == null ? 0 : port.i, text(v, "state"), text(v, "challenge"),
+                new Waiting(text(v, "confirm_code"), text(v, "from"), instant(v, "requested")), instant(v, "expires"));
     }
 
     private static byte[] encodeDevice(Device d) {

@@ -117,13 +117,14 @@ final class Pages {
                 + hidden("RelayState", relayState) + "<button id=continue>Continue</button></form></div>");
     }
 
-    static String cliAllow(Session session, Decision decision, int port, String state, String challenge, String csrf) {
+    static String cliAllow(Session session, Decision decision, CliHandoff.Waiting waiting, String request, String csrf,
+                           Instant now) {
         StringBuilder b = new StringBuilder("<div class=card><h1>Sign in the saml2nats command line?</h1>")
-                .append("<p><b>saml2nats login</b> on this computer asks for a NATS token as ")
-                .append(esc(session.identity().displayName())).append(" (").append(esc(session.identity().email()))
-                .append("). It gets its own session, which ends no later than this one; sign it out with "
-                        + "<code>saml2nats logout</code>.</p>")
-                .append("<p class=muted>Only allow this if you just ran <code>saml2nats login</code> yourself.</p>");
+                .append(requestTable(waiting, session, now))
+                .append("<p><b>saml2nats login</b> asks for a NATS token as you. It gets its own session, which ends no "
+                        + "later than this one; sign it out with <code>saml2nats logout</code>.</p>")
+                .append("<p class=muted>Allow only if you just ran <code>saml2nats login</code> yourself and your "
+                        + "terminal shows this code. If someone sent you this link, cancel: it was started elsewhere.</p>");
         if (decision instanceof Decision.Deny deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>")
                     .append("<p class=muted>").append(esc(deny.reason())).append("</p>");
@@ -131,10 +132,19 @@ final class Pages {
             b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre>");
         }
         b.append("<form method=post action='/cli/login' class=row>").append(hidden("csrf", csrf))
-                .append(hidden("port", Integer.toString(port))).append(hidden("state", state)).append(hidden("challenge", challenge))
+                .append(hidden("request", request))
                 .append("<button name=answer value=allow id=allow>Allow</button>")
                 .append("<button name=answer value=deny class=secondary id=deny>Cancel</button></form></div>");
         return Html.page("Allow the CLI", b.toString());
+    }
+
+    /** Which code, asked from where, when, and as whom: what a person checks before approving a CLI. */
+    private static String requestTable(CliHandoff.Waiting waiting, Session session, Instant now) {
+        return "<table><tr><th>code</th><td><code id=code>" + esc(waiting.userCode()) + "</code></td></tr>"
+                + "<tr><th>asked from</th><td>" + esc(waiting.requestedFrom()) + "</td></tr>"
+                + "<tr><th>asked</th><td>" + esc(Durations.format(Duration.between(waiting.requested(), now).withNanos(0)))
+                + " ago</td></tr><tr><th>as</th><td>" + esc(session.identity().displayName()) + " ("
+                + esc(session.identity().email()) + ")</td></tr></table>";
     }
 
     static String deviceEnter(String prefill, String csrf, String error) {
@@ -152,13 +162,8 @@ final class Pages {
     }
 
     static String deviceConfirm(Session session, Decision decision, CliHandoff.Waiting waiting, String csrf, Instant now) {
-        StringBuilder b = new StringBuilder("<div class=card><h1>Approve this sign-in?</h1><table>")
-                .append("<tr><th>code</th><td><code>").append(esc(waiting.userCode())).append("</code></td></tr>")
-                .append("<tr><th>asked from</th><td>").append(esc(waiting.requestedFrom())).append("</td></tr>")
-                .append("<tr><th>asked</th><td>").append(esc(Durations.format(Duration.between(waiting.requested(), now)
-                        .withNanos(0)))).append(" ago</td></tr>")
-                .append("<tr><th>as</th><td>").append(esc(session.identity().displayName())).append(" (")
-                .append(esc(session.identity().email())).append(")</td></tr></table>")
+        StringBuilder b = new StringBuilder("<div class=card><h1>Approve this sign-in?</h1>")
+                .append(requestTable(waiting, session, now))
                 .append("<p class=muted>Approve only if you started <code>saml2nats login --device</code> yourself and "
                         + "your terminal shows this code. If someone sent you this code or a link with it, decline: "
                         + "approving would sign their device in as you. The device gets its own session, ending no "

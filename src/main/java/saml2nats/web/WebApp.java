@@ -105,6 +105,7 @@ public final class WebApp implements AutoCloseable {
         r.get("/saml/{idp}/slo", this::singleLogout);
         r.get("/cli/login", cli::loopbackAsk);
         r.post("/cli/login", cli::loopbackAnswer);
+        r.post("/cli/login/start", cli::loopbackStart);
         r.post("/cli/token", cli::loopbackToken);
         r.post("/cli/device", cli::deviceStart);
         r.post("/cli/device/token", cli::devicePoll);

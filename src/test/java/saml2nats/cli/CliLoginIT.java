@@ -159,21 +159,64 @@ class CliLoginIT {
         assertTrue(none.getMessage().contains("none of your groups is mapped to a NATS role"), none.getMessage());
         assertFalse(Files.exists(home.resolve("nats/context/c.json")));
 
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-        HttpResponse<String> forged = ann.post("/cli/login", Map.of("port", "40000", "state", "s".repeat(22),
-                "challenge", challenge, "answer", "allow", "csrf", "not-the-token"));
+        String request = startLoopback("40000").get("request");
+        HttpResponse<String> forged = ann.post("/cli/login", Map.of("request", request, "answer", "allow",
+                "csrf", "not-the-token"));
         assertEquals(403, forged.statusCode(), "a cross-site form cannot approve a CLI sign-in");
 
-        HttpResponse<String> anonymous = new HttpBrowser(base()).get("/cli/login?port=40000&state=" + "s".repeat(22)
-                + "&challenge=" + challenge);
+        HttpResponse<String> anonymous = new HttpBrowser(base()).get("/cli/login?request=" + request);
         assertEquals(303, anonymous.statusCode());
         String back = anonymous.headers().firstValue("Location").orElseThrow();
-        assertTrue(back.startsWith("/?return=%2Fcli%2Flogin%3Fport%3D40000"), back);
+        assertTrue(back.startsWith("/?return=%2Fcli%2Flogin%3Frequest%3D"), back);
         HttpResponse<String> signInPage = new HttpBrowser(base()).get(back);
         assertTrue(signInPage.body().contains("/saml/test/login?return=%2Fcli%2Flogin"), "sign-in comes back to the CLI page");
 
-        HttpResponse<String> badPort = ann.get("/cli/login?port=22&state=" + "s".repeat(22) + "&challenge=" + challenge);
+        HttpResponse<String> badPort = new HttpBrowser(base()).post("/cli/login/start", Map.of("port", "22",
+                "state", "s".repeat(22), "challenge", CHALLENGE));
         assertEquals(400, badPort.statusCode(), "only unprivileged loopback ports");
+    }
+
+    static final String CHALLENGE = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+
+    /** What saml2nats login does first: registers its listener and gets the request and the code it prints. */
+    Map<String, String> startLoopback(String port) throws Exception {
+        HttpResponse<String> r = new HttpBrowser(base()).post("/cli/login/start", Map.of("port", port,
+                "state", "s".repeat(22), "challenge", CHALLENGE, "host", "anns-laptop"));
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String field : List.of("request", "confirm_code")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(r.body());
+            assertTrue(m.find(), field + " in " + r.body());
+            out.put(field, m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void theApprovalPageShowsWhatAskedAndOnlyForARequestTheCliStarted() throws Exception {
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        // a link made by hand (the old form, or a made-up request) is not a sign-in anyone can approve
+        HttpResponse<String> crafted = ann.get("/cli/login?port=40000&state=" + "s".repeat(22) + "&challenge=" + CHALLENGE);
+        assertEquals(400, crafted.statusCode());
+        assertTrue(crafted.body().contains("Not a CLI sign-in link"), crafted.body());
+        assertEquals(400, ann.get("/cli/login?request=" + "x".repeat(43)).statusCode());
+
+        Map<String, String> started = startLoopback("40001");
+        assertTrue(started.get("confirm_code").matches("[B-Z]{4}-[B-Z]{4}"), started.toString());
+        HttpResponse<String> page = ann.get("/cli/login?request=" + started.get("request"));
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains(started.get("confirm_code")), "the code the CLI printed is on the page");
+        assertTrue(page.body().contains("address 127.0.0.1, calls itself anns-laptop"), page.body());
+        assertTrue(page.body().matches("(?s).*asked</th><td>\\d+m?s ago.*"), page.body());
+
+        HttpResponse<String> allowed = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(page.body(), "csrf"),
+                "request", started.get("request"), "answer", "allow"));
+        assertTrue(allowed.headers().firstValue("Location").orElseThrow()
+                .startsWith("http://127.0.0.1:40001/callback?state=" + "s".repeat(22) + "&code="), allowed.headers().toString());
+        HttpResponse<String> again = ann.post("/cli/login", Map.of("csrf", HttpBrowser.hidden(page.body(), "csrf"),
+                "request", started.get("request"), "answer", "allow"));
+        assertEquals(400, again.statusCode(), "a request is answered once");
+        assertEquals(400, ann.get("/cli/login?request=" + started.get("request")).statusCode(), "and then gone");
     }
 
     @Test

@@ -112,6 +112,9 @@ class BrowserJourneyIT {
             cli(new PrintStream(printed, true, StandardCharsets.UTF_8)).withBrowser("e2e", url -> {
                 d.get(url.toString());
                 assertTrue(d.getPageSource().contains("Sign in the saml2nats command line?"), d.getPageSource());
+                Matcher printedCode = Pattern.compile("\\b([B-Z]{4}-[B-Z]{4})\\b").matcher(printed.toString(StandardCharsets.UTF_8));
+                assertTrue(printedCode.find(), "the CLI printed a code to compare");
+                assertEquals(printedCode.group(1), d.findElement(By.id("code")).getText(), "the page shows the code the CLI printed");
                 d.findElement(By.id("allow")).click();
                 new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> x.getPageSource().contains("saml2nats login has the answer"));
                 assertTrue(d.getCurrentUrl().startsWith("http://127.0.0.1:"), d.getCurrentUrl());

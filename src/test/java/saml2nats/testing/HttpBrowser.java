@@ -91,15 +91,14 @@ public final class HttpBrowser {
             throw new AssertionError("no consent page: " + ask.statusCode() + "\n" + ask.body());
         }
         return new CliConsent(ask, post("/cli/login", Map.of("csrf", hidden(ask.body(), "csrf"),
-                "port", hidden(ask.body(), "port"), "state", hidden(ask.body(), "state"),
-                "challenge", hidden(ask.body(), "challenge"), "answer", answer)));
+                "request", hidden(ask.body(), "request"), "answer", answer)));
     }
 
     public saml2nats.cli.Login.Browser approvingCli(String answer) {
         return url -> {
             try {
                 String location = answerCli(url, answer).location();
-                if (!location.startsWith("http://127.0.0.1:" + query(url.toString(), "port") + "/callback?")) {
+                if (!location.matches("http://127\\.0\\.0\\.1:\\d+/callback\\?.*")) {
                     throw new AssertionError("not sent to the CLI's listener: " + location);
                 }
                 if (get(location).statusCode() != 200) {

@@ -30,16 +30,23 @@ class CliHandoffTest {
         return assertThrows(CliHandoff.Refusal.class, e).error;
     }
 
+    /** What the browser gets when alice allows a loopback request the CLI started with {@code verifier}'s challenge. */
+    String allowedCode(String verifier) throws Exception {
+        CliHandoff.LoopbackStart start = handoff.startLoopback(40000, "state-of-the-cli-0123", 
+                saml2nats.session.Verifier.challenge(verifier), "address 203.0.113.9");
+        return handoff.answerLoopback(start.request(), java.util.Optional.of(alice)).code().orElseThrow();
+    }
+
     @Test
     void loopbackCodeTradesOnceForTheApprovalWithTheRightVerifier() throws Exception {
-        String code = handoff.approveLoopback(alice, saml2nats.session.Verifier.challenge(VERIFIER));
+        String code = allowedCode(VERIFIER);
         assertEquals(alice, handoff.redeemLoopback(code, VERIFIER));
         assertEquals(HandoffError.INVALID_GRANT, refusal(() -> handoff.redeemLoopback(code, VERIFIER)), "single use");
     }
 
     @Test
     void anInterceptedCodeIsUselessWithoutTheVerifierAndIsBurntByTheTry() throws Exception {
-        String code = handoff.approveLoopback(alice, saml2nats.session.Verifier.challenge(VERIFIER));
+        String code = allowedCode(VERIFIER);
         String other = "x".repeat(43);
         assertEquals(HandoffError.INVALID_GRANT, refusal(() -> handoff.redeemLoopback(code, other)));
         assertEquals(HandoffError.INVALID_GRANT, refusal(() -> handoff.redeemLoopback(code, VERIFIER)),
@@ -48,12 +55,32 @@ class CliHandoffTest {
 
     @Test
     void loopbackCodesExpireInMinutesAndMalformedInputIsRefused() throws Exception {
-        String code = handoff.approveLoopback(alice, saml2nats.session.Verifier.challenge(VERIFIER));
+        String code = allowedCode(VERIFIER);
         clock.advance(CliHandoff.LOOPBACK_CODE_LIFE);
         assertEquals(HandoffError.INVALID_GRANT, refusal(() -> handoff.redeemLoopback(code, VERIFIER)));
-        assertEquals(HandoffError.INVALID_REQUEST, refusal(() -> handoff.approveLoopback(alice, "plain-text-challenge")));
+        assertEquals(HandoffError.INVALID_REQUEST, refusal(() -> handoff.startLoopback(40000, "state", "plain-text-challenge", "")));
+        assertEquals(HandoffError.INVALID_REQUEST, refusal(() -> handoff.startLoopback(22, "state",
+                saml2nats.session.Verifier.challenge(VERIFIER), "")));
         assertEquals(HandoffError.INVALID_REQUEST, refusal(() -> handoff.redeemLoopback(code, "short")));
         assertEquals(HandoffError.INVALID_REQUEST, refusal(() -> handoff.redeemLoopback(null, VERIFIER)));
+    }
+
+    @Test
+    void aLoopbackRequestShowsWhatAskedAndIsAnsweredOnceBeforeItExpires() throws Exception {
+        CliHandoff.LoopbackStart start = handoff.startLoopback(40000, "state-of-the-cli-0123",
+                saml2nats.session.Verifier.challenge(VERIFIER), "address 203.0.113.9, calls itself laptop");
+        CliHandoff.LoopbackRequest shown = handoff.loopbackRequest(start.request());
+        assertEquals(start.confirmCode(), shown.waiting().userCode());
+        assertEquals("address 203.0.113.9, calls itself laptop", shown.waiting().requestedFrom());
+        CliHandoff.LoopbackAnswer cancelled = handoff.answerLoopback(start.request(), java.util.Optional.empty());
+        assertEquals(40000, cancelled.port());
+        assertTrue(cancelled.code().isEmpty(), "cancelled: no code");
+        assertEquals(HandoffError.UNKNOWN_LOOPBACK_REQUEST, refusal(() -> handoff.answerLoopback(start.request(),
+                java.util.Optional.of(alice))), "spent by the first answer");
+        assertEquals(HandoffError.UNKNOWN_LOOPBACK_REQUEST, refusal(() -> handoff.loopbackRequest("made-up")));
+        CliHandoff.LoopbackStart late = handoff.startLoopback(40000, "s", saml2nats.session.Verifier.challenge(VERIFIER), "");
+        clock.advance(CliHandoff.LOOPBACK_REQUEST_LIFE);
+        assertEquals(HandoffError.UNKNOWN_LOOPBACK_REQUEST, refusal(() -> handoff.loopbackRequest(late.request())));
     }
 
     @Test
@@ -149,7 +176,7 @@ class CliHandoffTest {
 
     @Test
     void deviceStartsAreLimitedPerAddress() throws Exception {
-        for (int i = 0; i < CliHandoff.DEVICE_STARTS_PER_ADDRESS; i++) {
+        for (int i = 0; i < CliHandoff.STARTS_PER_ADDRESS; i++) {
             handoff.checkStartAllowed("203.0.113.9");
         }
         assertEquals(HandoffError.TOO_MANY_STARTS, refusal(() -> handoff.checkStartAllowed("203.0.113.9")));
