@@ -9,15 +9,36 @@ import org.opensaml.saml.saml2.metadata.SingleSignOnService;
 import org.opensaml.security.credential.UsageType;
 import org.opensaml.xmlsec.signature.X509Data;
 
+import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
+import org.opensaml.security.x509.BasicX509Credential;
+import org.opensaml.xmlsec.signature.Signature;
+import org.opensaml.xmlsec.signature.support.SignatureException;
+import org.opensaml.xmlsec.signature.support.SignatureValidator;
+
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What IdP metadata says: entity ID, signing certificates, SSO and SLO URLs (HTTP-Redirect). */
+/**
+ * What IdP metadata says: entity ID, signing certificates, SSO and SLO URLs (HTTP-Redirect).
+ * The certificates in it become what every sign-in is checked against, so metadata that
+ * crossed a network it could be changed on (plain http) is taken only with a signature by
+ * a certificate configured beside it ({@code metadata_signing_certificate}).
+ */
 public record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, String ssoUrl, String sloUrl) {
     static final String REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
     public static IdpMetadata parse(OpenSaml saml, String xml, String owner) {
+        return parse(saml, xml, owner, Optional.empty(), Instant.now());
+    }
+
+    /**
+     * @param signer when present, the EntityDescriptor must carry a valid signature by it (over
+     *               itself, strong algorithms only) and must not be past its validUntil at {@code now}
+     */
+    public static IdpMetadata parse(OpenSaml saml, String xml, String owner, Optional<X509Certificate> signer, Instant now) {
         XMLObject object;
         try {
             object = saml.unmarshal(saml.parse(xml).getDocumentElement());
@@ -26,6 +47,9 @@ public record IdpMetadata(String entityId, List<X509Certificate> signingCertific
         }
         if (!(object instanceof EntityDescriptor entity)) {
             throw new IllegalArgumentException(owner + ": the metadata is not an EntityDescriptor");
+        }
+        if (signer.isPresent()) {
+            verify(entity, signer.get(), owner, now);
         }
         IDPSSODescriptor idp = entity.getIDPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol");
         if (idp == null) {
@@ -47,5 +71,34 @@ public record IdpMetadata(String entityId, List<X509Certificate> signingCertific
         String slo = idp.getSingleLogoutServices().stream().filter(s -> REDIRECT.equals(s.getBinding()))
                 .map(SingleLogoutService::getLocation).findFirst().orElse("");
         return new IdpMetadata(entity.getEntityID(), certs, sso, slo);
+    }
+
+    private static void verify(EntityDescriptor entity, X509Certificate signer, String owner, Instant now) {
+        Signature sig = entity.getSignature();
+        if (sig == null) {
+            throw new IllegalArgumentException(owner + ": the metadata is not signed, but metadata_signing_certificate "
+                    + "says it must be: check the URL, or ask the IdP for its signed metadata");
+        }
+        try {
+            new SAMLSignatureProfileValidator().validate(sig);
+        } catch (SignatureException e) {
+            throw new IllegalArgumentException(owner + ": the metadata's signature does not cover the EntityDescriptor itself");
+        }
+        ResponseValidator.referencesOnlyThisElement(entity).ifPresent(problem -> {
+            throw new IllegalArgumentException(owner + ": " + problem);
+        });
+        ResponseValidator.weakAlgorithm(sig, false).ifPresent(alg -> {
+            throw new IllegalArgumentException(owner + ": the metadata is signed with " + alg + ", which is not accepted");
+        });
+        try {
+            SignatureValidator.validate(sig, new BasicX509Credential(signer));
+        } catch (SignatureException e) {
+            throw new IllegalArgumentException(owner + ": the metadata's signature does not verify with "
+                    + "metadata_signing_certificate: it was changed on the way, or is signed by another key");
+        }
+        if (entity.getValidUntil() != null && !now.isBefore(entity.getValidUntil())) {
+            throw new IllegalArgumentException(owner + ": the signed metadata expired at " + entity.getValidUntil()
+                    + " (validUntil): an old copy could carry a retired certificate; fetch fresh metadata");
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,10 +90,13 @@ public final class IdpRegistry implements AutoCloseable {
     private IdentityProvider.Trust load(Config.Idp c) throws IOException, InterruptedException {
         String owner = "idps[" + c.id() + "]";
         Optional<IdpMetadata> md = Optional.empty();
+        Optional<X509Certificate> signer = c.metadataSigningCertificate()
+                .map(text -> Certificates.parse(text, owner + ".metadata_signing_certificate"));
         if (c.metadataFile().isPresent()) {
-            md = Optional.of(IdpMetadata.parse(saml, Files.readString(c.metadataFile().get()), owner + ".metadata_file"));
+            md = Optional.of(IdpMetadata.parse(saml, Files.readString(c.metadataFile().get()), owner + ".metadata_file",
+                    signer, Instant.now()));
         } else if (c.metadataUrl().isPresent()) {
-            md = Optional.of(fetch(c, owner));
+            md = Optional.of(fetch(c, owner, signer));
         }
         List<X509Certificate> certs = new ArrayList<>();
         for (String text : c.certificates()) {
@@ -115,7 +119,7 @@ public final class IdpRegistry implements AutoCloseable {
         return new IdentityProvider.Trust(settings, sso, slo);
     }
 
-    private IdpMetadata fetch(Config.Idp c, String owner) throws IOException, InterruptedException {
+    private IdpMetadata fetch(Config.Idp c, String owner, Optional<X509Certificate> signer) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(c.metadataUrl().get()).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
@@ -124,7 +128,8 @@ public final class IdpRegistry implements AutoCloseable {
         if (r.body().length > MAX_METADATA_BYTES) {
             throw new IOException(owner + ".metadata_url sent more than " + MAX_METADATA_BYTES + " bytes");
         }
-        return IdpMetadata.parse(saml, new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), owner + ".metadata_url");
+        return IdpMetadata.parse(saml, new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), owner + ".metadata_url",
+                signer, Instant.now());
     }
 
     /** Runs on the schedule; any failure keeps the current trust. */

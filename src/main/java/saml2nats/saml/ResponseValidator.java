@@ -335,7 +335,7 @@ public final class ResponseValidator {
     }
 
     /** The Reference URI is this element's ID, and no other element in the document carries that ID. */
-    private static Optional<String> referencesOnlyThisElement(SignableSAMLObject signed) {
+    static Optional<String> referencesOnlyThisElement(SignableSAMLObject signed) {
         String id = signed.getSignatureReferenceID();
         Element self = signed.getDOM();
         if (id == null || id.isEmpty() || self == null) {
@@ -363,7 +363,7 @@ public final class ResponseValidator {
         return n;
     }
 
-    private static Optional<String> weakAlgorithm(Signature sig, boolean allowSha1) {
+    static Optional<String> weakAlgorithm(Signature sig, boolean allowSha1) {
         List<String> algorithms = new ArrayList<>();
         algorithms.add(sig.getSignatureAlgorithm());
         Element dom = sig.getDOM();

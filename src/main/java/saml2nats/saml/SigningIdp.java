@@ -140,10 +140,31 @@ public final class SigningIdp {
     }
 
     private final Keys keys;
+    private final OpenSaml saml;
 
     /** Takes {@link OpenSaml} so that OpenSAML is surely started before anything is built. */
     public SigningIdp(OpenSaml saml, Keys keys) {
         this.keys = keys;
+        this.saml = saml;
+    }
+
+    /** IdP metadata (an EntityDescriptor) signed by this IdP's key, as IdPs publish it for metadata_signing_certificate. */
+    public String signMetadata(String entityDescriptor) {
+        try {
+            var entity = (org.opensaml.saml.saml2.metadata.EntityDescriptor) saml.unmarshal(saml.parse(entityDescriptor)
+                    .getDocumentElement());
+            entity.setSignature(null);
+            if (entity.getID() == null) {
+                entity.setID(newId());
+            }
+            entity.releaseDOM();
+            sign(entity, SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_DIGEST_SHA256);
+            marshal(entity);
+            Signer.signObject(entity.getSignature());
+            return SerializeSupport.nodeToString(entity.getDOM());
+        } catch (Exception e) {
+            throw new IllegalStateException("could not sign the metadata", e);
+        }
     }
 
     public X509Certificate certificate() {
@@ -270,12 +291,16 @@ public final class SigningIdp {
     }
 
     private void sign(SignableSAMLObject object, Spec s) {
+        sign(object, s.signatureAlgorithm(), s.digestAlgorithm());
+    }
+
+    private void sign(SignableSAMLObject object, String signatureAlgorithm, String digestAlgorithm) {
         Signature sig = build(Signature.DEFAULT_ELEMENT_NAME);
         sig.setSigningCredential(new BasicX509Credential(keys.certificate(), keys.key()));
-        sig.setSignatureAlgorithm(s.signatureAlgorithm());
+        sig.setSignatureAlgorithm(signatureAlgorithm);
         sig.setCanonicalizationAlgorithm(SignatureConstants.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
         object.setSignature(sig);
-        ((SAMLObjectContentReference) sig.getContentReferences().get(0)).setDigestAlgorithm(s.digestAlgorithm());
+        ((SAMLObjectContentReference) sig.getContentReferences().get(0)).setDigestAlgorithm(digestAlgorithm);
     }
 
     private static EncryptedAssertion encrypt(Assertion assertion, X509Certificate to) throws Exception {

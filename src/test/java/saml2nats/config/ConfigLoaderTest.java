@@ -29,9 +29,68 @@ class ConfigLoaderTest {
         Config c = ConfigLoader.withoutSecrets(Map.of()).load(Path.of("config/compose.yaml"));
         assertEquals("nats://nats:4222", c.nats().url());
         assertEquals("keycloak", c.idps().get(0).id());
-        assertEquals("http://keycloak:8180/realms/saml2nats/protocol/saml/descriptor",
+        assertEquals(IdpKind.KEYCLOAK, c.idps().get(0).kind());
+        assertEquals("http://localhost:8180/realms/saml2nats/protocol/saml/descriptor",
                 c.idps().get(0).metadataUrl().orElseThrow().toString());
         assertEquals(Path.of("config/mapping.yaml").toAbsolutePath().normalize(), c.policyFile().normalize());
+        assertFalse(c.devIdp(), "a container listens beyond loopback, so no test people there");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComposeStackPublishesOnLoopbackOnly() throws Exception {
+        Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        int published = 0;
+        for (var service : services.entrySet()) {
+            for (Object port : (java.util.List<Object>) service.getValue().getOrDefault("ports", java.util.List.of())) {
+                assertTrue(String.valueOf(port).startsWith("127.0.0.1:"), service.getKey() + " publishes " + port
+                        + " on every interface: the stack's test people and passwords would be reachable from the network");
+                published++;
+            }
+        }
+        assertEquals(3, published, "nats, keycloak, and saml2nats's own port on keycloak's namespace");
+        assertEquals("service:keycloak", services.get("saml2nats").get("network_mode"));
+    }
+
+    @Test
+    void theDevIdpListensOnLoopbackOnly(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\n");
+        assertEquals("127.0.0.1", ConfigLoader.withoutSecrets(Map.of()).load(cfg).httpHost());
+        Files.writeString(cfg, "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\nhttp_host: 0.0.0.0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg));
+        assertTrue(e.getMessage().contains("dev_idp: true lets anybody who reaches the service sign in"), e.getMessage());
+        Files.writeString(cfg, "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\n");
+        assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of("SAML2NATS_HTTP_HOST", "0.0.0.0")).load(cfg));
+        Files.writeString(cfg, "nats: { user: s }\ncallout: {}\naccounts: [DEV]\n");
+        assertEquals("0.0.0.0", ConfigLoader.withoutSecrets(Map.of()).load(cfg).httpHost());
+    }
+
+    @Test
+    void identityProviderSettingsThatWouldWeakenTrustAreRefused(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { user: s }\ncallout: {}\naccounts: [DEV]\nidps:\n  - id: okta\n";
+        java.util.function.Function<String, String> refused = idp -> {
+            try {
+                Files.writeString(cfg, base + idp);
+                return assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg)).getMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertTrue(refused.apply("    metadata_url: http://idp.acme.test/metadata\n").contains("is plain http"));
+        assertTrue(refused.apply("    metadata_url: ftp://idp.acme.test/metadata\n").contains("must be an https URL"));
+        assertTrue(refused.apply("    metadata_url: https://idp.acme.test/m\n    attributes: { groups: [groups, Role] }\n")
+                .contains("name the one attribute that carries groups"));
+        assertTrue(refused.apply("    metadata_url: https://idp.acme.test/m\n    kind: okta-ish\n").contains("is not one of"));
+        Files.writeString(cfg, base + "    metadata_url: http://idp.acme.test/metadata\n    metadata_signing_certificate: MIIB\n");
+        ConfigLoader.withoutSecrets(Map.of()).load(cfg); // plain http, but signed: the signature is checked at fetch
+        Files.writeString(cfg, base + "    metadata_url: http://127.0.0.1:8180/metadata\n");
+        ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        Files.writeString(cfg, "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ntrusted_proxies: [10.0.0.0/8, proxy.internal]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg));
+        assertTrue(e.getMessage().contains("'proxy.internal' is not an IP address"), e.getMessage());
     }
 
     @Test

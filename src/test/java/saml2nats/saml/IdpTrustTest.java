@@ -44,8 +44,60 @@ class IdpTrustTest {
     }
 
     static Config.Idp idp(Optional<Path> file, Optional<URI> url) {
+        return idp(file, url, saml2nats.config.IdpKind.OKTA, Map.of(), Optional.empty());
+    }
+
+    static Config.Idp idp(Optional<Path> file, Optional<URI> url, saml2nats.config.IdpKind kind,
+                          Map<String, List<String>> attributes, Optional<String> metadataSigner) {
         return new Config.Idp("okta", "Okta", java.util.Set.of(), "", "", "", List.of(), file, url, Duration.ofHours(1),
-                Map.of(), List.of(), false, false, Duration.ofSeconds(60), saml2nats.config.IdpKind.OKTA, Optional.empty());
+                attributes, List.of(), false, false, Duration.ofSeconds(60), kind, metadataSigner);
+    }
+
+    static String pem(X509Certificate cert) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    @Test
+    void signedMetadataIsTakenOnlyWithAValidSignatureByTheConfiguredCertificate(@TempDir Path dir) throws Exception {
+        SigningIdp.Keys publisher = SigningIdp.Keys.generate("metadata-signer");
+        String signed = new SigningIdp(SAML, publisher).signMetadata(Files.readString(OKTA_MD));
+        Path good = Files.writeString(dir.resolve("signed.xml"), signed);
+        Optional<String> signer = Optional.of(pem(publisher.certificate()));
+        try (IdpRegistry r = new IdpRegistry(SAML, List.of(idp(Optional.of(good), Optional.empty(),
+                saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { })) {
+            assertTrue(r.find("okta").orElseThrow().trust().settings().entityId().startsWith("http://www.okta.com/"));
+        }
+        // an attacker on the way swaps the IdP's signing certificate for their own
+        String swapped = signed.replaceFirst("(<ds:X509Certificate>)[^<]+(</ds:X509Certificate>\\s*</ds:X509Data>\\s*</ds:KeyInfo>\\s*</md:KeyDescriptor>)",
+                "$1" + Base64.getEncoder().encodeToString(SigningIdp.Keys.generate("evil").certificate().getEncoded()) + "$2");
+        for (String[] c : List.of(new String[]{Files.readString(OKTA_MD), "not signed"},
+                new String[]{swapped, "does not verify"},
+                new String[]{new SigningIdp(SAML, SigningIdp.Keys.generate("other")).signMetadata(Files.readString(OKTA_MD)), "does not verify"})) {
+            Path file = Files.writeString(dir.resolve("m" + c[1].hashCode() + Math.abs(c[0].hashCode()) + ".xml"), c[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
+                    List.of(idp(Optional.of(file), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { }));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+        assertTrue(!swapped.equals(signed), "the swap changed the certificate");
+        String expired = new SigningIdp(SAML, publisher).signMetadata(Files.readString(OKTA_MD)
+                .replaceFirst("<md:EntityDescriptor ", "<md:EntityDescriptor validUntil=\"2020-01-01T00:00:00Z\" "));
+        Path old = Files.writeString(dir.resolve("old.xml"), expired);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
+                List.of(idp(Optional.of(old), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { }));
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    @Test
+    void groupsComeFromOneAttributeChosenPerIdp() {
+        Optional<Path> md = Optional.of(OKTA_MD);
+        try (IdpRegistry entra = new IdpRegistry(SAML, List.of(idp(md, Optional.empty(), saml2nats.config.IdpKind.ENTRA,
+                Map.of(), Optional.empty())), (i, ok) -> { });
+             IdpRegistry named = new IdpRegistry(SAML, List.of(idp(md, Optional.empty(), saml2nats.config.IdpKind.KEYCLOAK,
+                     Map.of("groups", List.of("memberOf")), Optional.empty())), (i, ok) -> { })) {
+            assertEquals("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+                    entra.find("okta").orElseThrow().trust().settings().attributes().groups());
+            assertEquals("memberOf", named.find("okta").orElseThrow().trust().settings().attributes().groups());
+        }
     }
 
     @Test

@@ -332,6 +332,16 @@ class SignInIT {
     }
 
     @Test
+    void withTheDevIdpTheServiceListensOn127001Only() throws Exception {
+        // 127.0.0.2 is this machine too, but not the address the service is bound to: as another host would see it
+        try (java.net.Socket s = new java.net.Socket()) {
+            assertThrows(java.io.IOException.class, () -> s.connect(new java.net.InetSocketAddress("127.0.0.2",
+                    stack.service.httpPort()), 2000));
+        }
+        assertEquals(200, browser().get("/healthz").statusCode(), "while 127.0.0.1 is served");
+    }
+
+    @Test
     void aResponseStartedByAnotherBrowserDoesNotSignThisOneIn() throws Exception {
         // the attacker starts a sign-in and lets the IdP answer it as themself, but does not post the answer...
         HttpBrowser attacker = browser();
