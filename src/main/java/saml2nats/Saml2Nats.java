@@ -15,6 +15,7 @@ import saml2nats.callout.Authorizer;
 import saml2nats.callout.CalloutKeys;
 import saml2nats.callout.CalloutResponder;
 import saml2nats.callout.Kicker;
+import saml2nats.callout.ServerTrust;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicyException;
 import saml2nats.policy.PolicyLoader;
@@ -92,8 +93,9 @@ public final class Saml2Nats implements AutoCloseable {
             this.sessions = sessions;
             Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
                     .description("sessions that have not ended").register(metrics);
-            Authorizer authorizer = new Authorizer(keys, config.callout().allowedServers(), sessions, policy::current, clock);
-            kicker = new Kicker(systemConnection(config), metrics, clock, config.sessions().max());
+            Optional<Connection> system = systemConnection(config);
+            kicker = new Kicker(system, metrics, clock, config.sessions().max()); // closes the system connection
+            Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock);
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
@@ -234,6 +236,25 @@ public final class Saml2Nats implements AutoCloseable {
         config.operator().get().accounts().forEach((name, a) -> accounts.put(name, CalloutKeys.account(name, a.publicKey(),
                 a.signingKeys().stream().map(s -> s.value()).toList())));
         return new CalloutKeys(base.issuer(), base.xkey(), accounts);
+    }
+
+    /**
+     * Which servers' requests are answered: callout.allowed_servers when listed, else the servers the
+     * system account knows, else (said loudly) any server whose signature verifies.
+     */
+    private static ServerTrust serverTrust(Config config, Optional<Connection> system) {
+        if (!config.callout().allowedServers().isEmpty()) {
+            return ServerTrust.listed(config.callout().allowedServers());
+        }
+        if (system.isPresent()) {
+            log.info("callout: answering the servers the system account knows (a new server key is checked with "
+                    + "$SYS.REQ.SERVER.<id>.IDZ on its first request)");
+            return ServerTrust.systemAccount(system.get());
+        }
+        log.warn("callout: no allowed_servers and no system user (nats.system_user), so a request signed by any server "
+                + "key is answered; nats-server's own deny of $SYS.REQ.USER.AUTH to clients of the callout account is "
+                + "then the only guard. Configure nats.system_user (saml2nats keys init makes one)");
+        return ServerTrust.ANY_SIGNING_SERVER;
     }
 
     /** The system-account connection that kicks ended sessions' clients, when configured. */

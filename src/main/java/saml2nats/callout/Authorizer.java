@@ -35,9 +35,8 @@ public final class Authorizer {
     private final Supplier<Policy> policy;
     private final Clock clock;
 
-    public Authorizer(CalloutKeys keys, java.util.Set<String> allowedServers, SessionStore sessions,
-                      Supplier<Policy> policy, Clock clock) {
-        this.decoder = new RequestDecoder(keys.xkey(), allowedServers, clock);
+    public Authorizer(CalloutKeys keys, ServerTrust servers, SessionStore sessions, Supplier<Policy> policy, Clock clock) {
+        this.decoder = new RequestDecoder(keys.xkey(), servers, clock);
         this.issuer = new JwtIssuer(keys.issuer(), keys.accounts());
         this.xkey = keys.xkey();
         this.sessions = sessions;

@@ -7,11 +7,14 @@ package saml2nats.callout;
  * and our audit line are where an operator reads the cause.
  */
 public enum CalloutError {
-    /** The request is not a JWT, not JSON, or lacks a field the protocol requires (user_nkey, server_id). */
+    /** The request is not a JWT, not JSON, or lacks a field the protocol requires (user_nkey, server_id, exp). */
     MALFORMED_REQUEST,
     /** An xkey is configured but the request was not sealed, was sealed to another key, or its bytes were altered. */
     SEAL_MISMATCH,
-    /** The request's issuer is not a server nkey, differs from {@code server_id.id}, or is not on the allow-list. */
+    /**
+     * The request's issuer is not a server nkey, differs from {@code server_id.id}, is not on
+     * {@code callout.allowed_servers}, or is a key no server of the cluster holds (asked the system account).
+     */
     UNTRUSTED_SERVER,
     /** The Ed25519 signature over header.payload does not verify with the issuer's key. */
     BAD_SIGNATURE,
@@ -19,6 +22,8 @@ public enum CalloutError {
     WRONG_TYPE,
     /** The request's {@code exp} has passed: the server has already given up on it. */
     EXPIRED_REQUEST,
+    /** A request with this user key was answered before: the same request again (a replay). */
+    REPLAYED_REQUEST,
     /** The client sent no token (neither {@code auth_token} nor a password). */
     NO_TOKEN,
     /** No live session has this token: never issued, signed out, or expired. */

@@ -7,26 +7,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
+import com.github.benmanes.caffeine.cache.Cache;
+import saml2nats.session.ExpiringCache;
 
 /**
  * Turns the bytes nats-server sent into a verified {@link AuthRequest}:
  * unseal (when an xkey is configured), verify the JWT, then check that it is an
- * authorization request, from the server it names, for us, and not expired.
+ * authorization request, from a server we trust that it names, for us, with an expiry
+ * that has not passed, and seen for the first time.
  */
 final class RequestDecoder {
     static final String REQUEST_AUDIENCE = "nats-authorization-request";
     static final String REQUEST_TYPE = "authorization_request";
 
     private final Optional<XKey> xkey;
-    private final Set<String> allowedServers;
+    /** Requests seen, by their user key, until they expire: a few seconds each, so even a storm stays small. */
+    static final long MAX_REMEMBERED = 262_144;
+
+    private final ServerTrust trust;
     private final Clock clock;
     private final ServerKeys servers = new ServerKeys();
+    private final Cache<String, Instant> answered;
 
-    RequestDecoder(Optional<XKey> xkey, Set<String> allowedServers, Clock clock) {
+    RequestDecoder(Optional<XKey> xkey, ServerTrust trust, Clock clock) {
         this.xkey = xkey;
-        this.allowedServers = Set.copyOf(allowedServers);
+        this.trust = trust;
         this.clock = clock;
+        this.answered = ExpiringCache.create(MAX_REMEMBERED, clock, until -> until);
     }
 
     /** The request JWT's text: opened when sealed. */
@@ -63,18 +70,27 @@ final class RequestDecoder {
         if (!issuer.equals(serverId)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "request issuer differs from server_id.id");
         }
-        if (!allowedServers.isEmpty() && !allowedServers.contains(serverId)) {
-            throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "server " + serverId + " is not in callout.allowed_servers");
+        if (!trust.trusts(serverId)) {
+            throw new CalloutException(CalloutError.UNTRUSTED_SERVER, trust.refusal(serverId));
         }
+        // nats-server always sets exp (now + its auth timeout); one without could be answered forever
         long exp = NatsJwt.number(claims, "exp", 0);
-        Instant expires = exp > 0 ? Instant.ofEpochSecond(exp) : Instant.MAX;
+        if (exp <= 0) {
+            throw new CalloutException(CalloutError.MALFORMED_REQUEST, "request has no exp: nats-server always sets one");
+        }
+        Instant expires = Instant.ofEpochSecond(exp);
         // exp has one-second resolution: allow the second it names
-        if (exp > 0 && clock.instant().isAfter(expires.plusSeconds(1))) {
+        if (clock.instant().isAfter(expires.plusSeconds(1))) {
             throw new CalloutException(CalloutError.EXPIRED_REQUEST, "request expired at " + expires);
         }
         String userNkey = NatsJwt.text(nats, "user_nkey");
         if (!NatsJwt.isPublicKey(userNkey, NKey.Type.USER)) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "request has no valid user_nkey");
+        }
+        // the server makes a fresh user key per connect attempt: the same key twice is the same request again
+        if (answered.asMap().putIfAbsent(userNkey, expires.plusSeconds(2)) != null) {
+            throw new CalloutException(CalloutError.REPLAYED_REQUEST, "request for user key " + userNkey
+                    + " was answered already: a replay");
         }
         JsonValue info = NatsJwt.object(nats, "client_info");
         JsonValue opts = NatsJwt.object(nats, "connect_opts");

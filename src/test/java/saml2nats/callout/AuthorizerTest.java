@@ -50,9 +50,11 @@ class AuthorizerTest {
     AuthorizerTest() throws Exception {
     }
 
+    /** Empty: any server whose signature verifies (no allowed_servers, no system user). */
     Authorizer authorizer(Set<String> allowedServers) throws Exception {
         Policy policy = new PolicyLoader(Set.of("DEV"), Tenancy.OPEN).parse("m.yaml", MAPPING);
-        return new Authorizer(new CalloutKeys(issuer, Optional.empty()), allowedServers, sessions, () -> policy, clock);
+        return new Authorizer(new CalloutKeys(issuer, Optional.empty()), allowedServers.isEmpty()
+                ? ServerTrust.ANY_SIGNING_SERVER : ServerTrust.listed(allowedServers), sessions, () -> policy, clock);
     }
 
     static JsonValue claims(String jwt) throws Exception {
@@ -135,6 +137,37 @@ class AuthorizerTest {
         assertCode(CalloutError.NO_TOKEN, requests.valid(user, null), Set.of());
         assertCode(CalloutError.UNKNOWN_TOKEN, requests.valid(user, "s2n_nope"), Set.of());
         assertCode(CalloutError.MALFORMED_REQUEST, requests.valid("not-a-user-key", token), Set.of());
+    }
+
+    @Test
+    void aRequestSignedByOneServerNamingAnotherIsRefused() throws Exception {
+        // its own signature verifies, but it claims to come from requests.serverId
+        NKey other = NKey.createServer(random);
+        String token = sessions.create(ALICE, Duration.ofHours(1)).token();
+        String forged = requests.request(other, "authorization_request", "nats-authorization-request",
+                AuthRequests.newUserNkey(), token, clock.instant().getEpochSecond(), Duration.ofSeconds(2));
+        assertCode(CalloutError.UNTRUSTED_SERVER, forged, Set.of());
+        assertCode(CalloutError.UNTRUSTED_SERVER, forged, Set.of(requests.serverId));
+    }
+
+    @Test
+    void aRequestWithoutExpiryIsRefused() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofHours(1)).token();
+        String forever = requests.request(requests.server, "authorization_request", "nats-authorization-request",
+                AuthRequests.newUserNkey(), token, clock.instant().getEpochSecond(), null);
+        assertCode(CalloutError.MALFORMED_REQUEST, forever, Set.of());
+    }
+
+    @Test
+    void aReplayedRequestIsRefusedUntilItExpires() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofHours(1)).token();
+        Authorizer one = authorizer(Set.of());
+        byte[] request = requests.valid(AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8);
+        assertInstanceOf(Verdict.Allowed.class, one.authorize(request, null).verdict());
+        Verdict.Denied again = assertInstanceOf(Verdict.Denied.class, one.authorize(request, null).verdict());
+        assertEquals(CalloutError.REPLAYED_REQUEST, again.code());
+        assertInstanceOf(Verdict.Allowed.class, one.authorize(requests.valid(AuthRequests.newUserNkey(), token)
+                .getBytes(StandardCharsets.UTF_8), null).verdict(), "the next connect has a key of its own");
     }
 
     @Test

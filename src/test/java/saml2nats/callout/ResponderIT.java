@@ -153,7 +153,7 @@ class ResponderIT {
         var clock = java.time.Clock.systemUTC();
         return new CalloutResponder(service,
                 new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(new java.security.SecureRandom()),
-                        java.util.Optional.empty()), java.util.Set.of(), sessions, () -> policy, clock),
+                        java.util.Optional.empty()), ServerTrust.ANY_SIGNING_SERVER, sessions, () -> policy, clock),
                 audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), settings, clock,
                 new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, 10))
                 .start();

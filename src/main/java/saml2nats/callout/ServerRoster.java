@@ -1,0 +1,96 @@
+package saml2nats.callout;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.support.JsonParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Trusts the servers the system account knows: a request from a server key seen for the
+ * first time is answered only after {@code $SYS.REQ.SERVER.<id>.IDZ}, sent as the
+ * service's system user, is answered by a server with that very id. Only a server (or a
+ * system-account user) can answer there, so a self-signed key that no server of the
+ * cluster holds is refused, and a restarted server (a new key) is learned on its first
+ * request, at the cost of one round trip. Answers are remembered: a positive one for the
+ * server's life (keys are never reused), a negative one briefly, so that a burst of
+ * requests from one unknown key asks once. Lookups of one key are shared.
+ */
+final class ServerRoster implements ServerTrust {
+    static final String IDZ = "$SYS.REQ.SERVER.%s.IDZ";
+    private static final Logger log = LoggerFactory.getLogger(ServerRoster.class);
+    private static final Duration ASK_WAIT = Duration.ofSeconds(1);
+    private static final Duration FORGET_UNKNOWN = Duration.ofSeconds(2);
+
+    private final Connection system;
+    private final Cache<String, Boolean> known = Caffeine.newBuilder().maximumSize(4096).build();
+    private final Cache<String, Boolean> unknown = Caffeine.newBuilder().maximumSize(4096)
+            .expireAfterWrite(FORGET_UNKNOWN).build();
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> asking = new ConcurrentHashMap<>();
+
+    ServerRoster(Connection system) {
+        this.system = system;
+    }
+
+    @Override
+    public boolean trusts(String serverId) {
+        if (known.getIfPresent(serverId) != null) {
+            return true;
+        }
+        if (unknown.getIfPresent(serverId) != null) {
+            return false;
+        }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> shared = asking.putIfAbsent(serverId, mine);
+        if (shared != null) {
+            try {
+                return shared.get(ASK_WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
+        try {
+            boolean answered = ask(serverId);
+            (answered ? known : unknown).put(serverId, true);
+            mine.complete(answered);
+            return answered;
+        } finally {
+            mine.complete(false);
+            asking.remove(serverId, mine);
+        }
+    }
+
+    private boolean ask(String serverId) {
+        try {
+            Message reply = system.request(String.format(IDZ, serverId), new byte[0], ASK_WAIT);
+            if (reply == null || reply.isStatusMessage()) {
+                return false;
+            }
+            var id = JsonParser.parse(new String(reply.getData(), StandardCharsets.UTF_8)).map.get("id");
+            return id != null && serverId.equals(id.string);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            log.warn("could not ask the system account about server {} ({}); its requests are refused until it answers",
+                    serverId, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public String refusal(String serverId) {
+        return "no server of this cluster has the key " + serverId + " (asked the system account)";
+    }
+}
