@@ -49,7 +49,7 @@ public final class Main {
                                                (admin, token in $SAML2NATS_ADMIN_TOKEN) end every session of one
                                                person and kick their NATS connections
               check   FILE [--config FILE]     validate a mapping file; exit 1 with file:line reasons
-              explain --policy FILE --groups a,b [--email E] [--username U] [--idp I] [--config FILE]
+              explain --policy FILE --groups a,b [--email E] [--username U] [--subject NAMEID] [--idp I] [--config FILE]
                                                print the grant a person would get and which roles gave it
               keys init DIR                    make the callout issuer key, an xkey and a NATS password in DIR
                                                and print the matching auth_callout block
@@ -194,9 +194,10 @@ public final class Main {
         }
         List<String> groups = Arrays.stream(opts.get("--groups").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         String email = opts.getOrDefault("--email", "");
-        String username = opts.getOrDefault("--username", email.contains("@") ? email.substring(0, email.indexOf('@')) : "");
-        Identity who = new Identity(opts.getOrDefault("--idp", "dev"), email.isEmpty() ? username : email, email,
-                username, username, groups);
+        // as the ACS reads a person: no username unless the IdP sends one (never an e-mail's local part)
+        String username = opts.getOrDefault("--username", "");
+        String subject = opts.getOrDefault("--subject", email.isEmpty() ? username : email);
+        Identity who = new Identity(opts.getOrDefault("--idp", "dev"), subject, email, username, username, groups);
         try {
             Policy policy = loader(opts).load(Path.of(file));
             out.print(Explanation.of(policy.decide(who)));

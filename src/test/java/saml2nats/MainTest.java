@@ -38,15 +38,22 @@ class MainTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("config/mapping.yaml")).replace("account: OPS", "account: PROD"));
         assertEquals(1, run("check", bad.toString(), "--config", "config/saml2nats.yaml"));
-        assertTrue(err().contains(bad + ":19:") && err().contains("UNKNOWN_ACCOUNT"), err());
+        assertTrue(err().contains(bad + ":23:") && err().contains("UNKNOWN_ACCOUNT"), err());
     }
 
     @Test
     void explainPrintsTheGrantAndItsRoles() throws Exception {
         assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "eng-developers",
-                "--email", "alice@example.com"));
+                "--email", "alice@example.com", "--username", "alice"));
         assertTrue(out().contains("account:   DEV"), out());
-        assertTrue(out().matches("(?s).*user\\.alice\\.>\\s+from developers.*"), out());
+        assertTrue(out().matches("(?s).*user\\.dev\\.alice\\.>\\s+from developers.*"), out());
+        out.reset();
+        assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "audit", "--username", "carol"));
+        assertTrue(out().contains("publish:   nothing: no role of yours allows it"), "a closed direction says so: " + out());
+        out.reset();
+        assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "eng-developers",
+                "--email", "alice@example.com"));
+        assertTrue(out().contains("{{username}} is empty"), "no username is made up from the e-mail: " + out());
         out.reset();
         assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "sales"));
         assertTrue(out().startsWith("DENIED (NO_MATCHING_ROLE)"), out());
