@@ -356,6 +356,14 @@ class SamlAttacksTest {
     }
 
     @Test
+    void anExpiredConditionsWindowIsRefusedWhileTheBearerStillHolds() {
+        Validation v = check(idp.respond(good().with(b -> {
+            b.notOnOrAfter = NOW.minusSeconds(120); b.bearerNotOnOrAfter = NOW.plus(Duration.ofMinutes(5)); return b; })));
+        assertRefused(v, SamlError.EXPIRED);
+        assertTrue(v.failures().stream().allMatch(s -> s.name().equals("conditions time")), v.steps().toString());
+    }
+
+    @Test
     void anotherElementCarryingTheSignedIdIsRefused() {
         String xml = idp.respond(good());
         String id = assertionOf(xml).replaceAll("(?s)^<saml2:Assertion[^>]* ID=\"([^\"]+)\".*", "$1");

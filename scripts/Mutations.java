@@ -1,0 +1,340 @@
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes one defence at a time and runs the tests docs/SECURITY.md names for it: each must
+ * fail ("killed"). A defence whose removal leaves its tests green ("survived") is a test that
+ * does not notice a missing defence. Every file is restored after each mutation, and on exit.
+ *
+ * <pre>
+ *   java scripts/Mutations.java              # every mutation (about half an hour on 2 cores)
+ *   java scripts/Mutations.java S04 P05      # some
+ *   java scripts/Mutations.java --check      # only that every ID in docs/SECURITY.md is defined here and applies
+ * </pre>
+ * Run it from the repository root on a clean tree. {@code MVN} overrides the Maven command
+ * (default {@code mvn -B -q -ntp}). Exit 1 when any mutation survived or did not apply.
+ */
+public class Mutations {
+    record Edit(String file, String from, String to) { }
+
+    record Mutation(String id, String test, String what, List<Edit> edits) { }
+
+    static final String M = "src/main/java/saml2nats/";
+    static final List<Mutation> ALL = new ArrayList<>();
+
+    static void m(String id, String test, String what, String file, String from, String to, String... more) {
+        List<Edit> edits = new ArrayList<>();
+        edits.add(new Edit(M + file, from, to));
+        for (int i = 0; i + 2 < more.length + 1; i += 3) {
+            edits.add(new Edit(M + more[i], more[i + 1], more[i + 2]));
+        }
+        ALL.add(new Mutation(id, test, what, edits));
+    }
+
+    static {
+        String rv = "saml/ResponseValidator.java";
+        String attacks = "SamlAttacksTest";
+        // ---- SAML responses ----
+        m("S01", attacks + "#twoAssertions+wrappingUnsignedAssertionBesideTheSignedOne", "more than one assertion is taken",
+                rv, "if (plain + encrypted != 1) {", "if (plain + encrypted == 0) {",
+                rv, "if (plain == 1) {", "if (plain >= 1) {");
+        m("S02", attacks + "#aForgedAssertionCarryingTheOriginalsSignatureIsRefused", "no SAML signature profile check",
+                rv, "            new SAMLSignatureProfileValidator().validate(sig);",
+                "            if (false) new SAMLSignatureProfileValidator().validate(sig);");
+        m("S03", attacks + "#anotherElementCarryingTheSignedIdIsRefused", "duplicate IDs are not counted",
+                rv, "if (count != 1) {", "if (count < 1) {");
+        m("S04", attacks + "#signedByAnotherKey+changedContentUnderTheSignature", "signatures are not verified",
+                rv, "SignatureValidator.validate(sig, new BasicX509Credential(cert));",
+                "if (false) SignatureValidator.validate(sig, new BasicX509Credential(cert));");
+        m("S05", attacks + "#unsignedResponseAndAssertion", "an unsigned response is taken",
+                rv, "if (onResponse == null && onAssertion == null) {", "if (false) {");
+        m("S06", attacks + "#sha1IsRefusedUnlessTheIdpAllowsIt", "any algorithm is taken",
+                rv, "if (!strong && !(allowSha1 && SHA1_ALGORITHMS.contains(alg))) {", "if (false) {");
+        m("S07", attacks + "#aDoctypeIsRefusedBeforeTheParserSeesIt", "the text is not checked for a DOCTYPE",
+                rv, "if (xml.regionMatches(true, 0, \"<!DOCTYPE\", 0, 9) || xml.toUpperCase(java.util.Locale.ROOT).contains(\"<!DOCTYPE\")) {",
+                "if (false) {");
+        m("S08", attacks + "#theParserRefusesADoctypeOnItsOwn", "the parser takes a DOCTYPE",
+                "saml/OpenSaml.java", "\"http://apache.org/xml/features/disallow-doctype-decl\", true,",
+                "\"http://apache.org/xml/features/disallow-doctype-decl\", false,");
+        m("S09", attacks + "#aCommentInsideTheNameIdDoesNotCutItShort", "comments are kept in the parsed tree",
+                "saml/OpenSaml.java", "parser.setIgnoreComments(true);", "parser.setIgnoreComments(false);");
+        m("S10", attacks + "#wrongDestinationRecipientAudienceIssuer", "any Destination is taken",
+                rv, "if (e.sp().acsUrl().equals(destination)) {", "if (true) {");
+        m("S11", attacks + "#wrongDestinationRecipientAudienceIssuer", "any Issuer is taken",
+                rv, "if (responseIssuer != null && !expected.equals(responseIssuer.getValue())) {", "if (false) {",
+                rv, "if (assertionIssuer == null || !expected.equals(assertionIssuer.getValue())) {", "if (false) {");
+        m("S12", attacks + "#everyAudienceRestrictionMustNameUs", "only the first AudienceRestriction must hold",
+                rv, "for (AudienceRestriction r : restrictions) {", "for (AudienceRestriction r : restrictions.subList(0, 1)) {");
+        m("S13", attacks + "#wrongDestinationRecipientAudienceIssuer", "any bearer Recipient is taken",
+                rv, ".filter(d -> acsUrl.equals(d.getRecipient()) && d.getNotOnOrAfter() != null)",
+                ".filter(d -> d.getNotOnOrAfter() != null)");
+        m("S14", attacks + "#anExpiredBearerConfirmationIsRefusedWhileTheConditionsStillHold", "the bearer expiry is not checked",
+                rv, "if (!e.now().isBefore(data.getNotOnOrAfter().plus(e.idp().clockSkew()))) {", "if (false) {");
+        m("S15", attacks + "#anExpiredConditionsWindowIsRefusedWhileTheBearerStillHolds", "the Conditions expiry is not checked",
+                rv, "if (c.getNotOnOrAfter() != null && !e.now().isBefore(c.getNotOnOrAfter().plus(skew))) {", "if (false) {");
+        m("S16", attacks + "#theIdpsSessionEndBoundsTheSession", "SessionNotOnOrAfter is not checked",
+                rv, "if (!e.now().isBefore(ends.get())) {", "if (false) {");
+        m("S17", attacks + "#aSignedAssertionForOneRequestCannotAnswerAnother", "the Response's InResponseTo need not match the signed one",
+                rv, "if (!id.equals(outer)) {", "if (false) {");
+        m("S18", attacks + "#anIdpInitiatedAssertionCannotBePassedOffAsAnAnswerWhenIdpInitiatedIsOff",
+                "an assertion for no request may answer one",
+                rv, "            if (outer != null && !outer.isEmpty()) {", "            if (false) {");
+        m("S19", attacks + "#inResponseToWeNeverSentAndIdpInitiated", "any request ID is taken",
+                rv, "if (!e.ledger().isPending(e.idp().id(), id)) {", "if (false) {");
+        m("S20", attacks + "#aResponseForARequestOfAnotherBrowserIsRefused,SignInIT#aResponseStartedByAnotherBrowserDoesNotSignThisOneIn",
+                "a response is taken from any browser (login CSRF)",
+                rv, "if (!e.browser().started(e.idp().id(), id.get())) {", "if (false) {");
+        m("S21", attacks + "#aReplayedAssertionAndAnAnsweredRequest", "an assertion may be used twice",
+                rv, "if (e.ledger().wasSeen(e.idp().id(), e.assertion().getID())) {", "if (false) {",
+                "saml/SlotRequestLedger.java", "return seen.create(key(idp, assertionId), millis(keepUntil), keepUntil);",
+                "seen.create(key(idp, assertionId), millis(keepUntil), keepUntil); return true;");
+        m("S22", attacks + "#aReplayedAssertionAndAnAnsweredRequest", "a request may be answered twice",
+                "saml/SlotRequestLedger.java", "if (request.isEmpty() || !pending.remove(key(idp, requestId), request.get())) {",
+                "if (false) {");
+        m("S23", attacks + "#rolesAreNotReadAsGroups", "groups come from the first of groups or Role present",
+                rv, "List<String> groups = attrs.getOrDefault(names.groups(), List.of());",
+                "List<String> groups = java.util.stream.Stream.of(names.groups(), \"Role\").filter(attrs::containsKey).findFirst().map(attrs::get).orElse(List.of());");
+        m("S24", attacks + "#aGoodResponseIsAcceptedWithItsIdentity", "username is made up from the e-mail's local part",
+                rv, "String username = first(attrs, names.username()).orElse(\"\");",
+                "String username = first(attrs, names.username()).orElse(email.contains(\"@\") ? email.substring(0, email.indexOf('@')) : nameId);");
+        m("S25", "RedirectBindingTest", "inflating is unbounded (DEFLATE bomb)",
+                "saml/RedirectBinding.java", "if (out.size() > MAX_INFLATED_BYTES) {", "if (false) {");
+        // ---- single logout ----
+        String slo = "SignInIT#aStaleMisaddressedOrReplayedLogoutRequestEndsNothing";
+        m("L01", slo, "any Destination is taken", "saml/IdpLogout.java", "if (!sloUrl.equals(request.getDestination())) {", "if (false) {");
+        m("L02", slo, "any IssueInstant is taken", "saml/IdpLogout.java",
+                "if (issued == null || issued.plus(MAX_AGE).plus(skew).isBefore(now)) {", "if (issued == null) {");
+        m("L03", slo, "a LogoutRequest may be replayed", "saml/IdpLogout.java",
+                "if (!seen.firstLogout(idp.id(), request.getID(), keepUntil)) {", "if (false) {");
+        m("L04", "SignInIT#singleLogoutFromTheIdpEndsTheSessionAndAnswers", "an unsigned LogoutRequest is taken",
+                "saml/IdpLogout.java", "            RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());",
+                "            if (false) RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());");
+        // ---- IdP trust ----
+        m("T01", "IdpTrustTest#signedMetadataIsTakenOnlyWithAValidSignatureByTheConfiguredCertificate",
+                "metadata signatures are not checked", "saml/IdpMetadata.java",
+                "        if (signer.isPresent()) {\n            verify(entity, signer.get(), owner, now);",
+                "        if (false) {\n            verify(entity, signer.get(), owner, now);");
+        m("T02", "IdpTrustTest#signedMetadataIsTakenOnlyWithAValidSignatureByTheConfiguredCertificate",
+                "signed metadata past validUntil is taken", "saml/IdpMetadata.java",
+                "if (entity.getValidUntil() != null && !now.isBefore(entity.getValidUntil())) {", "if (false) {");
+        m("T03", "ConfigLoaderTest#identityProviderSettingsThatWouldWeakenTrustAreRefused", "unsigned metadata over http is taken",
+                "config/ConfigLoader.java",
+                "metadataUrl.filter(u -> \"http\".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())",
+                "metadataUrl.filter(u -> false)");
+        // ---- web ----
+        m("W01", "ReturnUrlsTest", "return URLs match as a raw string prefix (as before)",
+                "web/ReturnUrls.java", "&& port(p) == port(u) && underPath(u.getRawPath(), p.getRawPath())) {",
+                "&& port(p) == port(u) && u.getRawPath().startsWith(p.getRawPath())) {",
+                "web/ReturnUrls.java", " || u.getRawUserInfo() != null || !cleanPath(u.getRawPath())) {", ") {");
+        m("W02", "SignInIT#oneAddressCanStartOnlySoManySignIns", "sign-ins may be started without limit",
+                "web/SignIn.java", "if (!starts.allow(clientAddress)) {", "if (false) {");
+        m("W03", "ClientAddressesTest", "X-Forwarded-For is read from anyone",
+                "web/ClientAddresses.java", "if (forwardedFor == null || forwardedFor.isBlank() || !trusted(peer)) {",
+                "if (forwardedFor == null || forwardedFor.isBlank()) {");
+        m("W04", "SignInIT#withTheDevIdpTheServiceListensOn127001Only", "the dev IdP listens on every interface",
+                "web/WebApp.java", "cfg.jetty.host = parts.config().httpHost();", "cfg.jetty.host = \"0.0.0.0\";");
+        m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
+                "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
+        m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",
+                "web/WebApp.java", "if (signed.isPresent() && sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {",
+                "if (signed.isPresent()) {");
+        m("W07", "SignInIT#hardening", "pages may be framed (clickjacking)",
+                "web/WebApp.java", "        ctx.header(\"X-Frame-Options\", \"DENY\");\n", "");
+        // ---- policy ----
+        m("P01", "PolicyLoaderTest#aPerPersonSubjectMustBeUniqueAcrossIdps", "a per-person subject without {{idp}}",
+                "policy/SubjectTemplate.java", "if (personal() && !names().contains(\"idp\")) {", "if (false) {");
+        m("P02", "PolicyLoaderTest#aPerPersonSubjectMustBeUniqueAcrossIdps", "two placeholders in one token",
+                "policy/SubjectTemplate.java", "if (count > 1) {", "if (false) {");
+        m("P03", "PolicyTest#hostileValuesStayOneToken+distinctPeopleGetDistinctSubjects", "placeholder values are not escaped",
+                "policy/SubjectTemplate.java", "|| c == '_' || c == '-' || c == '@' || c == '+' || c == '=' || c == '~') {",
+                "|| c == '_' || c == '-' || c == '@' || c == '+' || c == '=' || c == '~' || c == '.' || c == '>' || c == '*') {");
+        m("P04", "PolicyTest#emptyOrOverlongValueDeniesRatherThanWidens", "an empty value is filled in",
+                "policy/SubjectTemplate.java", "if (raw == null || raw.isEmpty()) {", "if (raw == null) {");
+        m("P05", "CalloutPlainIT#aDirectionTheRoleDoesNotMentionIsClosed", "a direction no role allows is left open",
+                "callout/JwtIssuer.java", "        if (allow.isEmpty()) {\n            return p.deny(Grant.NOTHING);",
+                "        if (false) {\n            return p.deny(Grant.NOTHING);");
+        m("P06", "PolicyTest#tenantIsolationWhateverGroupsTheAssertionClaims", "an IdP may reach any account",
+                "policy/Policy.java", "if (!role.matches(who) || !tenancy.mayGrant(who.idp(), role.account())) {",
+                "if (!role.matches(who)) {");
+        m("P07", "PolicyTest#aDirectionNoRoleAllowsIsClosedAndExplainSaysSo", "explain is silent about a closed direction",
+                "policy/Explanation.java", "        if (allow.isEmpty()) {\n            out.append(verb)",
+                "        if (false) {\n            out.append(verb)");
+        // ---- CLI hand-off ----
+        String h = "web/CliHandoff.java";
+        m("H01", "CliHandoffTest#anInterceptedCodeIsUselessWithoutTheVerifierAndIsBurntByTheTry", "no PKCE check",
+                h, "Verifier.challenge(verifier).getBytes(StandardCharsets.US_ASCII))) {",
+                "pending.challenge().getBytes(StandardCharsets.US_ASCII))) {");
+        m("H02", "CliHandoffTest#loopbackCodeTradesOnceForTheApprovalWithTheRightVerifier", "a loopback code works twice",
+                h, "        if (!slots.remove(key, slot)) {\n            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first",
+                "        if (false) {\n            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first");
+        m("H03", "CliHandoffTest#aLoopbackRequestShowsWhatAskedAndIsAnsweredOnceBeforeItExpires", "a loopback request is answered twice",
+                h, "if (!clock.instant().isBefore(pending.expires()) || !slots.remove(key, slot)) {",
+                "if (!clock.instant().isBefore(pending.expires())) {");
+        m("H04", "CliHandoffTest#wrongGuessesAreLimitedPerSessionEvenForTheRightCodeAfterwards", "wrong device codes are unlimited",
+                h, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {", "if (false) {");
+        m("H05", "CliHandoffTest#throwAwayIdentitiesGuessingCannotLockARealPersonOut", "the global brake refuses right codes (as before)",
+                h, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {",
+                "if (g.wrong() > WRONG_GUESSES_PER_SESSION || everyoneWrong > WRONG_GUESSES_PER_MINUTE) {");
+        m("H06", "CliHandoffTest#deviceStartsAreLimitedPerAddress", "CLI sign-ins may be started without limit",
+                h, "if (!startsByAddress.allow(address)) {", "if (false) {");
+        m("H07", "CliHandoffTest#onlyThePersonWhoFoundACodeThroughTheLimitsCanAnswerIt", "anyone may answer a device code",
+                h, "if (!guesser.equals(d.confirmedBy()) || !clock.instant().isBefore(d.expires())",
+                "if (!clock.instant().isBefore(d.expires())");
+        m("H08", "CliLoginIT#cancelNoAccessAndForgedFormsEndWithoutAToken", "a CLI approval without the page's CSRF token",
+                "web/CliApi.java", "        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {\n"
+                        + "            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem(\"CLI sign-in refused\",",
+                "        if (signed.isEmpty()) {\n            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem(\"CLI sign-in refused\",");
+        // ---- callout ----
+        String dec = "callout/RequestDecoder.java";
+        m("C01", "AuthorizerTest#everyGarbledRequestGetsItsCode", "request signatures are not verified",
+                "callout/NatsJwt.java", "if (!servers.verifies(issuer, signed, signature)) {", "if (false) {");
+        m("C02", "AuthorizerTest#aRequestSignedByOneServerNamingAnotherIsRefused", "the issuer need not be the server it names",
+                dec, "if (!issuer.equals(serverId)) {", "if (false) {");
+        m("C03", "AuthorizerTest#everyGarbledRequestGetsItsCode", "any server is answered",
+                dec, "if (!trust.trusts(serverId)) {", "if (false) {");
+        m("C04", "ServerRosterIT", "the system account vouches for any key",
+                "callout/ServerRoster.java", "            Message reply = system.request(",
+                "            if (true) return true;\n            Message reply = system.request(");
+        m("C05", "AuthorizerTest#aRequestWithoutExpiryIsRefused", "a request without exp is answered",
+                dec, "if (exp <= 0) {", "if (false) {");
+        m("C06", "AuthorizerTest#everyGarbledRequestGetsItsCode", "an expired request is answered",
+                dec, "if (clock.instant().isAfter(expires.plusSeconds(1))) {", "if (false) {");
+        m("C07", "AuthorizerTest#aReplayedRequestIsRefusedUntilItExpires", "a replayed request is answered again",
+                dec, "if (answered.asMap().putIfAbsent(userNkey, expires.plusSeconds(2)) != null) {", "if (false) {");
+        m("C08", "AuthorizerTest#sealedRequestWithoutAnXkeyIsRefused", "a sealed request is read as plain text",
+                dec, "            if (XKey.isSealed(data)) {", "            if (false) {");
+        m("C09", "AuthorizerTest#allowedAnswerIsAddressedAndSignedAsTheServerChecks", "the response names another server",
+                "callout/JwtIssuer.java", "return NatsJwt.issue(issuer, userNkey, null, iat, 0, serverId, new ResponseClaim(userJwt, error));",
+                "return NatsJwt.issue(issuer, userNkey, null, iat, 0, \"NOTTHESERVER\", new ResponseClaim(userJwt, error));");
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean checkOnly = List.of(args).contains("--check");
+        Set<String> wanted = Set.copyOf(List.of(args).stream().filter(a -> !a.startsWith("--")).toList());
+        Map<String, Mutation> byId = new LinkedHashMap<>();
+        ALL.forEach(m -> byId.put(m.id(), m));
+        int problems = documented(byId.keySet());
+        List<Mutation> run = ALL.stream().filter(m -> wanted.isEmpty() || wanted.contains(m.id())).toList();
+        Map<Path, String> originals = new LinkedHashMap<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> restore(originals)));
+        List<String> report = new ArrayList<>();
+        for (Mutation m : run) {
+            String applied = apply(m, originals);
+            try {
+                if (applied != null) {
+                    report.add(line(m, "DID NOT APPLY: " + applied));
+                    problems++;
+                    continue;
+                }
+                if (checkOnly) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                Outcome o = test(m.test());
+                String took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s";
+                String verdict = switch (o) {
+                    case FAILED -> "killed";
+                    case PASSED -> "SURVIVED";
+                    case BROKEN -> "DID NOT COMPILE";
+                };
+                if (o != Outcome.FAILED) {
+                    problems++;
+                }
+                report.add(line(m, verdict + " (" + took + ")"));
+                System.out.println(report.get(report.size() - 1));
+            } finally {
+                restore(originals);
+            }
+        }
+        System.out.println();
+        report.forEach(System.out::println);
+        System.out.println(checkOnly ? run.size() + " mutations apply" : run.size() + " mutations, " + problems + " problems");
+        System.exit(problems == 0 ? 0 : 1);
+    }
+
+    enum Outcome { FAILED, PASSED, BROKEN }
+
+    static String line(Mutation m, String verdict) {
+        return m.id() + "  " + verdict + "  -- " + m.what() + "  [" + m.test() + "]";
+    }
+
+    /** Every mutation ID in docs/SECURITY.md is defined here, and every one here is documented. */
+    static int documented(Set<String> defined) throws IOException {
+        String doc = Files.readString(Path.of("docs/SECURITY.md"));
+        Set<String> named = new java.util.TreeSet<>();
+        Matcher mm = Pattern.compile("`([SLTWPHC]\\d\\d)`").matcher(doc);
+        while (mm.find()) {
+            named.add(mm.group(1));
+        }
+        int problems = 0;
+        for (String id : named) {
+            if (!defined.contains(id)) {
+                System.out.println(id + "  named in docs/SECURITY.md but not defined in scripts/Mutations.java");
+                problems++;
+            }
+        }
+        for (String id : defined) {
+            if (!named.contains(id)) {
+                System.out.println(id + "  defined here but not named in docs/SECURITY.md");
+                problems++;
+            }
+        }
+        return problems;
+    }
+
+    /** Applies every edit, or returns why one could not be (its text is not there exactly once). */
+    static String apply(Mutation m, Map<Path, String> originals) throws IOException {
+        for (Edit e : m.edits()) {
+            Path file = Path.of(e.file());
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            originals.putIfAbsent(file, text);
+            int at = text.indexOf(e.from());
+            if (at < 0 || text.indexOf(e.from(), at + 1) >= 0) {
+                return e.file() + ": the defence's text is " + (at < 0 ? "not there" : "there more than once")
+                        + " (update the mutation with the code)";
+            }
+            Files.writeString(file, text.replace(e.from(), e.to()), StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    static void restore(Map<Path, String> originals) {
+        originals.forEach((file, text) -> {
+            try {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                System.err.println("could not restore " + file + ": " + e + " (git checkout -- " + file + ")");
+            }
+        });
+        originals.clear();
+    }
+
+    static Outcome test(String selector) throws Exception {
+        String mvn = System.getenv().getOrDefault("MVN", "mvn -B -q -ntp");
+        List<String> cmd = new ArrayList<>(List.of(mvn.split(" ")));
+        cmd.addAll(List.of("test", "-Dtest=" + selector, "-Dsurefire.failIfNoSpecifiedTests=false"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (out.contains("COMPILATION ERROR")) {
+            System.out.println(out.lines().filter(l -> l.contains("ERROR") && l.contains(".java")).limit(3)
+                    .reduce("", (a, b) -> a + b + "\n"));
+            return Outcome.BROKEN;
+        }
+        if (code != 0 && !out.contains("Tests run:") && !out.contains("FAIL")) {
+            System.out.println(out.lines().limit(20).reduce("", (a, b) -> a + b + "\n"));
+            return Outcome.BROKEN;
+        }
+        return code == 0 ? Outcome.PASSED : Outcome.FAILED;
+    }
+}
