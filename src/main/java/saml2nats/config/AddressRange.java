@@ -1,7 +1,7 @@
 package saml2nats.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import com.google.common.net.InetAddresses;
+
 import java.util.Optional;
 
 /**
@@ -15,35 +15,35 @@ public record AddressRange(String text, byte[] network, int prefix) {
     public static Optional<AddressRange> parse(String text) {
         String t = text == null ? "" : text.trim();
         int slash = t.indexOf('/');
-        String address = slash < 0 ? t : t.substring(0, slash);
-        if (address.isEmpty() || !address.matches("[0-9A-Fa-f:.]+")) {
-            return Optional.empty(); // not a literal: InetAddress would look the name up
+        Optional<byte[]> address = literal(slash < 0 ? t : t.substring(0, slash));
+        if (address.isEmpty()) {
+            return Optional.empty();
         }
+        byte[] bytes = address.get();
         try {
-            byte[] bytes = InetAddress.getByName(address).getAddress();
             int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
             if (prefix < 0 || prefix > bytes.length * 8) {
                 return Optional.empty();
             }
             return Optional.of(new AddressRange(t, bytes, prefix));
-        } catch (UnknownHostException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    /** Whether the literal address {@code ip} lies in this range; anything unparsable does not. */
+    /**
+     * The bytes of a literal IPv4 or IPv6 address ({@code [::1]} as servlets give it too); empty for
+     * anything else, names included: {@code cafe} is a host name, not an address, and is never looked up.
+     */
+    public static Optional<byte[]> literal(String text) {
+        String ip = text == null ? "" : text.trim().replaceAll("^\\[|]$", "");
+        return InetAddresses.isInetAddress(ip) ? Optional.of(InetAddresses.forString(ip).getAddress()) : Optional.empty();
+    }
+
+    /** Whether the literal address {@code address} lies in this range; anything that is not a literal does not. */
     public boolean contains(String address) {
-        String ip = address == null ? "" : address.trim().replaceAll("^\\[|]$", ""); // [::1] as servlets give it
-        if (ip.isEmpty() || !ip.matches("[0-9A-Fa-f:.]+")) {
-            return false;
-        }
-        byte[] a;
-        try {
-            a = InetAddress.getByName(ip).getAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-        if (a.length != network.length) {
+        byte[] a = literal(address).orElse(null);
+        if (a == null || a.length != network.length) {
             return false;
         }
         int full = prefix / 8;

@@ -248,10 +248,13 @@ public final class ConfigLoader {
                 kind, metadataSigner);
     }
 
-    /** 127.0.0.1, ::1, localhost: reachable from this machine only. */
+    /** localhost, or a literal loopback address (127.0.0.0/8, ::1): reachable from this machine only. */
     static boolean isLoopback(String host) {
-        String h = host == null ? "" : host.replaceAll("^\\[|]$", "");
-        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.startsWith("127.");
+        if ("localhost".equalsIgnoreCase(host)) {
+            return true;
+        }
+        return AddressRange.literal(host).map(b -> b.length == 4 ? b[0] == 127
+                : java.util.Arrays.equals(b, new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})).orElse(false);
     }
 
     private static boolean bool(Optional<String> text, String setting, List<String> errors) {

@@ -45,8 +45,13 @@ public final class Inspection {
         }
 
         @Override
-        public void sent(String idp, String requestId, Instant until) {
+        public void sent(String idp, String requestId, Instant until, BrowserBinding browser) {
             // inspecting sends nothing
+        }
+
+        @Override
+        public boolean startedBy(String idp, String requestId, BrowserBinding browser) {
+            return false;
         }
 
         @Override
@@ -73,7 +78,7 @@ public final class Inspection {
     /** Validates without recording anything and returns the report; {@code accepted} tells the exit code. */
     public static Validation run(OpenSaml saml, String posted, IdpSettings idp, SpSettings sp, Instant at) {
         return new ResponseValidator(saml, Clock.fixed(at, ZoneOffset.UTC), rules()).validate(posted, idp, sp,
-                Ledger.NOTHING_SENT, BrowserRequests.NONE, false);
+                Ledger.NOTHING_SENT, BrowserBinding.NONE, false);
     }
 
     public static String report(Validation v, String idp, Instant at) {

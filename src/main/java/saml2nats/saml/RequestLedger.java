@@ -16,11 +16,14 @@ public interface RequestLedger {
      */
     java.time.Duration ASSERTION_MEMORY = java.time.Duration.ofHours(24);
 
-    /** Remembers an AuthnRequest we sent, answerable until {@code until}. */
-    void sent(String idp, String requestId, Instant until);
+    /** Remembers an AuthnRequest we sent, answerable until {@code until}, and the browser that asked for it. */
+    void sent(String idp, String requestId, Instant until, BrowserBinding browser);
 
     /** Whether an AuthnRequest with this ID was sent to this IdP and is still unanswered. */
     boolean isPending(String idp, String requestId);
+
+    /** Whether this pending request was started by {@code browser}. */
+    boolean startedBy(String idp, String requestId, BrowserBinding browser);
 
     /** Whether this Assertion ID from this IdP was accepted before. */
     boolean wasSeen(String idp, String assertionId);

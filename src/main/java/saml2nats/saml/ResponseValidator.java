@@ -79,7 +79,7 @@ public final class ResponseValidator {
 
     /** What the rules read: the parsed, decrypted Response and the settings, at one instant. */
     public record Evaluation(Response response, Assertion assertion, IdpSettings idp, SpSettings sp, Instant now,
-                             RequestLedger ledger, BrowserRequests browser) {
+                             RequestLedger ledger, BrowserBinding browser) {
         /** The bearer confirmation every rule reads (Profiles 4.1.4.2), when the assertion has one for our ACS. */
         public Optional<SubjectConfirmationData> bearer() {
             return ResponseValidator.bearer(assertion, sp.acsUrl());
@@ -116,10 +116,10 @@ public final class ResponseValidator {
 
     /**
      * @param posted the {@code SAMLResponse} form value (base64) or raw XML
-     * @param browser the requests the posting browser started (its pre-auth cookie)
+     * @param browser the posting browser, by its pre-auth cookie
      * @param commit  whether an accepted Response is recorded (the ACS) or only judged ({@code saml inspect})
      */
-    public Validation validate(String posted, IdpSettings idp, SpSettings sp, RequestLedger ledger, BrowserRequests browser,
+    public Validation validate(String posted, IdpSettings idp, SpSettings sp, RequestLedger ledger, BrowserBinding browser,
                                boolean commit) {
         List<Step> steps = new ArrayList<>();
         String xml = decode(posted, steps);
@@ -517,17 +517,18 @@ public final class ResponseValidator {
         return Step.pass("in response to", id);
     }
 
-    /** The request was started by the browser that posts its answer (see {@link BrowserRequests}). */
+    /** The request was started by the browser that posts its answer (see {@link BrowserBinding}). */
     static Step thisBrowser(Evaluation e) {
         Optional<String> id = answered(e);
         if (id.isEmpty()) {
             return Step.pass("this browser", "no request to bind (IdP-initiated)");
         }
-        if (!e.browser().started(e.idp().id(), id.get())) {
+        if (!e.ledger().startedBy(e.idp().id(), id.get(), e.browser())) {
+            String home = e.sp().acsUrl().replaceFirst("^(https?://[^/]+).*$", "$1");
             return Step.fail("this browser", SamlError.OTHER_BROWSER, "this sign-in was started in another browser "
-                    + "(or this browser's sign-in cookie expired or was blocked): start the sign-in again from this "
-                    + "service's page in this browser. If you did not start a sign-in, someone may be trying to sign "
-                    + "you in as them; close this page.");
+                    + "(or this browser's sign-in cookie expired, was blocked, or was set for another address): start "
+                    + "the sign-in again in this browser at " + home + ". If you did not start a sign-in, someone may "
+                    + "be trying to sign you in as them; close this page.");
         }
         return Step.pass("this browser", "started in this browser");
     }

@@ -49,14 +49,21 @@ public final class SlotRequestLedger implements RequestLedger {
                 KvSlots.open(nats, prefix + "-assertions", replicas, assertionLife), clock);
     }
 
+    /** A pending request's slot holds when it may be answered until and the browser that started it. */
     @Override
-    public void sent(String idp, String requestId, Instant until) {
-        pending.create(key(idp, requestId), millis(until), until); // request IDs are random: never there already
+    public void sent(String idp, String requestId, Instant until, BrowserBinding browser) {
+        byte[] value = (until.toEpochMilli() + " " + browser.hash()).getBytes(StandardCharsets.US_ASCII);
+        pending.create(key(idp, requestId), value, until); // request IDs are random: never there already
     }
 
     @Override
     public boolean isPending(String idp, String requestId) {
         return pending.get(key(idp, requestId)).filter(s -> clock.instant().isBefore(until(s))).isPresent();
+    }
+
+    @Override
+    public boolean startedBy(String idp, String requestId, BrowserBinding browser) {
+        return pending.get(key(idp, requestId)).filter(s -> browser.matches(field(s, 1))).isPresent();
     }
 
     @Override
@@ -90,6 +97,11 @@ public final class SlotRequestLedger implements RequestLedger {
     }
 
     private static Instant until(Slots.Slot s) {
-        return Instant.ofEpochMilli(Long.parseLong(new String(s.value(), StandardCharsets.US_ASCII)));
+        return Instant.ofEpochMilli(Long.parseLong(field(s, 0)));
+    }
+
+    private static String field(Slots.Slot s, int i) {
+        String[] parts = new String(s.value(), StandardCharsets.US_ASCII).split(" ", -1);
+        return i < parts.length ? parts[i] : "";
     }
 }

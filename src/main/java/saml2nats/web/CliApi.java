@@ -87,7 +87,7 @@ final class CliApi {
      * confirmation code to print, which the approval page shows beside where it came from.
      */
     void loopbackStart(Context ctx) {
-        String address = addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+        String address = addresses.of(ctx);
         Optional<Integer> port = loopbackPort(ctx.formParam("port"));
         String state = Optional.ofNullable(ctx.formParam("state")).orElse("");
         if (port.isEmpty() || !validState(state)) {
@@ -127,7 +127,7 @@ final class CliApi {
 
     /** POST /cli/device : a device code to poll with and a user code to show. */
     void deviceStart(Context ctx) {
-        String address = addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+        String address = addresses.of(ctx);
         String from = requestedFrom(address, ctx.formParam("host"));
         try {
             handoff.checkStartAllowed(address);

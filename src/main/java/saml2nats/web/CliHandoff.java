@@ -48,8 +48,11 @@ final class CliHandoff {
     static final int WRONG_GUESSES_PER_SESSION = 5;
     static final Duration GUESS_WINDOW = Duration.ofMinutes(15);
     static final int WRONG_GUESSES_PER_MINUTE = 60;
-    /** Device and loopback sign-ins, together: both can be started without signing in. */
-    static final int STARTS_PER_ADDRESS = 20;
+    /**
+     * Device and loopback sign-ins together, per address per {@link #DEVICE_CODE_LIFE}: both can be
+     * started without signing in. Enough for an office behind one NAT signing in of a morning.
+     */
+    static final int STARTS_PER_ADDRESS = 60;
     /** No vowels (no words), no look-alikes: 20^8 = 2.6e10 codes. */
     private static final String USER_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ";
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");

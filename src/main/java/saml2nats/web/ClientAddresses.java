@@ -11,11 +11,29 @@ import java.util.List;
  * of ours saw). Everything left of it may have been written by the client, so it is
  * never read; a header from an untrusted peer is ignored altogether.
  */
-record ClientAddresses(List<AddressRange> trustedProxies) {
+record ClientAddresses(List<AddressRange> trustedProxies, java.util.Set<String> warnedPeers) {
     static final String FORWARDED_FOR = "X-Forwarded-For";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientAddresses.class);
+    private static final int MOST_WARNED = 64;
+
+    ClientAddresses(List<AddressRange> trustedProxies) {
+        this(trustedProxies, java.util.concurrent.ConcurrentHashMap.newKeySet());
+    }
 
     ClientAddresses {
         trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** The request's client address; every X-Forwarded-For line counts (some proxies add a line of their own). */
+    String of(io.javalin.http.Context ctx) {
+        List<String> lines = java.util.Collections.list(ctx.req().getHeaders(FORWARDED_FOR));
+        String address = of(ctx.ip(), String.join(",", lines));
+        if (!lines.isEmpty() && address.equals(ctx.ip()) && !trusted(ctx.ip()) && warnedPeers.size() < MOST_WARNED
+                && warnedPeers.add(ctx.ip())) {
+            log.warn("requests from {} carry X-Forwarded-For, but {} is not in trusted_proxies: every client behind it "
+                    + "shares that one address's limits. List the proxy in trusted_proxies.", ctx.ip(), ctx.ip());
+        }
+        return address;
     }
 
     String of(String peer, String forwardedFor) {
@@ -27,7 +45,7 @@ record ClientAddresses(List<AddressRange> trustedProxies) {
             String hop = hops[i].trim();
             if (!trusted(hop)) {
                 // a proxy of ours wrote this one; "unknown" or junk there says nothing usable
-                return AddressRange.parse(hop).isPresent() && !hop.contains("/") ? hop : peer;
+                return AddressRange.literal(hop).isPresent() ? hop : peer;
             }
         }
         return peer; // every hop is a proxy of ours: the request started inside

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Durations;
-import saml2nats.saml.BrowserRequests;
+import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
 import saml2nats.saml.IdpRegistry;
@@ -33,9 +33,9 @@ final class SignIn {
     sealed interface Outcome {
         /**
          * Send the browser to {@code url}, setting the session cookie when a session was made
-         * and the pre-auth cookie when the requests this browser started changed.
+         * and (renewing) the pre-auth cookie's secret when a sign-in was started.
          */
-        record Go(String url, Optional<String> cookie, Optional<BrowserRequests> started) implements Outcome { }
+        record Go(String url, Optional<String> cookie, Optional<String> signInSecret) implements Outcome { }
 
         record Refused(int status, String code, String title, String reason, List<Step> steps) implements Outcome { }
     }
@@ -52,6 +52,7 @@ final class SignIn {
     private final ReturnUrls returnUrls;
     private final MeterRegistry metrics;
     private final AddressLimit starts;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     /** @param starts how many sign-ins one client address may start (each is a pending request kept 10 minutes) */
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
@@ -77,10 +78,11 @@ final class SignIn {
     }
 
     /**
-     * The IdP URL to send the browser to, with the request added to what this browser started;
-     * or a refusal for an unknown IdP, a foreign return URL, or an address that started too many.
+     * The IdP URL to send the browser to, the request remembered with this browser's secret
+     * (the one its pre-auth cookie holds, or a new one); or a refusal for an unknown IdP, a
+     * foreign return URL, or an address that started too many.
      */
-    Outcome start(String idpId, String returnUrl, BrowserRequests browser, String clientAddress) {
+    Outcome start(String idpId, String returnUrl, Optional<String> browserSecret, String clientAddress) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
             return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
@@ -99,12 +101,13 @@ final class SignIn {
                     "More than " + starts.max() + " sign-ins were started from your address within "
                             + Durations.format(starts.window()) + ". Wait a minute, then sign in again.", List.of());
         }
+        String secret = browserSecret.filter(BrowserBinding::isSecret).orElseGet(() -> BrowserBinding.newSecret(random));
         ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
-        ledger.sent(idpId, out.id(), clock.instant().plus(RequestLedger.REQUEST_LIFETIME));
-        return new Outcome.Go(out.url(), Optional.empty(), Optional.of(browser.with(idpId, out.id())));
+        ledger.sent(idpId, out.id(), clock.instant().plus(RequestLedger.REQUEST_LIFETIME), BrowserBinding.ofSecret(secret));
+        return new Outcome.Go(out.url(), Optional.empty(), Optional.of(secret));
     }
 
-    Outcome finish(String idpId, String samlResponse, String relayState, BrowserRequests browser) {
+    Outcome finish(String idpId, String samlResponse, String relayState, BrowserBinding browser) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
             return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
@@ -117,14 +120,18 @@ final class SignIn {
             return new Outcome.Refused(status(first.code()), first.code().name(), title(first.code()), first.message(), v.steps());
         }
         Identity who = v.identity().orElseThrow();
-        // never longer than the IdP's own session (SessionNotOnOrAfter); the validator refused one already over
+        // never longer than the IdP's own session (SessionNotOnOrAfter)
         Duration length = v.idpSessionEnds().map(end -> Duration.between(clock.instant(), end))
-                .filter(left -> left.compareTo(sessionLength) < 0 && !left.isNegative() && !left.isZero()).orElse(sessionLength);
+                .filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);
+        if (length.isNegative() || length.isZero()) { // ended since the validator looked: no session at all
+            record(idpId, v, "deny", SamlError.EXPIRED.name(), "the IdP's session ended", Optional.empty());
+            return new Outcome.Refused(400, SamlError.EXPIRED.name(), title(SamlError.EXPIRED),
+                    "Your session at the identity provider has just ended. Sign in again.", v.steps());
+        }
         SessionStore.Created created = sessions.create(who, length);
         record(idpId, v, "allow", "OK", "", Optional.of(created));
         String back = returnUrls.check(relayState).orElse("/");
-        return new Outcome.Go(back, Optional.of(browsers.open(created)),
-                Optional.of(browser.without(idpId, v.summary().inResponseTo())));
+        return new Outcome.Go(back, Optional.of(browsers.open(created)), Optional.empty());
     }
 
     private void record(String idp, Validation v, String outcome, String reason, String detail,

@@ -11,7 +11,7 @@ import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicySource;
-import saml2nats.saml.BrowserRequests;
+import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpLogout;
@@ -54,10 +54,9 @@ public final class WebApp implements AutoCloseable {
     private final CliApi cli;
     private final boolean secureCookies;
     private final ClientAddresses addresses;
+    private final SignInCookie signInCookie;
     private Javalin app;
 
-    /** The pre-auth cookie: which sign-ins this browser started (see {@link BrowserRequests}). */
-    static final String SIGN_IN_COOKIE = "s2n_signin";
     /** One address may start this many sign-ins a minute: a person retrying, a few tabs, an office behind one NAT. */
     static final int SIGN_IN_STARTS_PER_MINUTE = 60;
 
@@ -75,6 +74,7 @@ public final class WebApp implements AutoCloseable {
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
+        this.signInCookie = new SignInCookie(secureCookies);
     }
 
     public WebApp start() {
@@ -97,9 +97,9 @@ public final class WebApp implements AutoCloseable {
         r.get("/", this::home);
         r.post("/route", this::routeByEmail);
         r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"),
-                started(ctx), clientAddress(ctx))));
+                Optional.ofNullable(ctx.cookie(signInCookie.name())), clientAddress(ctx))));
         r.post("/saml/{idp}/acs", ctx -> answer(ctx, signIn.finish(ctx.pathParam("idp"), ctx.formParam("SAMLResponse"),
-                ctx.formParam("RelayState"), started(ctx))));
+                ctx.formParam("RelayState"), BrowserBinding.ofSecret(ctx.cookie(signInCookie.name())))));
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
         r.get("/saml/{idp}/slo", this::singleLogout);
@@ -193,20 +193,15 @@ public final class WebApp implements AutoCloseable {
                         "No identity provider here handles " + email + ". Pick your company's button instead.")));
     }
 
-    /** The sign-ins this browser started, from its pre-auth cookie. */
-    private static BrowserRequests started(Context ctx) {
-        return BrowserRequests.parse(ctx.cookie(SIGN_IN_COOKIE));
-    }
-
     /** The client's address for per-address limits: the socket's, or what a trusted proxy forwarded. */
     String clientAddress(Context ctx) {
-        return addresses.of(ctx.ip(), ctx.header(ClientAddresses.FORWARDED_FOR));
+        return addresses.of(ctx);
     }
 
     private void answer(Context ctx, SignIn.Outcome outcome) {
         if (outcome instanceof SignIn.Outcome.Go go) {
             go.cookie().ifPresent(c -> ctx.res().addHeader("Set-Cookie", cookie(c, parts.config().sessions().length())));
-            go.started().ifPresent(b -> ctx.res().addHeader("Set-Cookie", signInCookie(b)));
+            go.signInSecret().ifPresent(secret -> ctx.res().addHeader("Set-Cookie", signInCookie.header(secret)));
             ctx.redirect(go.url(), HttpStatus.SEE_OTHER);
         } else {
             SignIn.Outcome.Refused refused = (SignIn.Outcome.Refused) outcome;
@@ -303,18 +298,6 @@ public final class WebApp implements AutoCloseable {
         StringBuilder json = new StringBuilder("{\"ready\":").append(ok);
         checks.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(json.append('}').toString());
-    }
-
-    /**
-     * The IdP posts the Response from its own site, a cross-site POST, which carries only
-     * SameSite=None cookies, and those only with Secure; a plain-http localhost service
-     * (development) is same-site with a local IdP, where Lax is enough and None would be dropped.
-     * Path /saml/ only: no other route reads it.
-     */
-    String signInCookie(BrowserRequests started) {
-        Duration age = started.hashes().isEmpty() ? Duration.ZERO : saml2nats.saml.RequestLedger.REQUEST_LIFETIME;
-        return SIGN_IN_COOKIE + "=" + started.cookieValue() + "; Path=/saml/; HttpOnly; Max-Age=" + age.toSeconds()
-                + (secureCookies ? "; SameSite=None; Secure" : "; SameSite=Lax");
     }
 
     private String cookie(String value, Duration maxAge) {

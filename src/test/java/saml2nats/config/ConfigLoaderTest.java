@@ -80,6 +80,8 @@ class ConfigLoaderTest {
             }
         };
         assertTrue(refused.apply("    metadata_url: http://idp.acme.test/metadata\n").contains("is plain http"));
+        assertTrue(refused.apply("    metadata_url: http://127.0.0.1.evil.test/metadata\n").contains("is plain http"),
+                "a name that starts like a loopback address is not one");
         assertTrue(refused.apply("    metadata_url: ftp://idp.acme.test/metadata\n").contains("must be an https URL"));
         assertTrue(refused.apply("    metadata_url: https://idp.acme.test/m\n    attributes: { groups: [groups, Role] }\n")
                 .contains("name the one attribute that carries groups"));

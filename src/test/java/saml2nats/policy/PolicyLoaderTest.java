@@ -36,18 +36,21 @@ class PolicyLoaderTest {
                 """, PolicyError.UNKNOWN_KEY, 5, "subcribe");
     }
 
+    /** A role whose second publish subject (line 8) is the one under test. */
+    static final String ONE_SUBJECT = """
+            roles:
+              - name: dev
+                when: { groups: [g] }
+                account: DEV
+                publish:
+                  allow:
+                    - "ok.>"
+                    - "%s"
+            """;
+
     @Test
     void malformedSubjects() {
-        String template = """
-                roles:
-                  - name: dev
-                    when: { groups: [g] }
-                    account: DEV
-                    publish:
-                      allow:
-                        - "ok.>"
-                        - "%s"
-                """;
+        String template = ONE_SUBJECT;
         assertFinding(template.formatted("a..b"), PolicyError.MALFORMED_SUBJECT, 8, "empty token");
         assertFinding(template.formatted("a.>.b"), PolicyError.MALFORMED_SUBJECT, 8, "'>' before the last token");
         assertFinding(template.formatted("a.b*"), PolicyError.MALFORMED_SUBJECT, 8, "wildcard inside");
@@ -58,16 +61,7 @@ class PolicyLoaderTest {
 
     @Test
     void aPerPersonSubjectMustBeUniqueAcrossIdps() throws Exception {
-        String template = """
-                roles:
-                  - name: dev
-                    when: { groups: [g] }
-                    account: DEV
-                    publish:
-                      allow:
-                        - "ok.>"
-                        - "%s"
-                """;
+        String template = ONE_SUBJECT;
         for (String unsafe : List.of("user.{{username}}.>", "user.{{email}}", "inbox.{{subject}}.>")) {
             assertFinding(template.formatted(unsafe), PolicyError.MALFORMED_SUBJECT, 8, "without {{idp}}");
         }

@@ -40,9 +40,10 @@ class OktaFixturesTest {
     static Validation validate(Fixture f, String posted, Instant at) {
         MutableClock clock = new MutableClock(at);
         SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
-        ledger.sent("okta", f.requestId(), at.plus(Duration.ofMinutes(10)));
+        BrowserBinding browser = BrowserBinding.ofSecret(BrowserBinding.newSecret(new java.security.SecureRandom()));
+        ledger.sent("okta", f.requestId(), at.plus(Duration.ofMinutes(10)), browser);
         return new ResponseValidator(SAML, clock).validate(posted, f.idp(), f.sp(), ledger,
-                BrowserRequests.NONE.with("okta", f.requestId()), true);
+                browser, true);
     }
 
     @ParameterizedTest

@@ -33,10 +33,11 @@ class SamlAttacksTest {
     final MutableClock clock = new MutableClock(NOW);
     final SlotRequestLedger ledger = SlotRequestLedger.inMemory(100, clock);
     /** The browser that started every request these tests answer. */
-    final BrowserRequests browser = BrowserRequests.NONE.with("test", REQUEST).with("test", "_req2").with("test", "_spent");
+    static final BrowserBinding BROWSER = BrowserBinding.ofSecret(BrowserBinding.newSecret(new java.security.SecureRandom()));
+    final BrowserBinding browser = BROWSER;
 
     SamlAttacksTest() {
-        ledger.sent("test", REQUEST, NOW.plus(Duration.ofMinutes(10)));
+        ledger.sent("test", REQUEST, NOW.plus(Duration.ofMinutes(10)), browser);
     }
 
     static IdpSettings settings(boolean allowSha1, java.security.cert.X509Certificate... certs) {
@@ -175,7 +176,7 @@ class SamlAttacksTest {
         assertTrue(late.firstFailure().orElseThrow().message().contains("3 minutes ago")
                 || late.failures().stream().anyMatch(s -> s.message().contains("180 seconds ago") || s.message().contains("3 minutes ago")), late.steps().toString());
 
-        ledger.sent("test", "_req2", NOW.plus(Duration.ofMinutes(10)));
+        ledger.sent("test", "_req2", NOW.plus(Duration.ofMinutes(10)), browser);
         SigningIdp.Spec early30s = good().with(b -> { b.notBefore = NOW.plusSeconds(30); b.inResponseTo = "_req2"; return b; });
         assertTrue(check(idp.respond(early30s)).accepted(), "30 s before NotBefore is inside the skew");
         SigningIdp.Spec early3m = good().with(b -> { b.notBefore = NOW.plusSeconds(180); return b; });
@@ -244,11 +245,11 @@ class SamlAttacksTest {
         ResponseValidator validator = new ResponseValidator(SAML, clock);
         for (String xml : List.of(idp.respond(good()), newIdp.respond(good()))) {
             SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
-            fresh.sent("test", REQUEST, NOW.plusSeconds(600));
+            fresh.sent("test", REQUEST, NOW.plusSeconds(600), browser);
             assertTrue(validator.validate(xml, both, SP, fresh, browser, true).accepted(), "either certificate is accepted");
         }
         SlotRequestLedger fresh = SlotRequestLedger.inMemory(10, clock);
-        fresh.sent("test", REQUEST, NOW.plusSeconds(600));
+        fresh.sent("test", REQUEST, NOW.plusSeconds(600), browser);
         assertRefused(validator.validate(idp.respond(good()), newOnly, SP, fresh, browser, true), SamlError.BAD_SIGNATURE);
     }
 
@@ -292,7 +293,7 @@ class SamlAttacksTest {
 
     @Test
     void aSignedAssertionForOneRequestCannotAnswerAnother() {
-        ledger.sent("test", "_spent", NOW.plusSeconds(600));
+        ledger.sent("test", "_spent", NOW.plusSeconds(600), browser);
         String forSpent = idp.respond(good().with(b -> { b.inResponseTo = "_spent"; return b; }));
         Validation v = check(readdressed(forSpent, REQUEST));
         assertRefused(v, SamlError.UNKNOWN_REQUEST);
@@ -310,13 +311,13 @@ class SamlAttacksTest {
 
     @Test
     void aResponseForARequestOfAnotherBrowserIsRefused() {
+        BrowserBinding another = BrowserBinding.ofSecret(BrowserBinding.newSecret(new java.security.SecureRandom()));
         Validation v = new ResponseValidator(SAML, clock).validate(idp.respond(good()), settings(false, IDP_KEYS.certificate()),
-                SP, ledger, BrowserRequests.NONE.with("test", "_mine"), true);
+                SP, ledger, another, true);
         assertRefused(v, SamlError.OTHER_BROWSER);
+        assertRefused(new ResponseValidator(SAML, clock).validate(idp.respond(good()), settings(false, IDP_KEYS.certificate()),
+                SP, ledger, BrowserBinding.NONE, true), SamlError.OTHER_BROWSER);
         assertTrue(check(idp.respond(good())).accepted(), "the browser that started it can still finish: nothing was spent");
-        Validation otherIdp = new ResponseValidator(SAML, clock).validate(idp.respond(good()), settings(false,
-                IDP_KEYS.certificate()), SP, ledger, BrowserRequests.NONE.with("other-idp", REQUEST), true);
-        assertRefused(otherIdp, SamlError.OTHER_BROWSER);
     }
 
     @Test

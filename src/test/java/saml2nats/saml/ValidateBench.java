@@ -38,7 +38,7 @@ public class ValidateBench {
     SpSettings sp;
     String xml;
     RequestLedger everything;
-    final BrowserRequests browser = BrowserRequests.NONE.with("test", "_req1");
+    final BrowserBinding browser = BrowserBinding.ofSecret(BrowserBinding.newSecret(new java.security.SecureRandom()));
 
     @Setup
     public void setup() {
@@ -52,7 +52,12 @@ public class ValidateBench {
         validator = new ResponseValidator(saml, Clock.fixed(NOW, ZoneOffset.UTC));
         everything = new RequestLedger() {
             @Override
-            public void sent(String i, String r, Instant until) {
+            public void sent(String i, String r, Instant until, BrowserBinding b) {
+            }
+
+            @Override
+            public boolean startedBy(String i, String r, BrowserBinding b) {
+                return true;
             }
 
             @Override

@@ -31,6 +31,13 @@ class ClientAddressesTest {
     }
 
     @Test
+    void ipv6CountsPerSlash64() {
+        assertEquals(AddressLimit.key("2001:db8::1"), AddressLimit.key("2001:db8:0:0:ffff::2"));
+        assertTrue(!AddressLimit.key("2001:db8::1").equals(AddressLimit.key("2001:db8:0:1::1")));
+        assertEquals("203.0.113.9", AddressLimit.key("203.0.113.9"));
+    }
+
+    @Test
     void rangesAreLiteralAddresses() {
         assertTrue(AddressRange.parse("127.0.0.1").orElseThrow().contains("127.0.0.1"));
         assertFalse(AddressRange.parse("127.0.0.1").orElseThrow().contains("127.0.0.2"));
@@ -38,6 +45,10 @@ class ClientAddressesTest {
         assertFalse(AddressRange.parse("192.168.4.0/22").orElseThrow().contains("192.168.8.0"));
         assertTrue(AddressRange.parse("::1").orElseThrow().contains("[0:0:0:0:0:0:0:1]"));
         assertTrue(AddressRange.parse("proxy.internal").isEmpty(), "a name would make trust depend on DNS");
+        for (String name : List.of("cafe", "face.cafe", "dead.beef", "10", "10.0.0", "1.2.3.4.5")) {
+            assertTrue(AddressRange.parse(name).isEmpty(), name + " is not an address literal");
+            assertFalse(AddressRange.parse("0.0.0.0/0").orElseThrow().contains(name), name);
+        }
         assertTrue(AddressRange.parse("10.0.0.0/33").isEmpty());
     }
 }

@@ -332,6 +332,17 @@ class SignInIT {
     }
 
     @Test
+    void aSessionHereEndsNoLaterThanTheIdpsSession() throws Exception {
+        HttpBrowser b = browser();
+        String id = startSignIn(b, null)[0];
+        String xml = idp.respond(spec(id, "ida@acme.test", List.of("eng-developers"))
+                .with(x -> { x.sessionNotOnOrAfter = Instant.now().plus(java.time.Duration.ofMinutes(30)); return x; }));
+        assertEquals(303, b.post("/saml/test/acs", form(xml, "")).statusCode());
+        String page = b.get("/").body();
+        assertTrue(page.contains("(in 29m)") || page.contains("(in 30m)"), "not the 8h of sessions.length: " + page);
+    }
+
+    @Test
     void withTheDevIdpTheServiceListensOn127001Only() throws Exception {
         // 127.0.0.2 is this machine too, but not the address the service is bound to: as another host would see it
         try (java.net.Socket s = new java.net.Socket()) {
@@ -361,13 +372,21 @@ class SignInIT {
     }
 
     @Test
-    void thePreAuthCookieIsScopedAndShortLived() throws Exception {
-        HttpResponse<String> r = browser().get("/saml/test/login");
+    void thePreAuthCookieIsScopedShortLivedAndOnePerBrowser() throws Exception {
+        HttpBrowser b = browser();
+        HttpResponse<String> r = b.get("/saml/test/login");
         String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("s2n_signin=")).findFirst()
                 .orElseThrow(() -> new AssertionError(r.headers().toString()));
-        assertTrue(set.contains("Path=/saml/") && set.contains("HttpOnly") && set.contains("Max-Age=600"), set);
-        String id = startSignIn(browser(), null)[0];
-        assertFalse(set.contains(id), "the cookie holds a hash, not the request ID");
+        assertTrue(set.contains("Path=/saml/") && set.contains("HttpOnly") && set.contains("Max-Age=600")
+                && set.contains("SameSite=Lax"), "plain-http localhost: " + set);
+        String secret = b.cookie("s2n_signin").orElseThrow();
+        String id = startSignIn(b, null)[0];
+        assertEquals(secret, b.cookie("s2n_signin").orElseThrow(), "one secret per browser: a second tab pushes nothing out");
+        assertFalse(secret.contains(id), "random, not derived from a request");
+        // two sign-ins started in one browser can both finish, in either order
+        String other = startSignIn(b, null)[0];
+        assertEquals(303, b.post("/saml/test/acs", form(idp.respond(spec(other, "tab@acme.test", List.of("eng-developers"))), "")).statusCode());
+        assertEquals(303, b.post("/saml/test/acs", form(idp.respond(spec(id, "tab@acme.test", List.of("eng-developers"))), "")).statusCode());
     }
 
     @Test
@@ -375,20 +394,21 @@ class SignInIT {
         HttpBrowser b = browser();
         // behind a trusted proxy (127.0.0.1 here) the forwarded address is the one that counts
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.util.function.IntFunction<Integer> startFrom = n -> {
+        // the client writes a line of its own (a different address each time); the proxy adds the one it saw
+        java.util.function.BiFunction<Integer, Integer, Integer> startFrom = (claimed, seen) -> {
             try {
                 return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/saml/test/login"))
-                        .header("X-Forwarded-For", "203.0.113.9, 198.51.100." + n).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                        .header("X-Forwarded-For", "203.0.113." + claimed).header("X-Forwarded-For", "198.51.100." + seen)
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         };
         for (int i = 0; i < WebApp.SIGN_IN_STARTS_PER_MINUTE; i++) {
-            assertEquals(303, startFrom.apply(7));
+            assertEquals(303, startFrom.apply(i, 7));
         }
-        assertEquals(429, startFrom.apply(7), "one over the limit");
-        assertEquals(303, startFrom.apply(8), "another address is not held up");
+        assertEquals(429, startFrom.apply(250, 7), "one over the limit, whatever the client wrote");
+        assertEquals(303, startFrom.apply(251, 8), "another address is not held up");
         assertEquals(303, b.get("/saml/test/login").statusCode(), "nor the proxy's own");
         assertTrue(b.get("/metrics").body().contains("saml2nats_signin_starts_refused_total"));
     }
