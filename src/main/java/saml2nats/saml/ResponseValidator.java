@@ -478,18 +478,24 @@ public final class ResponseValidator {
     }
 
     /**
-     * The request the assertion answers, read from its bearer confirmation: when only the
-     * assertion is signed, the Response's own InResponseTo is whatever the poster wrote.
+     * The request the assertion answers, as the IdP signed it: its bearer confirmation's
+     * InResponseTo, or, when that has none and the Response itself is signed (the signature
+     * rule verifies it), the Response's. When only the assertion is signed, the Response's own
+     * InResponseTo is whatever the poster wrote.
      */
     static Optional<String> answered(Evaluation e) {
-        return e.bearer().map(SubjectConfirmationData::getInResponseTo).filter(id -> !id.isEmpty());
+        Optional<String> bearer = e.bearer().map(SubjectConfirmationData::getInResponseTo).filter(id -> !id.isEmpty());
+        if (bearer.isPresent() || e.response().getSignature() == null) {
+            return bearer;
+        }
+        return Optional.ofNullable(e.response().getInResponseTo()).filter(id -> !id.isEmpty());
     }
 
     /**
-     * The signed bearer InResponseTo names a request we sent and have not seen answered,
-     * and the Response says the same (Profiles 4.1.4.2-3). An assertion issued for one
-     * request, or for none (IdP-initiated), cannot be re-addressed to another by editing
-     * the unsigned Response around it.
+     * The signed InResponseTo (see {@link #answered}) names a request we sent and have not
+     * seen answered, and the Response says the same (Profiles 4.1.4.2-3). An assertion issued
+     * for one request, or for none (IdP-initiated), cannot be re-addressed to another by
+     * editing the unsigned Response around it.
      */
     static Step inResponseTo(Evaluation e) {
         String outer = e.response().getInResponseTo();
@@ -497,7 +503,8 @@ public final class ResponseValidator {
         if (signed.isEmpty()) {
             if (outer != null && !outer.isEmpty()) {
                 return Step.fail("in response to", SamlError.UNKNOWN_REQUEST, "the response says it answers request " + outer
-                        + ", but its assertion's bearer confirmation names no request: the assertion was not issued for it");
+                        + ", but neither its assertion's bearer confirmation nor a signature on the response says so: "
+                        + "the assertion was not issued for it");
             }
             return e.idp().allowIdpInitiated()
                     ? Step.pass("in response to", "IdP-initiated sign-in (allowed for this IdP)")

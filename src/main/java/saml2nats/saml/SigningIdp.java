@@ -86,13 +86,15 @@ public final class SigningIdp {
      * @param bearerNotOnOrAfter  the bearer confirmation's expiry (usually the Conditions' own)
      * @param sessionNotOnOrAfter the IdP's session end in the AuthnStatement; null for none
      * @param otherAudience       when set, a second AudienceRestriction naming only it
+     * @param bearerNamesRequest  whether the bearer confirmation carries InResponseTo too (some IdPs put it
+     *                            only on the Response)
      */
     public record Spec(String responseId, String assertionId, String issuer, String destination, String audience,
                        String recipient, String inResponseTo, String nameId, Instant issueInstant, Instant notBefore,
                        Instant notOnOrAfter, String status, Map<String, List<String>> attributes, boolean signResponse,
                        boolean signAssertion, String signatureAlgorithm, String digestAlgorithm,
                        Optional<X509Certificate> encryptFor, Instant bearerNotOnOrAfter, Instant sessionNotOnOrAfter,
-                       String otherAudience) {
+                       String otherAudience, boolean bearerNamesRequest) {
 
         public static Spec forPerson(String issuer, SpSettings sp, String inResponseTo, String nameId,
                                      Map<String, List<String>> attributes, Instant now) {
@@ -100,7 +102,7 @@ public final class SigningIdp {
             return new Spec(newId(), newId(), issuer, sp.acsUrl(), sp.entityId(), sp.acsUrl(), inResponseTo, nameId, now,
                     now.minusSeconds(5), until, StatusCode.SUCCESS, attributes, false, true,
                     SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_DIGEST_SHA256, Optional.empty(),
-                    until, null, null);
+                    until, null, null, true);
         }
 
         public Spec with(java.util.function.UnaryOperator<Builder> change) {
@@ -119,6 +121,7 @@ public final class SigningIdp {
         /** Null: the same as {@link #notOnOrAfter}. */
         public Instant bearerNotOnOrAfter, sessionNotOnOrAfter;
         public String otherAudience;
+        public boolean bearerNamesRequest;
 
         Builder(Spec s) {
             responseId = s.responseId(); assertionId = s.assertionId(); issuer = s.issuer(); destination = s.destination();
@@ -129,13 +132,15 @@ public final class SigningIdp {
             // a bearer expiry that followed the Conditions' keeps following them when a test changes those
             bearerNotOnOrAfter = s.bearerNotOnOrAfter().equals(s.notOnOrAfter()) ? null : s.bearerNotOnOrAfter();
             sessionNotOnOrAfter = s.sessionNotOnOrAfter(); otherAudience = s.otherAudience();
+            bearerNamesRequest = s.bearerNamesRequest();
         }
 
         Spec build() {
             return new Spec(responseId, assertionId, issuer, destination, audience, recipient, inResponseTo, nameId,
                     issueInstant, notBefore, notOnOrAfter, status, attributes, signResponse, signAssertion,
                     signatureAlgorithm, digestAlgorithm, encryptFor,
-                    bearerNotOnOrAfter == null ? notOnOrAfter : bearerNotOnOrAfter, sessionNotOnOrAfter, otherAudience);
+                    bearerNotOnOrAfter == null ? notOnOrAfter : bearerNotOnOrAfter, sessionNotOnOrAfter, otherAudience,
+                    bearerNamesRequest);
         }
     }
 
@@ -238,7 +243,7 @@ public final class SigningIdp {
         SubjectConfirmationData data = build(SubjectConfirmationData.DEFAULT_ELEMENT_NAME);
         data.setRecipient(s.recipient());
         data.setNotOnOrAfter(s.bearerNotOnOrAfter());
-        data.setInResponseTo(s.inResponseTo());
+        data.setInResponseTo(s.bearerNamesRequest() ? s.inResponseTo() : null);
         sc.setSubjectConfirmationData(data);
         subject.getSubjectConfirmations().add(sc);
         a.setSubject(subject);

@@ -306,7 +306,18 @@ class SamlAttacksTest {
         String unsolicited = idp.respond(good().with(b -> { b.inResponseTo = null; return b; }));
         Validation v = check(readdressed(unsolicited, REQUEST));
         assertRefused(v, SamlError.UNKNOWN_REQUEST);
-        assertTrue(v.failures().stream().anyMatch(s -> s.message().contains("names no request")), v.steps().toString());
+        assertTrue(v.failures().stream().anyMatch(s -> s.message().contains("nor a signature on the response")), v.steps().toString());
+    }
+
+    @Test
+    void aSignedResponseMayNameTheRequestWhereItsAssertionDoesNot() {
+        SigningIdp.Spec onlyOnTheResponse = good().with(b -> {
+            b.signResponse = true; b.signAssertion = false; b.bearerNamesRequest = false; return b; });
+        Validation v = check(idp.respond(onlyOnTheResponse));
+        assertTrue(v.accepted(), "the IdP signed the Response's InResponseTo: " + v.steps());
+        // but not when only the assertion is signed: then the Response's InResponseTo is the poster's
+        SigningIdp.Spec assertionOnly = good().with(b -> { b.bearerNamesRequest = false; b.assertionId = SigningIdp.newId(); return b; });
+        assertRefused(check(idp.respond(assertionOnly)), SamlError.UNKNOWN_REQUEST);
     }
 
     @Test
