@@ -93,7 +93,7 @@ public class Mutations {
                 rv, "if (!e.ledger().isPending(e.idp().id(), id)) {", "if (false) {");
         m("S20", attacks + "#aResponseForARequestOfAnotherBrowserIsRefused,SignInIT#aResponseStartedByAnotherBrowserDoesNotSignThisOneIn",
                 "a response is taken from any browser (login CSRF)",
-                rv, "if (!e.browser().started(e.idp().id(), id.get())) {", "if (false) {");
+                rv, "if (!e.ledger().startedBy(e.idp().id(), id.get(), e.browser())) {", "if (false) {");
         m("S21", attacks + "#aReplayedAssertionAndAnAnsweredRequest", "an assertion may be used twice",
                 rv, "if (e.ledger().wasSeen(e.idp().id(), e.assertion().getID())) {", "if (false) {",
                 "saml/SlotRequestLedger.java", "return seen.create(key(idp, assertionId), millis(keepUntil), keepUntil);",
@@ -105,8 +105,20 @@ public class Mutations {
                 rv, "List<String> groups = attrs.getOrDefault(names.groups(), List.of());",
                 "List<String> groups = java.util.stream.Stream.of(names.groups(), \"Role\").filter(attrs::containsKey).findFirst().map(attrs::get).orElse(List.of());");
         m("S24", attacks + "#aGoodResponseIsAcceptedWithItsIdentity", "username is made up from the e-mail's local part",
-                rv, "String username = first(attrs, names.username()).orElse(\"\");",
-                "String username = first(attrs, names.username()).orElse(email.contains(\"@\") ? email.substring(0, email.indexOf('@')) : nameId);");
+                rv, "String username = one(attrs, names.username()).orElse(\"\");",
+                "String username = one(attrs, names.username()).orElse(email.contains(\"@\") ? email.substring(0, email.indexOf('@')) : nameId);");
+        m("S26", "SignInCookieTest", "the pre-auth cookie can be planted (no __Host- prefix)",
+                "web/SignInCookie.java", "return secure ? \"__Host-s2n_signin\" : \"s2n_signin\";", "return \"s2n_signin\";");
+        m("S27", attacks + "#aSignedResponseMayNameTheRequestWhereItsAssertionDoesNot",
+                "an unsigned Response's InResponseTo counts when the bearer names none",
+                rv, "if (bearer.isPresent() || e.response().getSignature() == null) {", "if (bearer.isPresent()) {");
+        m("S28", "SignInIT#aSessionHereEndsNoLaterThanTheIdpsSession", "the session is not capped at the IdP's",
+                "web/SignIn.java", ".filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);",
+                ".filter(left -> false).orElse(sessionLength);");
+        m("S29", attacks + "#theUsernameAndEmailComeFromTheIdpsOwnAttributesOnly", "username and e-mail from any of several attributes",
+                rv, "String email = one(attrs, names.email())", "String email = one(attrs, names.email()).or(() -> one(attrs, \"mail\"))",
+                rv, "String username = one(attrs, names.username()).orElse(\"\");",
+                "String username = one(attrs, names.username()).or(() -> one(attrs, \"uid\")).orElse(\"\");");
         m("S25", "RedirectBindingTest", "inflating is unbounded (DEFLATE bomb)",
                 "saml/RedirectBinding.java", "if (out.size() > MAX_INFLATED_BYTES) {", "if (false) {");
         // ---- single logout ----
@@ -141,6 +153,15 @@ public class Mutations {
         m("W03", "ClientAddressesTest", "X-Forwarded-For is read from anyone",
                 "web/ClientAddresses.java", "if (forwardedFor == null || forwardedFor.isBlank() || !trusted(peer)) {",
                 "if (forwardedFor == null || forwardedFor.isBlank()) {");
+        m("W08", "SignInIT#oneAddressCanStartOnlySoManySignIns", "only the first X-Forwarded-For line is read",
+                "web/ClientAddresses.java", "String address = of(ctx.ip(), String.join(\",\", lines));",
+                "String address = of(ctx.ip(), lines.isEmpty() ? null : lines.get(0));");
+        m("W09", "ClientAddressesTest#rangesAreLiteralAddresses+ConfigLoaderTest#identityProviderSettingsThatWouldWeakenTrustAreRefused",
+                "host names are taken for addresses", "config/AddressRange.java",
+                "return InetAddresses.isInetAddress(ip) ? Optional.of(InetAddresses.forString(ip).getAddress()) : Optional.empty();",
+                "try { return Optional.of(java.net.InetAddress.getByName(ip.isEmpty() ? \"x.invalid\" : ip).getAddress()); } "
+                        + "catch (java.net.UnknownHostException e) { return Optional.empty(); }",
+                "config/ConfigLoader.java", "        if (\"localhost\".equalsIgnoreCase(host)) {", "        if (host.startsWith(\"127.\")) {");
         m("W04", "SignInIT#withTheDevIdpTheServiceListensOn127001Only", "the dev IdP listens on every interface",
                 "web/WebApp.java", "cfg.jetty.host = parts.config().httpHost();", "cfg.jetty.host = \"0.0.0.0\";");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
@@ -202,9 +223,12 @@ public class Mutations {
                 dec, "if (!issuer.equals(serverId)) {", "if (false) {");
         m("C03", "AuthorizerTest#everyGarbledRequestGetsItsCode", "any server is answered",
                 dec, "if (!trust.trusts(serverId)) {", "if (false) {");
-        m("C04", "ServerRosterIT", "the system account vouches for any key",
+        m("C04", "ServerRosterIT#aServerOfTheClusterIsTrustedAndASelfMadeServerKeyIsNot", "the system account vouches for any key",
                 "callout/ServerRoster.java", "            Message reply = system.request(",
                 "            if (true) return true;\n            Message reply = system.request(");
+        m("C10", "ServerRosterIT#anAnswerNamingAnotherServerVouchesForNothing", "any answer vouches for the key asked",
+                "callout/ServerRoster.java", "return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;",
+                "return Answer.KNOWN;");
         m("C05", "AuthorizerTest#aRequestWithoutExpiryIsRefused", "a request without exp is answered",
                 dec, "if (exp <= 0) {", "if (false) {");
         m("C06", "AuthorizerTest#everyGarbledRequestGetsItsCode", "an expired request is answered",
@@ -258,7 +282,7 @@ public class Mutations {
         }
         System.out.println();
         report.forEach(System.out::println);
-        System.out.println(checkOnly ? run.size() + " mutations apply" : run.size() + " mutations, " + problems + " problems");
+        System.out.println(run.size() + " mutations" + (checkOnly ? " checked" : " run") + ", " + problems + " problems");
         System.exit(problems == 0 ? 0 : 1);
     }
 

@@ -70,9 +70,6 @@ final class RequestDecoder {
         if (!issuer.equals(serverId)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "request issuer differs from server_id.id");
         }
-        if (!trust.trusts(serverId)) {
-            throw new CalloutException(CalloutError.UNTRUSTED_SERVER, trust.refusal(serverId));
-        }
         // nats-server always sets exp (now + its auth timeout); one without could be answered forever
         long exp = NatsJwt.number(claims, "exp", 0);
         if (exp <= 0) {
@@ -82,6 +79,10 @@ final class RequestDecoder {
         // exp has one-second resolution: allow the second it names
         if (clock.instant().isAfter(expires.plusSeconds(1))) {
             throw new CalloutException(CalloutError.EXPIRED_REQUEST, "request expired at " + expires);
+        }
+        // after the cheap checks: a server key seen for the first time costs a round trip
+        if (!trust.trusts(serverId)) {
+            throw new CalloutException(CalloutError.UNTRUSTED_SERVER, trust.refusal(serverId));
         }
         String userNkey = NatsJwt.text(nats, "user_nkey");
         if (!NatsJwt.isPublicKey(userNkey, NKey.Type.USER)) {

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * cluster holds is refused, and a restarted server (a new key) is learned on its first
  * request, at the cost of one round trip. Answers are remembered: a positive one for the
  * server's life (keys are never reused), a negative one briefly, so that a burst of
- * requests from one unknown key asks once. Lookups of one key are shared.
+ * requests from one unknown key asks once. A lookup that could not be made (the system
+ * connection reconnecting, a timeout) refuses that request but is not remembered. Lookups
+ * of one key are shared.
  */
 final class ServerRoster implements ServerTrust {
     static final String IDZ = "$SYS.REQ.SERVER.%s.IDZ";
@@ -61,31 +63,36 @@ final class ServerRoster implements ServerTrust {
             }
         }
         try {
-            boolean answered = ask(serverId);
-            (answered ? known : unknown).put(serverId, true);
-            mine.complete(answered);
-            return answered;
+            Answer answer = ask(serverId);
+            if (answer != Answer.UNAVAILABLE) {
+                (answer == Answer.KNOWN ? known : unknown).put(serverId, true);
+            }
+            mine.complete(answer == Answer.KNOWN);
+            return answer == Answer.KNOWN;
         } finally {
             mine.complete(false);
             asking.remove(serverId, mine);
         }
     }
 
-    private boolean ask(String serverId) {
+    private enum Answer { KNOWN, UNKNOWN, UNAVAILABLE }
+
+    private Answer ask(String serverId) {
         try {
             Message reply = system.request(String.format(IDZ, serverId), new byte[0], ASK_WAIT);
             if (reply == null || reply.isStatusMessage()) {
-                return false;
+                // jnats gives null for a timeout and for "no responders" alike: not remembered, asked again next time
+                return Answer.UNAVAILABLE;
             }
             var id = JsonParser.parse(new String(reply.getData(), StandardCharsets.UTF_8)).map.get("id");
-            return id != null && serverId.equals(id.string);
+            return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Answer.UNAVAILABLE;
         } catch (Exception e) {
             log.warn("could not ask the system account about server {} ({}); its requests are refused until it answers",
                     serverId, e.toString());
-            return false;
+            return Answer.UNAVAILABLE;
         }
     }
 

@@ -219,9 +219,12 @@ public final class ConfigLoader {
         if (certificates.size() > 2) {
             errors.add(where + ".certificates: at most two (the current one and the next, during a rotation)");
         }
-        if (attributes.getOrDefault("groups", List.of()).size() > 1) {
-            errors.add(where + ".attributes.groups: name the one attribute that carries groups at this IdP (it lists "
-                    + attributes.get("groups") + "); taking whichever an assertion carries could read roles as groups");
+        for (String deciding : List.of("groups", "username", "email")) {
+            if (attributes.getOrDefault(deciding, List.of()).size() > 1) {
+                errors.add(where + ".attributes." + deciding + ": name the one attribute that carries " + deciding
+                        + " at this IdP (it lists " + attributes.get(deciding) + "); taking whichever an assertion carries "
+                        + "would let one attribute stand in for another (roles read as groups)");
+            }
         }
         String kindText = idp.string("kind").orElse(IdpKind.GENERIC.configName());
         IdpKind kind = IdpKind.fromConfig(kindText).orElseGet(() -> {

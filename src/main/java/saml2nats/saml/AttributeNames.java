@@ -3,22 +3,21 @@ package saml2nats.saml;
 import java.util.List;
 
 /**
- * Which SAML attributes carry what, per IdP. For email, names and username the defaults
- * cover the names Okta, Keycloak, Google Workspace, OneLogin, ADFS and Entra ID send out
- * of the box, and the first attribute present wins. Groups grant access, so they come
- * from exactly one attribute, chosen per IdP ({@code kind} or {@code attributes.groups}),
- * never from whichever of several an assertion happens to carry.
+ * Which SAML attributes carry what, for one IdP. Groups, username and e-mail decide access
+ * (groups pick roles, the other two fill subjects), so each comes from exactly one
+ * attribute, chosen per IdP ({@code kind} or {@code attributes:}), never from whichever of
+ * several an assertion happens to carry. Names only show on pages; for them the first of the
+ * usual attribute names present is taken.
  */
-public record AttributeNames(List<String> email, List<String> username, List<String> displayName,
+public record AttributeNames(String email, String username, List<String> displayName,
                              List<String> givenName, List<String> familyName, String groups) {
 
     static final String ENTRA = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
     /** Entra ID sends this instead of the groups when a person is in more than 150 of them. */
     public static final String ENTRA_GROUPS_OVERAGE = "http://schemas.microsoft.com/claims/groups.link";
 
-    public static final AttributeNames DEFAULTS = new AttributeNames(
-            List.of("email", "mail", "Email", "emailAddress", ENTRA + "emailaddress", "urn:oid:0.9.2342.19200300.100.1.3"),
-            List.of("username", "uid", "preferred_username", "Username", "login", ENTRA + "name", "urn:oid:0.9.2342.19200300.100.1.1"),
+    /** What a generic IdP (and the development IdP) sends: {@code email}, {@code username}, {@code groups}. */
+    public static final AttributeNames DEFAULTS = new AttributeNames("email", "username",
             List.of("displayName", "display_name", "name", "http://schemas.microsoft.com/identity/claims/displayname",
                     "urn:oid:2.16.840.1.113730.3.1.241"),
             List.of("firstName", "givenName", "given_name", "first_name", ENTRA + "givenname", "urn:oid:2.5.4.42"),
@@ -26,18 +25,18 @@ public record AttributeNames(List<String> email, List<String> username, List<Str
             "groups");
 
     public AttributeNames {
-        email = List.copyOf(email);
-        username = List.copyOf(username);
         displayName = List.copyOf(displayName);
         givenName = List.copyOf(givenName);
         familyName = List.copyOf(familyName);
-        if (groups == null || groups.isBlank()) {
-            throw new IllegalArgumentException("the attribute that carries groups must be named");
+        for (String name : new String[]{email, username, groups}) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("the attributes that carry e-mail, username and groups must be named");
+            }
         }
     }
 
-    /** The same names, with groups read from {@code attribute}. */
-    public AttributeNames withGroups(String attribute) {
-        return new AttributeNames(email, username, displayName, givenName, familyName, attribute);
+    /** The same names, with e-mail, username and groups read from these attributes. */
+    public AttributeNames deciding(String emailAttribute, String usernameAttribute, String groupsAttribute) {
+        return new AttributeNames(emailAttribute, usernameAttribute, displayName, givenName, familyName, groupsAttribute);
     }
 }

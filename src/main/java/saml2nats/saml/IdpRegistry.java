@@ -156,10 +156,14 @@ public final class IdpRegistry implements AutoCloseable {
     static AttributeNames attributeNames(Config.Idp c) {
         AttributeNames d = AttributeNames.DEFAULTS;
         Map<String, List<String>> a = c.attributes();
-        String groups = a.getOrDefault("groups", List.of(c.kind().groupsAttribute)).get(0); // the loader allows one
-        return new AttributeNames(a.getOrDefault("email", d.email()), a.getOrDefault("username", d.username()),
+        return new AttributeNames(one(a, "email", c.kind().emailAttribute), one(a, "username", c.kind().usernameAttribute),
                 a.getOrDefault("display_name", d.displayName()), a.getOrDefault("given_name", d.givenName()),
-                a.getOrDefault("family_name", d.familyName()), groups);
+                a.getOrDefault("family_name", d.familyName()), one(a, "groups", c.kind().groupsAttribute));
+    }
+
+    /** The one attribute configured for a field (the loader allows no more), or the IdP kind's. */
+    private static String one(Map<String, List<String>> configured, String field, String byKind) {
+        return configured.getOrDefault(field, List.of()).stream().findFirst().orElse(byKind);
     }
 
     @Override

@@ -585,9 +585,9 @@ public final class ResponseValidator {
         Map<String, List<String>> attrs = attributes(assertion);
         AttributeNames names = idp.attributes();
         String nameId = assertion.getSubject().getNameID().getValue().trim();
-        String email = first(attrs, names.email()).orElse(nameId.contains("@") ? nameId : "");
+        String email = one(attrs, names.email()).orElse(nameId.contains("@") ? nameId : "");
         // only what the IdP asserts: an e-mail's local part is not a username (alice@a.test and alice@b.test differ)
-        String username = first(attrs, names.username()).orElse("");
+        String username = one(attrs, names.username()).orElse("");
         String given = first(attrs, names.givenName()).orElse("");
         String family = first(attrs, names.familyName()).orElse("");
         String display = first(attrs, names.displayName())
@@ -595,6 +595,11 @@ public final class ResponseValidator {
                         : !username.isEmpty() ? username : !email.isEmpty() ? email : nameId);
         List<String> groups = attrs.getOrDefault(names.groups(), List.of());
         return new Identity(idp.id(), nameId, email, username, display, groups);
+    }
+
+    /** The attribute's first value: the one attribute this IdP sends it in. */
+    private static Optional<String> one(Map<String, List<String>> attrs, String name) {
+        return Optional.ofNullable(attrs.get(name)).filter(v -> !v.isEmpty()).map(v -> v.get(0));
     }
 
     private static Optional<String> first(Map<String, List<String>> attrs, List<String> names) {

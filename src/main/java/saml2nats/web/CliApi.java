@@ -43,7 +43,12 @@ final class CliApi {
         try {
             request = handoff.loopbackRequest(ctx.queryParam("request"));
         } catch (CliHandoff.Refusal r) {
-            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link", r.error.message));
+            // a link with port, state and challenge is what saml2nats login made before it registered its sign-ins
+            boolean olderCli = ctx.queryParam("request") == null && ctx.queryParam("challenge") != null;
+            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link", olderCli
+                    ? "This link comes from an older saml2nats login, which this service no longer accepts (such "
+                            + "links could be made by anyone). Update saml2nats on your computer and run saml2nats login again."
+                    : r.error.message));
             return;
         }
         Optional<BrowserSessions.Signed> signed = signedInOrRedirect(ctx);

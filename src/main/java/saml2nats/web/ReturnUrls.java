@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <p>"Under" means on whole path segments of a clean path: {@code https://c.test/app}
  * allows {@code /app} and {@code /app/streams}, never {@code /application} or
- * {@code /app/../admin} (nor its percent-encoded forms), and a URL with user info
+ * {@code /app/../admin} (nor its percent-encoded forms, nor {@code /app/..;/admin}), and a URL with user info
  * ({@code https://c.test@evil.test/}) is refused outright.
  */
 record ReturnUrls(List<String> allowed) {
@@ -51,7 +51,9 @@ record ReturnUrls(List<String> allowed) {
             return true;
         }
         String lower = rawPath.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || rawPath.contains("\\")) {
+        // ';' opens path parameters, which many back ends strip before resolving dot segments (/app/..;/admin)
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%3b") || rawPath.contains("\\")
+                || rawPath.contains(";")) {
             return false;
         }
         String decoded = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);

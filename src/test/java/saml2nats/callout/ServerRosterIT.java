@@ -31,4 +31,20 @@ class ServerRosterIT {
             assertTrue(roster.refusal(selfMade).contains(selfMade));
         }
     }
+
+    @Test
+    void anAnswerNamingAnotherServerVouchesForNothing(@TempDir Path dir) throws Exception {
+        try (CalloutStack stack = CalloutStack.start(dir, Mappings.MATRIX, false, "");
+             Connection system = Nats.connect(new Options.Builder().server(stack.server.url())
+                     .userInfo(CalloutStack.SYS_USER, CalloutStack.SYS_PASSWORD).build())) {
+            String real = system.getServerInfo().getServerId();
+            String selfMade = new String(NKey.createServer(new SecureRandom()).getPublicKey());
+            // something in the system account answers for the self-made key, but with the real server's identity
+            var d = system.createDispatcher(m -> system.publish(m.getReplyTo(),
+                    ("{\"name\":\"n\",\"host\":\"0.0.0.0\",\"id\":\"" + real + "\"}").getBytes()));
+            d.subscribe(String.format(ServerRoster.IDZ, selfMade));
+            system.flush(java.time.Duration.ofSeconds(2));
+            assertFalse(ServerTrust.systemAccount(system).trusts(selfMade), "the answer must be about the key asked");
+        }
+    }
 }

@@ -198,7 +198,8 @@ class CliLoginIT {
         // a link made by hand (the old form, or a made-up request) is not a sign-in anyone can approve
         HttpResponse<String> crafted = ann.get("/cli/login?port=40000&state=" + "s".repeat(22) + "&challenge=" + CHALLENGE);
         assertEquals(400, crafted.statusCode());
-        assertTrue(crafted.body().contains("Not a CLI sign-in link"), crafted.body());
+        assertTrue(crafted.body().contains("Not a CLI sign-in link") && crafted.body().contains("older saml2nats login"),
+                crafted.body());
         assertEquals(400, ann.get("/cli/login?request=" + "x".repeat(43)).statusCode());
 
         Map<String, String> started = startLoopback("40001");

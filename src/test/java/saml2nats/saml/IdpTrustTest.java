@@ -94,9 +94,13 @@ class IdpTrustTest {
                 Map.of(), Optional.empty())), (i, ok) -> { });
              IdpRegistry named = new IdpRegistry(SAML, List.of(idp(md, Optional.empty(), saml2nats.config.IdpKind.KEYCLOAK,
                      Map.of("groups", List.of("memberOf")), Optional.empty())), (i, ok) -> { })) {
-            assertEquals("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
-                    entra.find("okta").orElseThrow().trust().settings().attributes().groups());
-            assertEquals("memberOf", named.find("okta").orElseThrow().trust().settings().attributes().groups());
+            AttributeNames e = entra.find("okta").orElseThrow().trust().settings().attributes();
+            assertEquals("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", e.groups());
+            assertEquals("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", e.username());
+            assertEquals("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", e.email());
+            AttributeNames k = named.find("okta").orElseThrow().trust().settings().attributes();
+            assertEquals("memberOf", k.groups());
+            assertEquals("username", k.username());
         }
     }
 

@@ -29,7 +29,9 @@ class OktaFixturesTest {
 
     static Fixture fixture(String name, String requestId, String at) throws Exception {
         IdpMetadata md = IdpMetadata.parse(SAML, Files.readString(DIR.resolve(name + ".idp-metadata.xml")), "okta");
-        IdpSettings idp = new IdpSettings("okta", md.entityId(), md.signingCertificates(), AttributeNames.DEFAULTS,
+        // this tenant sends its username as "Username": named once for the IdP, as attributes.username would
+        IdpSettings idp = new IdpSettings("okta", md.entityId(), md.signingCertificates(),
+                AttributeNames.DEFAULTS.deciding("email", "Username", "groups"),
                 false, false, IdpSettings.DEFAULT_SKEW);
         SpSettings sp = new SpSettings("http://localhost:8000/saml/metadata", "http://localhost:8000/saml/acs",
                 Optional.of(new SpSettings.KeyPair(Certificates.privateKey(DIR.resolve("sp-key.pem"), "sp"),
@@ -58,7 +60,7 @@ class OktaFixturesTest {
         assertTrue(ok.accepted(), name + ": " + ok.steps());
         assertEquals("testuser@testrsc.com", ok.identity().orElseThrow().subject());
         assertEquals(List.of("FixedValue"), ok.summary().attributes().get("Username"));
-        assertEquals("FixedValue", ok.identity().orElseThrow().username(), "Username maps to the username by default");
+        assertEquals("FixedValue", ok.identity().orElseThrow().username(), "the IdP's username attribute");
 
         Validation dayLater = validate(f, f.posted(), f.at().plus(Duration.ofDays(1)));
         assertFalse(dayLater.accepted());

@@ -342,6 +342,17 @@ class SamlAttacksTest {
     }
 
     @Test
+    void theUsernameAndEmailComeFromTheIdpsOwnAttributesOnly() {
+        Validation v = check(idp.respond(good().with(b -> {
+            b.attributes = Map.of("uid", List.of("alice"), "mail", List.of("bob@acme.com"), "groups", List.of("eng-developers"));
+            return b;
+        })));
+        assertTrue(v.accepted(), v.steps().toString());
+        assertEquals("", v.identity().orElseThrow().username(), "uid is not this IdP's username attribute");
+        assertEquals("alice@acme.com", v.identity().orElseThrow().email(), "nor is mail its e-mail: the NameID is used");
+    }
+
+    @Test
     void theIdpsSessionEndBoundsTheSession() {
         Instant idpEnds = NOW.plus(Duration.ofMinutes(30));
         Validation v = check(idp.respond(good().with(b -> { b.sessionNotOnOrAfter = idpEnds; return b; })));

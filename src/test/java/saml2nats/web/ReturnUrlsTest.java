@@ -26,7 +26,7 @@ class ReturnUrlsTest {
         for (String bad : List.of("https://console.acme.test/application", "https://console.acme.test/appendix",
                 "https://console.acme.test/app/../../x", "https://console.acme.test/app/%2e%2e/admin",
                 "https://console.acme.test/app/%2E%2E/admin", "https://console.acme.test/app/..%2fadmin",
-                "https://console.acme.test/app%2f..%2fadmin", "https://console.acme.test/app/./x",
+                "https://console.acme.test/app%2f..%2fadmin", "https://console.acme.test/app/./x", "https://console.acme.test/app/..;/admin", "https://console.acme.test/app/x;y",
                 "https://console.acme.test@evil.test/app", "https://console.acme.test.evil.test/app",
                 "http://console.acme.test/app", "https://console.acme.test:8443/app", "https://evil.test/app",
                 "javascript:alert(1)", "//evil.test/app", "/\\\\evil.test", "https://console.acme.test/app\\\\..\\\\x")) {
