@@ -70,7 +70,6 @@ public final class WebApp implements AutoCloseable {
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
                 parts.config().sessions().max(), parts.cliSlots()), addresses);
-
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
@@ -97,7 +96,7 @@ public final class WebApp implements AutoCloseable {
         r.get("/", this::home);
         r.post("/route", this::routeByEmail);
         r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"),
-                Optional.ofNullable(ctx.cookie(signInCookie.name())), clientAddress(ctx))));
+                Optional.ofNullable(ctx.cookie(signInCookie.name())), addresses.of(ctx))));
         r.post("/saml/{idp}/acs", ctx -> answer(ctx, signIn.finish(ctx.pathParam("idp"), ctx.formParam("SAMLResponse"),
                 ctx.formParam("RelayState"), BrowserBinding.ofSecret(ctx.cookie(signInCookie.name())))));
         r.get("/saml/{idp}/metadata", this::metadata);
@@ -191,11 +190,6 @@ public final class WebApp implements AutoCloseable {
         parts.idps().forEmail(email).ifPresentOrElse(idp -> ctx.redirect("/saml/" + idp.id() + "/login" + back),
                 () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.problem("No sign-in for that address",
                         "No identity provider here handles " + email + ". Pick your company's button instead.")));
-    }
-
-    /** The client's address for per-address limits: the socket's, or what a trusted proxy forwarded. */
-    String clientAddress(Context ctx) {
-        return addresses.of(ctx);
     }
 
     private void answer(Context ctx, SignIn.Outcome outcome) {
