@@ -225,7 +225,7 @@ public class Mutations {
                 dec, "if (!trust.trusts(serverId)) {", "if (false) {");
         m("C04", "ServerRosterIT#aServerOfTheClusterIsTrustedAndASelfMadeServerKeyIsNot", "the system account vouches for any key",
                 "callout/ServerRoster.java", "            Message reply = system.request(",
-                "            if (true) return true;\n            Message reply = system.request(");
+                "            if (true) return Answer.KNOWN;\n            Message reply = system.request(");
         m("C10", "ServerRosterIT#anAnswerNamingAnotherServerVouchesForNothing", "any answer vouches for the key asked",
                 "callout/ServerRoster.java", "return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;",
                 "return Answer.KNOWN;");

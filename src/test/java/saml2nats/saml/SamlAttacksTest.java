@@ -316,7 +316,8 @@ class SamlAttacksTest {
         Validation v = check(idp.respond(onlyOnTheResponse));
         assertTrue(v.accepted(), "the IdP signed the Response's InResponseTo: " + v.steps());
         // but not when only the assertion is signed: then the Response's InResponseTo is the poster's
-        SigningIdp.Spec assertionOnly = good().with(b -> { b.bearerNamesRequest = false; b.assertionId = SigningIdp.newId(); return b; });
+        ledger.sent("test", "_req3", NOW.plusSeconds(600), browser); // pending: only the signature can refuse it
+        SigningIdp.Spec assertionOnly = good().with(b -> { b.bearerNamesRequest = false; b.inResponseTo = "_req3"; return b; });
         assertRefused(check(idp.respond(assertionOnly)), SamlError.UNKNOWN_REQUEST);
     }
 
