@@ -11,17 +11,17 @@ import java.util.List;
  * of ours saw). Everything left of it may have been written by the client, so it is
  * never read; a header from an untrusted peer is ignored altogether.
  */
-record ClientAddresses(List<AddressRange> trustedProxies, java.util.Set<String> warnedPeers) {
+final class ClientAddresses {
     static final String FORWARDED_FOR = "X-Forwarded-For";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientAddresses.class);
     private static final int MOST_WARNED = 64;
 
-    ClientAddresses(List<AddressRange> trustedProxies) {
-        this(trustedProxies, java.util.concurrent.ConcurrentHashMap.newKeySet());
-    }
+    private final List<AddressRange> trustedProxies;
+    /** Peers already warned about (a header from outside trusted_proxies), so the log says it once each. */
+    private final java.util.Set<String> warnedPeers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    ClientAddresses {
-        trustedProxies = List.copyOf(trustedProxies);
+    ClientAddresses(List<AddressRange> trustedProxies) {
+        this.trustedProxies = List.copyOf(trustedProxies);
     }
 
     /** The request's client address; every X-Forwarded-For line counts (some proxies add a line of their own). */
