@@ -17,10 +17,9 @@ build:
 nats-server:
 	@bash scripts/nats-server.sh > /dev/null
 
-# Debian's chromium + chromium-driver, a JDK >= 21 and Keycloak, for the end-to-end tests
+# Debian's chromium + chromium-driver and Keycloak (25.x, on the Java 17 at hand), for the end-to-end tests
 e2e-deps:
 	@bash scripts/browser.sh
-	@bash scripts/jdk21.sh > /dev/null
 	@bash scripts/keycloak.sh > /dev/null
 
 clean:

@@ -34,7 +34,8 @@ public final class KeycloakProcess implements AutoCloseable {
 
     public static KeycloakProcess start(Path dir, int spPort) throws Exception {
         Path home = Path.of(script("scripts/keycloak.sh"));
-        String javaHome = script("scripts/jdk21.sh");
+        // Keycloak 25 runs on Java 17, the JDK a Debian 12 has: the one running these tests
+        String javaHome = System.getenv().getOrDefault("KEYCLOAK_JAVA_HOME", System.getProperty("java.home"));
         int port = NatsServerProcess.freePort();
         int management = NatsServerProcess.freePort();
         Path data = home.resolve("data");
