@@ -38,7 +38,7 @@ class MainTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("config/mapping.yaml")).replace("account: OPS", "account: PROD"));
         assertEquals(1, run("check", bad.toString(), "--config", "config/saml2nats.yaml"));
-        assertTrue(err().contains(bad + ":23:") && err().contains("UNKNOWN_ACCOUNT"), err());
+        assertTrue(err().contains(bad + ":24:") && err().contains("UNKNOWN_ACCOUNT"), err());
     }
 
     @Test

@@ -69,9 +69,6 @@ final class JwtIssuer {
         JwtUtils.UserClaim claim = new JwtUtils.UserClaim(signer == null ? null : signer.accountPublic())
                 .pub(permission(grant.publishAllow(), grant.publishDeny()))
                 .sub(permission(grant.subscribeAllow(), grant.subscribeDeny()))
-                .subs(grant.limits().subs())
-                .payload(grant.limits().payload())
-                .data(grant.limits().data())
                 .tags(tags.toArray(String[]::new));
         grant.responses().ifPresent(r -> claim.resp(responses(r)));
         if (signer != null) {

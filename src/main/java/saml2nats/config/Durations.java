@@ -38,25 +38,6 @@ public final class Durations {
         return at == t.length() && !total.isZero() ? Optional.of(total) : Optional.empty();
     }
 
-    /** Bytes; empty when the text is not a size such as 1024, 1MiB, 512KB. */
-    public static Optional<Long> parseSize(String text) {
-        Matcher m = SIZE.matcher(text.trim());
-        if (!m.matches() || m.group(1).length() > 15) {
-            return Optional.empty();
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2);
-        long factor = switch (unit) {
-            case "KB" -> 1_000L;
-            case "KiB" -> 1L << 10;
-            case "MB" -> 1_000_000L;
-            case "MiB" -> 1L << 20;
-            case "GB" -> 1_000_000_000L;
-            case "GiB" -> 1L << 30;
-            default -> 1L;
-        };
-        return Optional.of(n * factor);
-    }
 
     /** The short form people write, for messages and pages: 1h30m, 45s. */
     public static String format(Duration d) {

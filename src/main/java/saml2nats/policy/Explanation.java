@@ -1,14 +1,24 @@
 package saml2nats.policy;
 
 import saml2nats.config.Durations;
+import saml2nats.config.Sizes;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /** The text of {@code saml2nats explain}: the grant a person would get, and which role gave each part. */
 public final class Explanation {
     private Explanation() { }
 
     public static String of(Decision decision) {
+        return of(decision, OptionalLong.empty());
+    }
+
+    /**
+     * @param maxPayload the connected nats-server's {@code max_payload}, when known: the one size
+     *                   limit a callout user meets (the server applies no per-user limits to them)
+     */
+    public static String of(Decision decision, OptionalLong maxPayload) {
         if (decision instanceof Decision.Deny deny) {
             return "DENIED (" + deny.code() + "): " + deny.reason() + "\n";
         }
@@ -22,9 +32,8 @@ public final class Explanation {
         direction(out, "subscribe", g.subscribeAllow(), g.subscribeDeny(), "");
         g.responses().ifPresent(r -> out.append("responses: up to ").append(r.max()).append(" per request")
                 .append(r.ttl().isZero() ? "" : " within " + Durations.format(r.ttl())).append('\n'));
-        Role.Limits l = g.limits();
-        out.append("limits:    subs ").append(limit(l.subs())).append(", payload ").append(limit(l.payload()))
-                .append(", data ").append(limit(l.data())).append('\n');
+        out.append("payload:   up to ").append(maxPayload.isPresent() ? Sizes.format(maxPayload.getAsLong())
+                : "the server's max_payload").append(" per message (set by nats-server, not per person)\n");
         return out.toString();
     }
 
@@ -50,9 +59,5 @@ public final class Explanation {
             out.append("  ").append(r.subject()).append(" ".repeat(width - r.subject().length()))
                     .append("   from ").append(r.role()).append('\n');
         }
-    }
-
-    private static String limit(long value) {
-        return value == Role.Limits.UNSTATED ? "account default" : Long.toString(value);
     }
 }

@@ -52,7 +52,6 @@ public record Policy(String file, Duration defaultTtl, List<Role> roles, Tenancy
     private Grant merge(String account, List<Role> matched, Identity who) throws SubjectTemplate.UnsafeValue {
         Rules pubAllow = new Rules(), pubDeny = new Rules(), subAllow = new Rules(), subDeny = new Rules();
         Optional<Role.Responses> responses = Optional.empty();
-        long subs = Role.Limits.UNSTATED, payload = Role.Limits.UNSTATED, data = Role.Limits.UNSTATED;
         Duration ttl = null;
         for (Role role : matched) {
             pubAllow.add(role.publish().allow(), role.name(), who);
@@ -64,15 +63,12 @@ public record Policy(String file, Duration defaultTtl, List<Role> roles, Tenancy
                 responses = Optional.of(responses.map(prev -> new Role.Responses(Math.max(prev.max(), r.max()),
                         prev.ttl().compareTo(r.ttl()) >= 0 ? prev.ttl() : r.ttl())).orElse(r));
             }
-            subs = Math.max(subs, role.limits().subs());
-            payload = Math.max(payload, role.limits().payload());
-            data = Math.max(data, role.limits().data());
             Duration roleTtl = role.ttl().orElse(defaultTtl);
             ttl = ttl == null || roleTtl.compareTo(ttl) < 0 ? roleTtl : ttl;
         }
         return new Grant(account, matched.stream().map(Role::name).toList(),
                 pubAllow.list, pubDeny.list, subAllow.list, subDeny.list,
-                responses, new Role.Limits(subs, payload, data), ttl);
+                responses, ttl);
     }
 
     /** Filled-in subjects in order of first appearance, each credited to the first role that gave it. */

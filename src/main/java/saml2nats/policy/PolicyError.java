@@ -23,6 +23,14 @@ public enum PolicyError {
     NO_PERMISSIONS,
     /** Two roles with one name make explanations ambiguous. */
     DUPLICATE_ROLE,
+    /**
+     * A setting nats-server does not apply to users admitted by auth callout: per-user
+     * {@code limits} ({@code subs}, {@code payload}, {@code data}). The server builds such a
+     * user from the JWT's permissions only ({@code buildInternalNkeyUser} in server/auth.go)
+     * and clears the client's JWT, which is where {@code applyAccountLimits}
+     * (server/client.go) reads user limits; so the limit would be shown and never kept.
+     */
+    NOT_ENFORCED,
 
     /** Decision: no role matches the person's groups and IdP (within the accounts their IdP may reach). */
     NO_MATCHING_ROLE,

@@ -27,7 +27,6 @@ public final class PolicyLoader {
     private static final Set<String> WHEN_KEYS = Set.of("groups", "idps");
     private static final Set<String> RULE_KEYS = Set.of("allow", "deny");
     private static final Set<String> RESPONSE_KEYS = Set.of("max", "ttl");
-    private static final Set<String> LIMIT_KEYS = Set.of("subs", "payload", "data");
 
     private final Optional<Set<String>> accounts;
     private final Tenancy tenancy;
@@ -133,9 +132,16 @@ public final class PolicyLoader {
             findings.add(new Finding(file, r.line(), PolicyError.NO_PERMISSIONS,
                     label + " allows and denies nothing: give it publish or subscribe rules"));
         }
-        Role.Limits limits = r.map("limits").map(l -> limits(l, file, findings)).orElse(Role.Limits.NONE);
+        if (r.has("limits")) {
+            int line = r.map("limits").map(YamlMap::line).orElse(r.line());
+            findings.add(new Finding(file, line, PolicyError.NOT_ENFORCED, label + " has limits, which nats-server "
+                    + "does not apply to users admitted by auth callout (it keeps only their permissions), so they would "
+                    + "be shown and never kept. Remove them and limit the account instead: max_payload, "
+                    + "max_subscriptions and max_connections in nats-server.conf, or in operator mode the account "
+                    + "JWT's limits (nsc edit account --payload --max-subs --conns)"));
+        }
         Optional<Duration> ttl = r.scalar("ttl").flatMap(s -> duration(s, "ttl", findings, file));
-        return new Role(name, r.line(), groups, idps, account.value(), publish, subscribe, responses, limits, ttl);
+        return new Role(name, r.line(), groups, idps, account.value(), publish, subscribe, responses, ttl);
     }
 
     private static Role.Rules rules(YamlMap r, String key, String file, List<Finding> findings) {
@@ -179,14 +185,6 @@ public final class PolicyLoader {
         return Optional.of(new Role.Responses(max, ttl));
     }
 
-    private static Role.Limits limits(YamlMap l, String file, List<Finding> findings) {
-        l.allowOnly(LIMIT_KEYS);
-        long subs = l.scalar("subs").map(s -> number(s, "limits.subs", file, findings)).orElse(Role.Limits.UNSTATED);
-        long payload = l.scalar("payload").map(s -> size(s, "limits.payload", file, findings)).orElse(Role.Limits.UNSTATED);
-        long data = l.scalar("data").map(s -> size(s, "limits.data", file, findings)).orElse(Role.Limits.UNSTATED);
-        return new Role.Limits(subs, payload, data);
-    }
-
     private static long number(YamlMap.Scalar s, String key, String file, List<Finding> findings) {
         try {
             long n = Long.parseLong(s.value().trim());
@@ -197,15 +195,7 @@ public final class PolicyLoader {
             // reported below
         }
         findings.add(new Finding(file, s.line(), PolicyError.BAD_VALUE, key + " must be a whole number >= 0, was '" + s.value() + "'"));
-        return Role.Limits.UNSTATED;
-    }
-
-    private static long size(YamlMap.Scalar s, String key, String file, List<Finding> findings) {
-        return Durations.parseSize(s.value()).orElseGet(() -> {
-            findings.add(new Finding(file, s.line(), PolicyError.BAD_VALUE,
-                    key + " must be a size such as 1048576, 512KiB or 1MiB, was '" + s.value() + "'"));
-            return Role.Limits.UNSTATED;
-        });
+        return 1;
     }
 
     private static Optional<Duration> duration(YamlMap.Scalar s, String key, List<Finding> findings, String file) {

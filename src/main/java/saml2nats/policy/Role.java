@@ -13,8 +13,7 @@ import java.util.Set;
  * @param ttl     how long a user JWT from this role may live; empty means the file's default
  */
 public record Role(String name, int line, Set<String> groups, Set<String> idps, String account,
-                   Rules publish, Rules subscribe, Optional<Responses> responses, Limits limits,
-                   Optional<Duration> ttl) {
+                   Rules publish, Rules subscribe, Optional<Responses> responses, Optional<Duration> ttl) {
 
     /** Allow and deny subject lists for one direction. */
     public record Rules(List<SubjectTemplate> allow, List<SubjectTemplate> deny) {
@@ -28,12 +27,6 @@ public record Role(String name, int line, Set<String> groups, Set<String> idps, 
     /** Permission to answer requests on their reply subjects without listing them ({@code allow_responses}). */
     public record Responses(int max, Duration ttl) {
         public static final Responses DEFAULT = new Responses(1, Duration.ZERO);
-    }
-
-    /** NATS user limits; {@link #UNSTATED} leaves a limit to other roles or to the account. */
-    public record Limits(long subs, long payload, long data) {
-        public static final long UNSTATED = -1;
-        public static final Limits NONE = new Limits(UNSTATED, UNSTATED, UNSTATED);
     }
 
     boolean matches(saml2nats.session.Identity who) {

@@ -21,13 +21,11 @@ class PolicyTest {
                 account: DEV
                 publish:   { allow: ["dev.>", "user.{{idp}}.{{username}}.>"] }
                 subscribe: { allow: ["dev.>", "_INBOX.>"] }
-                limits:    { subs: 100, payload: 1KiB }
               - name: oncall
                 when: { groups: [oncall] }
                 account: DEV
                 publish:   { allow: ["dev.>", "pager.>"], deny: ["dev.prod.>"] }
                 allow_responses: { max: 3, ttl: 5s }
-                limits:    { subs: 500 }
                 ttl: 10m
               - name: operators
                 when: { groups: [ops, oncall] }
@@ -59,9 +57,6 @@ class PolicyTest {
         assertEquals(List.of("dev.>", "user.okta.ann.>", "pager.>"), Grant.subjects(g.publishAllow()));
         assertEquals(new Grant.Rule("pager.>", "oncall"), g.publishAllow().get(2), "each subject is credited to its role");
         assertEquals(List.of("dev.prod.>"), Grant.subjects(g.publishDeny()));
-        assertEquals(500, g.limits().subs(), "the largest stated limit wins");
-        assertEquals(1024, g.limits().payload());
-        assertEquals(-1, g.limits().data(), "unstated stays unstated");
         assertEquals(Duration.ofMinutes(10), g.ttl(), "the shortest ttl among contributing roles");
         assertEquals(3, g.responses().orElseThrow().max());
     }
@@ -154,5 +149,29 @@ class PolicyTest {
         String text = Explanation.of(new Decision.Allow(ops));
         assertTrue(text.contains("publish:   nothing: no role of yours allows it"), text);
         assertTrue(text.contains("subscribe allow:"), text);
+    }
+
+    /** The page's and the CLI's connect example: subjects the grant allows, never one it denies. */
+    @Test
+    void connectExamplesAreSubjectsTheGrantAllowsAndNoDenyMatches() throws Exception {
+        Policy p = new PolicyLoader(Set.of("DEV"), Tenancy.OPEN).parse("m.yaml", """
+                roles:
+                  - name: r
+                    when: { groups: [g] }
+                    account: DEV
+                    publish:   { allow: ["_INBOX.>", "dev.*.>", "ops.x"], deny: ["dev.example.>"] }
+                    subscribe: { allow: ["_INBOX.>", "svc.*.in"], deny: ["svc.example.in"] }
+                  - name: listen
+                    when: { groups: [l] }
+                    account: DEV
+                    subscribe: { allow: ["dev.>"] }
+                """);
+        Grant g = allowed(p.decide(person("okta", "ann", "ann@x.com", "g")));
+        assertEquals(java.util.Optional.of("ops.x"), g.publishExample(), "dev.example.hello is denied, so the next rule");
+        assertEquals(java.util.Optional.empty(), g.subscribeExample(), "svc.example.in is denied and _INBOX is no example");
+        Grant listen = allowed(p.decide(person("okta", "ann", "ann@x.com", "l")));
+        assertEquals(java.util.Optional.of("dev.>"), listen.subscribeExample(), "nothing denied: the pattern itself");
+        assertEquals(java.util.Optional.empty(), listen.publishExample(), "publishing is closed");
+        assertTrue(Grant.matches("a.*.>", "a.b.c.d") && !Grant.matches("a.*", "a.b.c") && !Grant.matches("a.>", "a"));
     }
 }
