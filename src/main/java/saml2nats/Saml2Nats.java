@@ -108,7 +108,8 @@ public final class Saml2Nats implements AutoCloseable {
                             config.callout().maxPending(), config.callout().maxWait()), clock, kicker).start();
             Connection connection = nats;
             this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
-                    ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats))).start();
+                    ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats),
+                    () -> maxPayload(connection))).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             replyConnections.forEach(c -> closeQuietly(c::close));
@@ -129,7 +130,8 @@ public final class Saml2Nats implements AutoCloseable {
 
     /** The SAML side: IdPs (and the dev IdP), this service as SP, the validator and its ledger. */
     private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
-                                  RequestLedger ledger, CookieStore cookies, Slots cliSlots) {
+                                  RequestLedger ledger, CookieStore cookies, Slots cliSlots,
+                                  java.util.function.Supplier<java.util.OptionalLong> maxPayload) {
         OpenSaml saml = new OpenSaml();
         ServiceProvider sp = new ServiceProvider(config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
@@ -140,7 +142,14 @@ public final class Saml2Nats implements AutoCloseable {
         Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
         dev.ifPresent(d -> idps.add(d.provider()));
         return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config), cliSlots);
+                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config), cliSlots, maxPayload);
+    }
+
+    /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */
+    private static java.util.OptionalLong maxPayload(Connection connection) {
+        io.nats.client.api.ServerInfo info = connection.getServerInfo();
+        return info == null || info.getMaxPayload() <= 0 ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(info.getMaxPayload());
     }
 
     private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {

@@ -57,7 +57,7 @@ final class CliApi {
         }
         Decision decision = parts.policy().current().decide(signed.get().session().identity());
         ctx.html(Pages.cliAllow(signed.get().session(), decision, request.waiting(), ctx.queryParam("request"),
-                signed.get().entry().csrf(), parts.clock().instant()));
+                signed.get().entry().csrf(), parts.clock().instant(), parts.serverMaxPayload().get()));
     }
 
     /** POST /cli/login (request, answer) : the request is spent; on Allow the browser takes a one-time code to the CLI. */
@@ -179,7 +179,7 @@ final class CliApi {
             CliHandoff.Waiting waiting = handoff.find(typed, person(signed.get().session()));
             Decision decision = parts.policy().current().decide(signed.get().session().identity());
             ctx.html(Pages.deviceConfirm(signed.get().session(), decision, waiting, signed.get().entry().csrf(),
-                    parts.clock().instant()));
+                    parts.clock().instant(), parts.serverMaxPayload().get()));
         } catch (CliHandoff.Refusal r) {
             record("cli-device-code", "deny", r.error.name(), "", signed.get().session(), null);
             ctx.status(r.error.status).html(Pages.deviceEnter(CliHandoff.normalize(typed), signed.get().entry().csrf(),
@@ -229,7 +229,7 @@ final class CliApi {
             JsonUtils.addField(sb, "account", allow.grant().account());
             JsonUtils.addStrings(sb, "roles", allow.grant().roles());
         }
-        JsonUtils.addField(sb, "grant", Explanation.of(decision));
+        JsonUtils.addField(sb, "grant", Explanation.of(decision, parts.serverMaxPayload().get()));
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
     }
 
@@ -280,7 +280,7 @@ final class CliApi {
     /** A new session for the CLI, as long as the approving browser's, and its token in the answer. */
     private void issue(Context ctx, CliHandoff.Approval approval, String how) {
         Instant now = parts.clock().instant();
-        if (parts.policy().current().decide(approval.identity()) instanceof Decision.Deny) {
+        if (!(parts.policy().current().decide(approval.identity()) instanceof Decision.Allow allow)) {
             error(ctx, HandoffError.NO_ACCESS);
             return;
         }
@@ -295,6 +295,9 @@ final class CliApi {
         JsonUtils.addField(sb, "token", created.token());
         JsonUtils.addField(sb, "nats_url", parts.config().nats().url());
         parts.sentinelCreds().ifPresent(c -> JsonUtils.addField(sb, "sentinel_creds", c));
+        // for the CLI's "use it" hint: subjects this person may use (a fixed '>' is refused for every role)
+        allow.grant().subscribeExample().ifPresent(s -> JsonUtils.addField(sb, "subscribe_example", s));
+        allow.grant().publishExample().ifPresent(s -> JsonUtils.addField(sb, "publish_example", s));
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
     }
 

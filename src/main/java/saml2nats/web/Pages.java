@@ -3,6 +3,7 @@ package saml2nats.web;
 import saml2nats.config.Durations;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
+import saml2nats.policy.Grant;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdentityProvider;
 import saml2nats.saml.Step;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static saml2nats.web.Html.esc;
 
@@ -44,7 +46,7 @@ final class Pages {
     }
 
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
-                           Instant now, boolean sentinel) {
+                           Instant now, boolean sentinel, OptionalLong maxPayload) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
@@ -63,26 +65,51 @@ final class Pages {
                     .append(esc(deny.reason())).append("</p></div>");
             return Html.page("Signed in", b.toString());
         }
-        b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre></div>");
+        b.append("<pre>").append(esc(Explanation.of(decision, maxPayload))).append("</pre></div>");
         if (token.isPresent()) {
-            String t = token.get();
-            b.append("<div class='card warn'><h2>Your access token</h2><p>Shown once. Treat it like a password: it connects "
-                    + "as you until the session ends.</p><pre id=token>").append(esc(t)).append("</pre><h2>Connect</h2>")
-                    .append(sentinel ? "<p>This NATS runs in operator mode: connect with the <a href='/sentinel.creds'>sentinel "
-                            + "creds</a> (they grant nothing by themselves) and your token, or use <code>saml2nats login</code>, "
-                            + "which sets both up.</p>" : "")
-                    .append("<p class=muted>nats CLI</p><pre>")
-                    .append(esc("nats --server " + natsUrl + (sentinel ? " --creds sentinel.creds" : "") + " --token " + t
-                            + " sub '>'")).append("</pre>")
-                    .append("<p class=muted>jnats</p><pre>")
-                    .append(esc("Connection nc = Nats.connect(new Options.Builder()\n    .server(\"" + natsUrl + "\")\n    .token(\"" + t + "\".toCharArray()).build());"))
-                    .append("</pre><p class=muted>nats.go</p><pre>")
-                    .append(esc("nc, err := nats.Connect(\"" + natsUrl + "\", nats.Token(\"" + t + "\"))")).append("</pre></div>");
+            b.append(connect(((Decision.Allow) decision).grant(), token.get(), natsUrl, sentinel));
         } else {
             b.append("<div class=card><p class=muted>Your access token was shown once, right after sign-in. "
                     + "To get a new one, sign out and sign in again.</p></div>");
         }
         return Html.page("Signed in", b.toString());
+    }
+
+    /**
+     * The token and how to use it, built from the person's own grant: a subject they may
+     * subscribe to and one they may publish to (a fixed {@code sub '>'} would be refused for
+     * every role), a nats CLI context file to download, and copy buttons (web/copy.js).
+     */
+    private static String connect(Grant grant, String t, String natsUrl, boolean sentinel) {
+        String server = "nats --server " + natsUrl + (sentinel ? " --creds sentinel.creds" : "") + " --token " + t;
+        StringBuilder b = new StringBuilder("<div class='card warn'><h2>Your access token</h2><p>Shown once. Treat it "
+                + "like a password: it connects as you until the session ends.</p>")
+                .append(copyable("token", t)).append("<h2>Connect</h2>")
+                .append(sentinel ? "<p>This NATS runs in operator mode: connect with the <a href='/sentinel.creds'>sentinel "
+                        + "creds</a> (they grant nothing by themselves) and your token, or use <code>saml2nats login</code>, "
+                        + "which sets both up.</p>" : "");
+        StringBuilder cli = new StringBuilder();
+        grant.subscribeExample().ifPresent(sub -> cli.append(server).append(" sub '").append(sub).append("'\n"));
+        grant.publishExample().ifPresent(pub -> cli.append(server).append(" pub '").append(pub).append("' hello\n"));
+        b.append("<p class=muted>nats CLI</p>").append(copyable("nats-cli", cli.toString().strip()))
+                .append("<p>Or download a <a id=context download='saml2nats.json' href='data:application/json;base64,")
+                .append(java.util.Base64.getEncoder().encodeToString(NatsContextFile.json(natsUrl, t, sentinel)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .append("'>nats CLI context</a>, save it as <code>~/.config/nats/context/saml2nats.json</code> and use ")
+                .append("<code>nats --context saml2nats</code>").append(sentinel ? " (with sentinel.creds beside it)" : "")
+                .append(".</p><p class=muted>jnats</p>")
+                .append(copyable("jnats", "Connection nc = Nats.connect(new Options.Builder()\n    .server(\"" + natsUrl
+                        + "\")\n    .token(\"" + t + "\".toCharArray()).build());"))
+                .append("<p class=muted>nats.go</p>")
+                .append(copyable("nats-go", "nc, err := nats.Connect(\"" + natsUrl + "\", nats.Token(\"" + t + "\"))"))
+                .append("</div><script src='/assets/copy.js'></script>");
+        return b.toString();
+    }
+
+    /** A block of text with a copy button that only shows when the page's script runs (readable without it). */
+    private static String copyable(String id, String text) {
+        return "<div class=copyable><pre id=" + id + ">" + esc(text) + "</pre><button type=button class=secondary "
+                + "data-copy='" + esc(id) + "' hidden>Copy</button></div>";
     }
 
     static String refused(SignIn.Outcome.Refused r) {
@@ -118,7 +145,7 @@ final class Pages {
     }
 
     static String cliAllow(Session session, Decision decision, CliHandoff.Waiting waiting, String request, String csrf,
-                           Instant now) {
+                           Instant now, OptionalLong maxPayload) {
         StringBuilder b = new StringBuilder("<div class=card><h1>Sign in the saml2nats command line?</h1>")
                 .append(requestTable(waiting, session, now))
                 .append("<p><b>saml2nats login</b> asks for a NATS token as you. It gets its own session, which ends no "
@@ -129,7 +156,7 @@ final class Pages {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>")
                     .append("<p class=muted>").append(esc(deny.reason())).append("</p>");
         } else {
-            b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre>");
+            b.append("<pre>").append(esc(Explanation.of(decision, maxPayload))).append("</pre>");
         }
         b.append("<form method=post action='/cli/login' class=row>").append(hidden("csrf", csrf))
                 .append(hidden("request", request))
@@ -161,7 +188,8 @@ final class Pages {
         return Html.page("Sign in a device", b.toString());
     }
 
-    static String deviceConfirm(Session session, Decision decision, CliHandoff.Waiting waiting, String csrf, Instant now) {
+    static String deviceConfirm(Session session, Decision decision, CliHandoff.Waiting waiting, String csrf, Instant now,
+                                OptionalLong maxPayload) {
         StringBuilder b = new StringBuilder("<div class=card><h1>Approve this sign-in?</h1>")
                 .append(requestTable(waiting, session, now))
                 .append("<p class=muted>Approve only if you started <code>saml2nats login --device</code> yourself and "
@@ -171,7 +199,7 @@ final class Pages {
         if (decision instanceof Decision.Deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token can be issued.</p>");
         } else {
-            b.append("<pre>").append(esc(Explanation.of(decision))).append("</pre>");
+            b.append("<pre>").append(esc(Explanation.of(decision, maxPayload))).append("</pre>");
         }
         b.append("<form method=post action='/device/answer' class=row>").append(hidden("csrf", csrf))
                 .append(hidden("user_code", waiting.userCode()))

@@ -37,16 +37,19 @@ import java.util.function.BooleanSupplier;
  */
 public final class WebApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebApp.class);
-    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    // script-src 'self': the page's only script is /assets/copy.js (copy buttons); no inline script runs
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:*";
     private static final long MAX_POST_BYTES = 1024 * 1024;
+    private static final String COPY_JS = resource("/web/copy.js");
 
     /** What the web front works with, wired in {@code Saml2Nats}. */
     public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
                         RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
                         saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies,
-                        Optional<String> sentinelCreds, saml2nats.session.Slots cliSlots) { }
+                        Optional<String> sentinelCreds, saml2nats.session.Slots cliSlots,
+                        java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -120,6 +123,7 @@ public final class WebApp implements AutoCloseable {
         r.get("/sentinel.creds", ctx -> parts.sentinelCreds().ifPresentOrElse(c -> ctx.contentType("text/plain")
                 .header("Content-Disposition", "attachment; filename=\"sentinel.creds\"").result(c),
                 () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound())));
+        r.get("/assets/copy.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(COPY_JS));
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()));
@@ -180,7 +184,7 @@ public final class WebApp implements AutoCloseable {
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
-                parts.sentinelCreds().isPresent()));
+                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get()));
     }
 
     private void routeByEmail(Context ctx) {
@@ -307,6 +311,17 @@ public final class WebApp implements AutoCloseable {
     public void close() {
         if (app != null) {
             app.stop();
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = WebApp.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -130,6 +130,12 @@ public final class CalloutStack implements AutoCloseable {
         return start(dir, mapping, xkey, "", 0, 1, serverConfig);
     }
 
+    /** Both: more service config ({@code extraConfig}) and more nats-server config ({@code serverConfig}). */
+    public static CalloutStack startWithServerConfig(Path dir, String mapping, String extraConfig, String serverConfig)
+            throws Exception {
+        return start(dir, mapping, false, extraConfig, 0, 1, serverConfig);
+    }
+
     /**
      * A cluster of {@code nodes} nats-servers on loopback (JetStream clustered, so KV buckets
      * can have 3 replicas); the service connects to the first. {@link #cluster} holds them all.

@@ -50,6 +50,27 @@ public final class HttpBrowser {
         return this;
     }
 
+    /**
+     * Signs in as one of the dev IdP's people ({@code dev_idp: true}), as a person clicking
+     * through it would, and returns the signed-in page (shown once with the token).
+     */
+    public HttpResponse<String> signInAtDevIdp(String person) throws Exception {
+        HttpResponse<String> login = get("/saml/dev/login");
+        String location = login.headers().firstValue("Location").orElseThrow(() -> new AssertionError(login.body()));
+        HttpResponse<String> answer = post("/dev-idp/sso", Map.of("SAMLRequest", query(location, "SAMLRequest"),
+                "RelayState", "/", "person", person));
+        java.util.regex.Matcher response = java.util.regex.Pattern.compile("name='SAMLResponse' value='([^']+)'")
+                .matcher(answer.body());
+        if (!response.find()) {
+            throw new AssertionError("the dev IdP did not answer: " + answer.body());
+        }
+        HttpResponse<String> acs = post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"));
+        if (acs.statusCode() != 303) {
+            throw new AssertionError("sign-in refused: " + acs.body());
+        }
+        return get("/");
+    }
+
     /** Starts a sign-in and returns the ACS form (SAMLResponse, RelayState) the IdP would post, without posting it. */
     public Map<String, String> signedResponse(SigningIdp idp, String idpId, String idpEntity, String publicUrl, String email,
                                               List<String> groups) throws Exception {

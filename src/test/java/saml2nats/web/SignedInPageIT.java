@@ -1,0 +1,210 @@
+package saml2nats.web;
+
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.HttpBrowser;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the signed-in page tells a person, run exactly as shown against a real nats-server
+ * with the page's token: the connect commands, the context file, and every limit it shows.
+ * The mapping is the one {@code make run} ships (config/mapping.yaml).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignedInPageIT {
+    /** Below nats-server's 1 MiB default, so the page shows the server's value, not a constant. */
+    static final int MAX_PAYLOAD = 2048;
+
+    CalloutStack stack;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        stack = CalloutStack.startWithServerConfig(dir, Files.readString(Path.of("config/mapping.yaml")),
+                "dev_idp: true\n", "max_payload: " + MAX_PAYLOAD + "\n");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    HttpBrowser browser() {
+        return new HttpBrowser("http://127.0.0.1:" + stack.service.httpPort());
+    }
+
+    /** One {@code nats ... sub|pub} line of the page, as a person would paste it. */
+    record Command(String verb, String subject, String token) { }
+
+    static List<Command> natsCliLines(String page) {
+        Matcher block = Pattern.compile("<pre id=nats-cli>([^<]*)</pre>").matcher(page);
+        assertTrue(block.find(), "the page has a nats CLI block: " + page);
+        List<Command> commands = new ArrayList<>();
+        for (String line : unescape(block.group(1)).split("\n")) {
+            Matcher m = Pattern.compile("nats --server \\S+ --token (s2n_\\S+) (sub|pub) '([^']+)'( hello)?").matcher(line);
+            assertTrue(m.matches(), "a nats CLI command: " + line);
+            commands.add(new Command(m.group(2), m.group(3), m.group(1)));
+        }
+        return commands;
+    }
+
+    static String unescape(String html) {
+        return html.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
+    /** Runs the commands as the nats CLI would and returns the server's errors (permission violations). */
+    List<String> run(List<Command> commands) throws Exception {
+        try (CalloutStack.Client c = stack.connect(commands.get(0).token())) {
+            List<Subscription> subs = new ArrayList<>();
+            for (Command cmd : commands) {
+                if (cmd.verb().equals("sub")) {
+                    subs.add(c.connection.subscribe(cmd.subject()));
+                } else {
+                    c.connection.publish(cmd.subject(), "hello".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            c.connection.flush(Duration.ofSeconds(2));
+            // a refusal comes as -ERR before the flush's PONG; give the listener a moment to record it
+            String first = c.errors.poll(300, TimeUnit.MILLISECONDS);
+            List<String> errors = new ArrayList<>();
+            if (first != null) {
+                errors.add(first);
+                c.errors.drainTo(errors);
+            }
+            return errors;
+        }
+    }
+
+    @Test
+    void everyShippedRolesConnectCommandsWorkAsShown() throws Exception {
+        for (String person : List.of("alice", "bob", "carol")) {
+            String page = browser().signInAtDevIdp(person).body();
+            List<Command> commands = natsCliLines(page);
+            assertTrue(commands.stream().anyMatch(c -> c.verb().equals("sub")), person + " is shown a subscribe: " + commands);
+            assertFalse(commands.stream().anyMatch(c -> c.subject().equals(">")), "never sub '>': " + commands);
+            assertEquals(List.of(), run(commands), person + ": the server refused what the page told them to run " + commands);
+        }
+        List<Command> carol = natsCliLines(browser().signInAtDevIdp("carol").body());
+        assertTrue(carol.stream().noneMatch(c -> c.verb().equals("pub")), "the auditors publish nothing, so no pub: " + carol);
+    }
+
+    @Test
+    void theDownloadedContextConnectsWithTheGrantsSubjects() throws Exception {
+        String page = browser().signInAtDevIdp("alice").body();
+        Matcher link = Pattern.compile("<a id=context download='saml2nats.json' href='data:application/json;base64,([^']+)'")
+                .matcher(page);
+        assertTrue(link.find(), page);
+        JsonValue context = JsonParser.parse(Base64.getDecoder().decode(link.group(1)));
+        assertEquals(stack.server.url(), context.map.get("url").string);
+        String token = context.map.get("token").string;
+        assertTrue(page.contains("<pre id=token>" + token + "</pre>"), "the context carries the page's token");
+        Command sub = natsCliLines(page).get(0);
+        try (var nc = Nats.connect(new Options.Builder().server(context.map.get("url").string)
+                .token(token.toCharArray()).build())) {
+            Subscription s = nc.subscribe(sub.subject());
+            nc.flush(Duration.ofSeconds(2));
+            String literal = sub.subject().replace(">", "from-context");
+            nc.publish(literal, "hi".getBytes(StandardCharsets.UTF_8));
+            Message m = s.nextMessage(Duration.ofSeconds(2));
+            assertNotNull(m, "alice, connected through the downloaded context, receives on " + sub.subject());
+        }
+    }
+
+    @Test
+    void theCopyButtonsComeFromASameOriginScriptTheCspAllows() throws Exception {
+        HttpResponse<String> page = browser().signInAtDevIdp("alice");
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("script-src 'self'"), csp);
+        assertFalse(csp.contains("unsafe-inline") && csp.matches(".*script-src[^;]*unsafe-inline.*"), csp);
+        assertTrue(page.body().contains("<script src='/assets/copy.js'></script>"), page.body());
+        assertFalse(Pattern.compile("<script>").matcher(page.body()).find(), "no inline script");
+        assertTrue(page.body().contains("data-copy=token hidden") || page.body().contains("data-copy='token' hidden"),
+                "hidden until the script shows it (readable without JavaScript): " + page.body());
+        HttpResponse<String> js = browser().get("/assets/copy.js");
+        assertEquals(200, js.statusCode());
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(js.body().contains("navigator.clipboard.writeText"), js.body());
+    }
+
+    /**
+     * The limits the page shows are the ones a real server keeps: the payload is the server's
+     * own max_payload (a larger PUB is refused by the server itself), the response allowance
+     * is spent after one reply. No per-person subs/payload/data is shown: callout users get none.
+     */
+    @Test
+    void everyLimitThePageShowsIsEnforcedByTheServer() throws Exception {
+        String page = unescape(browser().signInAtDevIdp("alice").body());
+        assertTrue(page.contains("payload:   up to 2 KiB per message"), page);
+        assertTrue(page.contains("responses: up to 1 per request"), page);
+        assertFalse(page.contains("subs "), "no per-person subscription limit is shown: " + page);
+        String token = natsCliLines(page).get(0).token();
+
+        // payload: past the server's max_payload, the server itself refuses (raw protocol, no client-side check)
+        URI server = URI.create(stack.server.url());
+        try (Socket s = new Socket(server.getHost(), server.getPort())) {
+            s.setSoTimeout(5000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = s.getOutputStream();
+            assertTrue(in.readLine().startsWith("INFO "));
+            out.write(("CONNECT {\"auth_token\":\"" + token + "\",\"verbose\":false,\"pedantic\":false,\"protocol\":1}\r\n"
+                    + "PING\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("PONG", in.readLine(), "signed in with the page's token");
+            out.write(("PUB dev.big " + (MAX_PAYLOAD + 1) + "\r\n" + "x".repeat(MAX_PAYLOAD + 1) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("-ERR 'Maximum Payload Violation'", in.readLine());
+        }
+
+        // responses: one reply per request, as shown; a second is refused
+        try (CalloutStack.Client responder = stack.connect(token); CalloutStack.Client requester = stack.connect(token)) {
+            Subscription service = responder.connection.subscribe("dev.svc");
+            Subscription replies = requester.connection.subscribe("_INBOX.once");
+            responder.connection.flush(Duration.ofSeconds(2));
+            requester.connection.publish("dev.svc", "_INBOX.once", "q".getBytes(StandardCharsets.UTF_8));
+            Message request = service.nextMessage(Duration.ofSeconds(2));
+            assertNotNull(request);
+            responder.connection.publish(request.getReplyTo(), "one".getBytes(StandardCharsets.UTF_8));
+            responder.connection.flush(Duration.ofSeconds(2));
+            assertNotNull(replies.nextMessage(Duration.ofSeconds(2)), "the first reply is allowed");
+            assertNull(responder.errors.poll(200, TimeUnit.MILLISECONDS));
+            responder.connection.publish(request.getReplyTo(), "two".getBytes(StandardCharsets.UTF_8));
+            responder.connection.flush(Duration.ofSeconds(2));
+            String refused = responder.errors.poll(2, TimeUnit.SECONDS);
+            assertNotNull(refused, "a second reply is past the allowance");
+            assertTrue(refused.contains("Permissions Violation for Publish"), refused);
+            assertNull(replies.nextMessage(Duration.ofMillis(300)), "and it never arrives");
+        }
+    }
+}
