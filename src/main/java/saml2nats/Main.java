@@ -161,13 +161,24 @@ public final class Main {
         } catch (PolicyException e) {
             err.println("the mapping file is not usable, so the service does not start:\n" + e.getMessage());
             return 1;
+        } catch (CannotStart e) {
+            err.println("saml2nats: cannot start: " + e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             service.close();
             stopped.countDown();
-        }, "shutdown"));
-        out.println("saml2nats is running: open " + config.publicUrl() + "/ (metrics at /metrics, health at /healthz)");
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
+        // Ctrl-C and a plain kill are the way to stop a service: close in order and exit 0, not the JVM's 130/143
+        for (String signal : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                stop.run();
+                System.exit(0);
+            });
+        }
+        out.println("saml2nats is ready: open " + config.publicUrl() + "/ (metrics at /metrics, health at /healthz)");
         stopped.await();
         return -1;
     }
@@ -216,10 +227,11 @@ public final class Main {
             return usage("keys init DIR, or keys init --operator DIR [--accounts DEV,OPS]");
         }
         KeysInit.Made made = KeysInit.init(Path.of(opts.get("_2")), new SecureRandom());
-        out.println("# keys in " + made.dir() + " (" + KeysInit.ISSUER_FILE + ", " + KeysInit.XKEY_FILE + ", "
-                + KeysInit.PASSWORD_FILE + ", " + KeysInit.SYSTEM_PASSWORD_FILE + "), readable by you only. "
-                + "Put this in nats-server.conf:");
-        out.print(made.authCalloutBlock("saml2nats", "AUTH"));
+        out.println("# keys in " + made.dir().toAbsolutePath() + " (" + KeysInit.ISSUER_FILE + ", " + KeysInit.XKEY_FILE
+                + ", " + KeysInit.PASSWORD_FILE + ", " + KeysInit.SYSTEM_PASSWORD_FILE + "), readable by you only.");
+        out.println("# Put the first part in nats-server.conf and the second in the saml2nats config; the accounts");
+        out.println("# are where your mapping places people (rename them to yours).");
+        out.print(made.setup(List.of("DEV", "OPS")));
         return 0;
     }
 

@@ -69,8 +69,10 @@ public final class Saml2Nats implements AutoCloseable {
     private IdpRegistry idps;
     private Kicker kicker;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final NatsLog natsLog;
 
     private Saml2Nats(Config config, Clock clock) throws IOException, PolicyException, InterruptedException {
+        this.natsLog = new NatsLog(clock);
         CalloutKeys keys = calloutKeys(config);
         refuseDevIdpInPublic(config);
 
@@ -87,29 +89,29 @@ public final class Saml2Nats implements AutoCloseable {
         SessionStore sessions = null;
         List<Connection> replyConnections = new java.util.ArrayList<>();
         try {
-            audit = AuditLog.open(config.auditLog());
-            nats = Nats.connectReconnectOnConnect(natsOptions(config));
+            audit = openAudit(config);
+            nats = connectAtStart(natsOptionsBuilder(config, "saml2nats").build(), serviceUser(config), config);
             sessions = sessionStore(config, clock, nats);
             this.sessions = sessions;
             Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
                     .description("sessions that have not ended").register(metrics);
-            Optional<Connection> system = systemConnection(config);
+            Optional<Connection> system = systemConnection(config, natsLog);
             kicker = new Kicker(system, metrics, clock, config.sessions().max()); // closes the system connection
             Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock);
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
                 // out stays counted until its PONG comes; jnats's default 2 would drop the connection mid-storm
-                replyConnections.add(Nats.connectReconnectOnConnect(natsOptionsBuilder(config, "saml2nats-reply-" + (i + 1))
-                        .maxPingsOut(64).build()));
+                replyConnections.add(connectAtStart(natsOptionsBuilder(config, "saml2nats-reply-" + (i + 1))
+                        .maxPingsOut(64).build(), serviceUser(config), config));
             }
             responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
                             config.callout().maxPending(), config.callout().maxWait()), clock, kicker).start();
             Connection connection = nats;
-            this.web = new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
+            this.web = listen(new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
                     ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats),
-                    () -> maxPayload(connection))).start();
+                    () -> maxPayload(connection))), config);
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             replyConnections.forEach(c -> closeQuietly(c::close));
@@ -267,36 +269,35 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     /** The system-account connection that kicks ended sessions' clients, when configured. */
-    private static Optional<Connection> systemConnection(Config config) throws IOException, InterruptedException {
+    private Optional<Connection> systemConnection(Config config, NatsLog natsLog) throws IOException, InterruptedException {
         if (!config.nats().hasSystemAccess()) {
             return Optional.empty();
         }
         Options.Builder b = new Options.Builder().server(config.nats().url()).connectionName("saml2nats-system")
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250));
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(5))
+                .connectionListener(natsLog).errorListener(natsLog);
         if (config.nats().systemCredsFile().isPresent()) {
             b.authHandler(Nats.credentials(config.nats().systemCredsFile().get().toString()));
         } else {
             b.userInfo(config.nats().systemUser().get(), config.nats().systemPassword().map(s -> s.value()).orElse(""));
         }
-        return Optional.of(Nats.connectReconnectOnConnect(b.build()));
+        String who = config.nats().systemCredsFile().map(f -> "nats.system_creds_file " + f)
+                .orElse("nats.system_user '" + config.nats().systemUser().orElse("") + "'");
+        // in config mode a system user missing from auth_users goes through the callout, which places
+        // people only: it is refused (after the server's auth timeout) and sign-out could never kick
+        return Optional.of(connectAtStart(b.build(), who + " (must be in auth_callout.auth_users in config mode; "
+                + "saml2nats keys init prints a block that lists it)", config));
     }
 
-    private static Options natsOptions(Config config) {
-        return natsOptions(config, "saml2nats");
-    }
-
-    private static Options natsOptions(Config config, String name) {
-        return natsOptionsBuilder(config, name).build();
-    }
-
-    private static Options.Builder natsOptionsBuilder(Config config, String name) {
+    private Options.Builder natsOptionsBuilder(Config config, String name) {
         Options.Builder b = new Options.Builder()
                 .server(config.nats().url())
                 .connectionName(name)
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(5))
-                .connectionListener(new ConnectionLog());
+                .connectionListener(natsLog)
+                .errorListener(natsLog);
         if (config.nats().credsFile().isPresent()) {
             b.authHandler(Nats.credentials(config.nats().credsFile().get().toString()));
         } else if (config.nats().password().isPresent()) {
@@ -305,15 +306,38 @@ public final class Saml2Nats implements AutoCloseable {
         return b;
     }
 
-    /** Logs connection changes; the NATS connection is what readiness means. */
-    private static final class ConnectionLog implements ConnectionListener {
-        @Override
-        public void connectionEvent(Connection conn, Events type) {
-            switch (type) {
-                case CONNECTED, RECONNECTED, RESUBSCRIBED -> log.info("NATS {}: {}", type.name().toLowerCase(), conn.getConnectedUrl());
-                case DISCONNECTED, CLOSED -> log.warn("NATS {}; callout requests are not served until it is back", type.name().toLowerCase());
-                default -> log.debug("NATS {}", type);
-            }
+    private static WebApp listen(WebApp web, Config config) throws CannotStart {
+        try {
+            return web.start(config.httpHost(), config.httpPort());
+        } catch (WebApp.CannotListen e) {
+            throw new CannotStart(e.getMessage());
+        }
+    }
+
+    private static String serviceUser(Config config) {
+        return config.nats().credsFile().map(f -> "nats.creds_file " + f).orElse("nats.user '" + config.nats().user() + "'");
+    }
+
+    /**
+     * The first connect must succeed, or start-up fails naming who connected where and why:
+     * jnats's reconnect-on-connect would retry forever and the service would hang, silent.
+     * Once up, a connection reconnects for ever (logged by {@link NatsLog}).
+     */
+    private static Connection connectAtStart(Options options, String who, Config config)
+            throws CannotStart, InterruptedException {
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new CannotStart("cannot connect to NATS at " + config.nats().url() + " (nats.url) as " + who + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static AuditLog openAudit(Config config) throws CannotStart {
+        try {
+            return AuditLog.open(config.auditLog());
+        } catch (IOException e) {
+            throw new CannotStart("audit_log: cannot open " + config.auditLog() + " for appending (" + e + ")");
         }
     }
 
@@ -350,6 +374,7 @@ public final class Saml2Nats implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return; // a replica stopped by hand and again by its owner
         }
+        natsLog.closing();
         web.close();
         responder.close();
         kicker.close();

@@ -75,7 +75,9 @@ class MainTest {
 
         out.reset();
         assertEquals(0, run("keys", "init", keys.toString()));
-        assertEquals(block, out(), "a second run keeps the existing keys");
+        // the bcrypt hashes take a fresh salt; the keys and password files stay
+        java.util.function.Function<String, String> withoutHashes = t -> t.replaceAll("\\$2a\\$11\\$[./A-Za-z0-9]{53}", "HASH");
+        assertEquals(withoutHashes.apply(block), withoutHashes.apply(out()), "a second run keeps the existing keys");
     }
 
     @Test

@@ -269,7 +269,8 @@ public final class CalloutResponder implements AutoCloseable {
     public void close() {
         if (service != null) {
             try {
-                service.stop();
+                // draining flushes, which waits for a connection that is down: stop at once then
+                service.stop(nc.getStatus() == Connection.Status.CONNECTED);
             } catch (RuntimeException e) {
                 log.debug("service stop: {}", e.toString());
             }

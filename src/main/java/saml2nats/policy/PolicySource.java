@@ -48,8 +48,8 @@ public final class PolicySource implements AutoCloseable {
 
     /** Loads the file once; a service must not start without a usable policy. */
     public static PolicySource open(Path file, PolicyLoader loader, Listener listener) throws PolicyException {
+        Policy first = loader.load(file); // an unreadable file is a finding: there is no previous policy to keep
         byte[] bytes = read(file);
-        Policy first = loader.load(file);
         log.info("policy loaded from {}: {} roles", file, first.roles().size());
         return new PolicySource(file, loader, listener, first, bytes);
     }

@@ -79,15 +79,34 @@ public final class WebApp implements AutoCloseable {
         this.signInCookie = new SignInCookie(secureCookies);
     }
 
-    public WebApp start() {
-        app = Javalin.create(cfg -> {
+    /**
+     * Listens on host:port; a port in use (or a host not on this machine) is one line
+     * naming http_port / http_host, not a stack trace.
+     */
+    public WebApp start(String host, int port) throws CannotListen {
+        Javalin created = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_POST_BYTES;
-            cfg.jetty.host = parts.config().httpHost();
-            cfg.jetty.port = parts.config().httpPort();
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
             routes(cfg.routes);
-        }).start();
-        return this;
+        });
+        try {
+            app = created.start();
+            return this;
+        } catch (RuntimeException e) {
+            created.stop();
+            throw new CannotListen("http_port " + port + " on " + host + " (http_host): cannot listen, "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + "; stop whatever uses it or set http_port (or $SAML2NATS_HTTP_PORT)");
+        }
+    }
+
+    /** Why the web front could not listen, in one line naming the setting. */
+    public static final class CannotListen extends Exception {
+        CannotListen(String message) {
+            super(message);
+        }
     }
 
     public int port() {
