@@ -117,10 +117,12 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public boolean end(String tokenHash) {
-        if (local.getIfPresent(tokenHash) == null) {
-            return false;
-        }
         try {
+            // a session made on another replica a moment ago may not have reached this one's watch yet:
+            // ask KV itself, or the sign-out would end nothing and the token would stay good everywhere
+            if (local.getIfPresent(tokenHash) == null && !storedLive(tokenHash)) {
+                return false;
+            }
             kv.delete(tokenHash);
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("could not end the session in JetStream KV: " + e.getMessage(), e);
@@ -153,6 +155,18 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void onEnd(Consumer<Session> listener) {
         endListeners.add(listener);
+    }
+
+    private boolean storedLive(String tokenHash) throws IOException, JetStreamApiException {
+        KeyValueEntry entry = kv.get(tokenHash);
+        if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+            return false;
+        }
+        try {
+            return decode(entry.getValue()).isLiveAt(clock.instant());
+        } catch (RuntimeException unreadable) {
+            return true; // not ours to judge: delete it, as the person asked
+        }
     }
 
     /** Whichever of end() and the watch removes the local copy first tells the listeners: once per replica. */

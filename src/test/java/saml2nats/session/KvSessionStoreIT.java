@@ -83,6 +83,24 @@ class KvSessionStoreIT {
         }
     }
 
+    /** Ending a session on a replica whose watch has not brought it yet must still end it, everywhere. */
+    @Test
+    void aSessionEndedOnAReplicaThatHasNotSeenItYetEndsEverywhere() throws Exception {
+        try (KvSessionStore replicaA = open(a, "t5-sessions"); KvSessionStore replicaB = open(b, "t5-sessions")) {
+            int unseen = 0;
+            for (int i = 0; i < 30; i++) {
+                SessionStore.Created created = replicaA.create(ALICE, Duration.ofHours(1));
+                String hash = AccessToken.hash(created.token());
+                unseen += replicaB.findByTokenHash(hash).isEmpty() ? 1 : 0;
+                assertTrue(replicaB.end(hash), "B ends it (round " + i + ")");
+                within(Duration.ofSeconds(1), () -> replicaA.findByToken(created.token()).isEmpty(), "A refusing the token");
+                assertTrue(replicaB.findByToken(created.token()).isEmpty());
+                assertEquals(null, b.keyValue("t5-sessions").get(hash), "gone from KV");
+            }
+            System.out.println("rounds where B had not seen the session yet: " + unseen + " of 30");
+        }
+    }
+
     @Test
     void sessionsSurviveARestartOfEveryReplicaAndTheTokenIsNeverStored() throws Exception {
         SessionStore.Created created;
