@@ -32,6 +32,11 @@ public enum CalloutError {
     NO_MATCHING_ROLE,
     /** A subject placeholder's value cannot be one subject token, so the grant is refused rather than widened. */
     UNSAFE_SUBJECT_VALUE,
+    /**
+     * The session ended (sign-out, SLO, an admin) while this connect was being authorized:
+     * refused rather than let a connection in after its session's kick already ran.
+     */
+    SESSION_ENDED,
     /** The session ends within the second; a JWT for it would be born expired. */
     SESSION_ENDING,
     /** Too many requests waiting; refused at once so the client retries instead of timing out. */

@@ -216,10 +216,13 @@ public final class CalloutResponder implements AutoCloseable {
             outcome = new Authorizer.Outcome(new byte[0],
                     new Verdict.Denied(CalloutError.INTERNAL, e.getClass().getSimpleName(), Optional.empty()), Optional.empty());
         }
-        Connection used = send(msg, outcome.reply(), path);
-        if (outcome.verdict() instanceof Verdict.Allowed a && outcome.request().isPresent()) {
-            kicker.connected(a.session(), outcome.request().get().serverId(), outcome.request().get().client().id());
+        // recorded before the answer goes out, so a sign-out from now on kicks it, or finds it here first
+        if (outcome.verdict() instanceof Verdict.Allowed a && outcome.request().isPresent() && !kicker.connected(
+                a.session(), outcome.request().get().serverId(), outcome.request().get().client().id())) {
+            outcome = new Authorizer.Outcome(new byte[0], new Verdict.Denied(CalloutError.SESSION_ENDED,
+                    "the session ended while this connect was authorized", Optional.of(a.session())), outcome.request());
         }
+        Connection used = send(msg, outcome.reply(), path);
         finish(outcome, start);
         return used == path;
     }

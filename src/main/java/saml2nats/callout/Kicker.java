@@ -38,6 +38,11 @@ public final class Kicker implements AutoCloseable {
     private record Opened(Instant until, Set<Live> live) { }
 
     private final Cache<String, Opened> bySession;
+    /**
+     * Sessions that ended, kept until they would have expired: a connect authorized just
+     * before the end but recorded just after must not slip past the kick that already ran.
+     */
+    private final Cache<String, Instant> ended;
     private final Optional<Connection> system;
     private final MeterRegistry metrics;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -50,20 +55,36 @@ public final class Kicker implements AutoCloseable {
         this.system = system;
         this.metrics = metrics;
         this.bySession = ExpiringCache.create(maxSessions, clock, Opened::until);
+        this.ended = ExpiringCache.create(maxSessions, clock, until -> until);
         if (system.isEmpty()) {
             log.warn("no NATS system-account user configured (nats.system_user): sign-out ends the session, "
                     + "but live connections stay until their user JWT expires");
         }
     }
 
-    /** Called for every authorized connection. */
-    void connected(Session session, String serverId, long clientId) {
-        bySession.asMap().computeIfAbsent(session.id(), k -> new Opened(session.expires(), ConcurrentHashMap.newKeySet()))
-                .live().add(new Live(serverId, clientId));
+    /**
+     * Records an authorized connection before its answer is sent. False when the session
+     * has ended meanwhile: the caller refuses the connect instead. The second look closes
+     * the gap where {@link #ended} took this session's record just before the add.
+     */
+    boolean connected(Session session, String serverId, long clientId) {
+        if (ended.getIfPresent(session.id()) != null) {
+            return false;
+        }
+        Live live = new Live(serverId, clientId);
+        Opened opened = bySession.asMap().computeIfAbsent(session.id(),
+                k -> new Opened(session.expires(), ConcurrentHashMap.newKeySet()));
+        opened.live().add(live);
+        if (ended.getIfPresent(session.id()) != null) {
+            opened.live().remove(live);
+            return false;
+        }
+        return true;
     }
 
     /** Kicks every connection the session opened; runs off the caller's thread. */
     public void ended(Session session) {
+        ended.put(session.id(), session.expires()); // first: from now on connected() refuses this session
         Opened opened = bySession.asMap().remove(session.id());
         if (opened == null || opened.live().isEmpty()) {
             return;

@@ -61,4 +61,29 @@ class KickIT {
         assertThrows(IOException.class, () -> stack.connect(alice), "the next connect is refused");
         assertTrue(stack.service.metrics().find("saml2nats.kicks").tag("outcome", "kicked").counter().count() >= 2);
     }
+
+    /** A sign-out racing a connect, against the real server, many times: no connection outlives its session. */
+    @Test
+    void aConnectRacingItsSignOutNeverStaysConnected() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String token = stack.signIn(ALICE, Duration.ofHours(1));
+            java.util.concurrent.CompletableFuture<CalloutStack.Client> connecting = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return stack.connect(new Options.Builder().token(token.toCharArray()).maxReconnects(0));
+                        } catch (Exception refused) {
+                            return null; // refused: the session had ended first
+                        }
+                    });
+            Thread.sleep(i % 5); // vary which side wins
+            stack.service.sessions().end(AccessToken.hash(token));
+            CalloutStack.Client c = connecting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (c != null) {
+                try (c) {
+                    assertNotNull(CalloutMatrix.awaitEvent(c, ConnectionListener.Events.CLOSED, 5),
+                            "round " + i + ": a connection let in around its sign-out is kicked");
+                }
+            }
+        }
+    }
 }
