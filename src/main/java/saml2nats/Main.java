@@ -53,7 +53,7 @@ public final class Main {
                                                print the grant a person would get and which roles gave it
               keys init DIR                    make the callout issuer key, an xkey and a NATS password in DIR
                                                and print the matching auth_callout block
-              keys init --operator DIR [--accounts DEV,OPS]
+              keys init --operator DIR [--accounts DEV,OPS] [--default-sentinel]
                                                operator mode: an operator, SYS, AUTH and the accounts (JWTs,
                                                seeds, signing keys, creds) and nats-server-operator.conf
               saml inspect FILE --config CFG --idp ID [--at TIME] [--acs URL --sp-entity-id ID]
@@ -245,14 +245,21 @@ public final class Main {
                 return usage("--accounts: '" + a + "' is not a usable account name (letters, digits, - and _; not SYS or AUTH)");
             }
         }
-        OperatorInit.Made made = OperatorInit.init(dir, accounts, true, new SecureRandom());
+        boolean defaultSentinel = opts.containsKey("--default-sentinel");
+        OperatorInit.Made made = OperatorInit.init(dir, accounts, true, defaultSentinel, new SecureRandom());
         out.println("# operator mode keys in " + made.dir().toAbsolutePath() + " (seeds and creds readable by you only)");
         out.println("# accounts: " + made.accounts());
         out.println("# 1. run nats-server:   nats-server -c " + made.dir().toAbsolutePath().resolve(OperatorInit.SERVER_CONF));
         out.println("# 2. put this in the saml2nats config (the mapping file names accounts by these names):");
         out.print(made.serviceConfig());
-        out.println("# 3. clients connect with the sentinel creds and their token:");
-        out.println("#    nats --creds " + made.dir().toAbsolutePath().resolve(OperatorInit.SENTINEL_CREDS) + " --token s2n_... sub '>'");
+        if (defaultSentinel) {
+            out.println("# 3. clients connect with their token alone (default_sentinel: nats-server 2.11.2 or later):");
+            out.println("#    nats --token s2n_... sub 'dev.>'");
+        } else {
+            out.println("# 3. clients connect with the sentinel creds and their token:");
+            out.println("#    nats --creds " + made.dir().toAbsolutePath().resolve(OperatorInit.SENTINEL_CREDS)
+                    + " --token s2n_... sub 'dev.>'");
+        }
         return 0;
     }
 
@@ -302,7 +309,7 @@ public final class Main {
     }
 
     /** Options that take no value. */
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("--device");
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("--device", "--default-sentinel");
 
     /** {@code --name value} pairs, {@link #FLAGS} alone; bare words as _1, _2, ... */
     private static Map<String, String> options(String[] args) {

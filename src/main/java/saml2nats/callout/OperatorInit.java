@@ -36,7 +36,7 @@ public final class OperatorInit {
 
     /** What was made: account public keys by name, and the paths the service config needs. */
     public record Made(Path dir, String operatorPublic, Map<String, String> accounts, Map<String, Path> signingKeys,
-                       boolean sealed) {
+                       boolean sealed, boolean defaultSentinel) {
         /** The service config for these keys, to paste into saml2nats.yaml (absolute paths). */
         public String serviceConfig() {
             Path d = dir.toAbsolutePath();
@@ -46,7 +46,8 @@ public final class OperatorInit {
                     .append("  system_creds_file: ").append(d.resolve(SYSTEM_CREDS)).append('\n')
                     .append("callout:\n  issuer_seed_file: ").append(d.resolve(CALLOUT_ACCOUNT + ".nk")).append('\n')
                     .append(sealed ? "  xkey_seed_file: " + d.resolve(XKEY_FILE) + "\n" : "")
-                    .append("operator:\n  sentinel_creds_file: ").append(d.resolve(SENTINEL_CREDS)).append('\n')
+                    // with the server's default_sentinel clients need no sentinel creds, so the page offers none
+                    .append(defaultSentinel ? "operator:\n" : "operator:\n  sentinel_creds_file: " + d.resolve(SENTINEL_CREDS) + "\n")
                     .append("  accounts:\n");
             signingKeys.forEach((name, key) -> b.append("    ").append(name).append(": { public_key: ")
                     .append(accounts.get(name)).append(", signing_key_files: [").append(key).append("] }\n"));
@@ -62,6 +63,16 @@ public final class OperatorInit {
      *                account's JWT, so nats-server seals requests
      */
     public static Made init(Path dir, List<String> targets, boolean sealed, SecureRandom random) throws Exception {
+        return init(dir, targets, sealed, false, random);
+    }
+
+    /**
+     * @param defaultSentinel write {@code default_sentinel} (the sentinel's bearer JWT) into the
+     *                        server config: clients without a JWT connect as the sentinel, so a token
+     *                        alone is enough. nats-server 2.11.2 and later; 2.10 refuses the field.
+     */
+    public static Made init(Path dir, List<String> targets, boolean sealed, boolean defaultSentinel, SecureRandom random)
+            throws Exception {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
@@ -109,14 +120,16 @@ public final class OperatorInit {
                 serviceUser.getSeed()));
         write(dir.resolve(SYSTEM_CREDS), OperatorJwts.creds(OperatorJwts.user(sys, pub(sysUser), "saml2nats-sys", false, iat),
                 sysUser.getSeed()));
-        write(dir.resolve(SENTINEL_CREDS), OperatorJwts.creds(OperatorJwts.user(auth, pub(sentinel), "sentinel", true, iat),
-                sentinel.getSeed()));
+        String sentinelJwt = OperatorJwts.user(auth, pub(sentinel), "sentinel", true, iat);
+        write(dir.resolve(SENTINEL_CREDS), OperatorJwts.creds(sentinelJwt, sentinel.getSeed()));
 
         StringBuilder conf = new StringBuilder("# nats-server in operator mode for saml2nats, made by saml2nats keys init --operator.\n")
                 .append("# Accounts: ").append(String.join(", ", accounts.keySet())).append(" (").append(CALLOUT_ACCOUNT)
                 .append(" runs the auth callout).\n")
                 .append("operator: ").append(operatorJwt).append("\n")
                 .append("system_account: ").append(pub(sys)).append("\n")
+                .append(defaultSentinel ? "# clients without a JWT connect as the sentinel (a bearer user that may do nothing)\n"
+                        + "default_sentinel: " + sentinelJwt + "\n" : "")
                 // JetStream for store: nats-kv (the accounts' JWTs allow it)
                 .append("jetstream { store_dir: \"").append(dir.toAbsolutePath().resolve("jetstream")).append("\" }\n")
                 // the full nats resolver (not MEMORY) takes account JWT updates at run time from a system
@@ -127,7 +140,7 @@ public final class OperatorInit {
         jwts.forEach((pub, jwt) -> conf.append("  ").append(pub).append(": ").append(jwt).append("\n"));
         conf.append("}\n");
         write(dir.resolve(SERVER_CONF), conf.toString());
-        return new Made(dir, pub(operator), accounts, signingKeys, hasXkey);
+        return new Made(dir, pub(operator), accounts, signingKeys, hasXkey, defaultSentinel);
     }
 
     private interface Maker {

@@ -61,9 +61,15 @@ public final class CalloutStack implements AutoCloseable {
      * operator config with its memory resolver.
      */
     public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, String extraConfig) throws Exception {
+        return startOperator(dir, mapping, xkey, false, extraConfig);
+    }
+
+    /** With {@code defaultSentinel} the server has {@code default_sentinel} (2.11.2+): clients bring only a token. */
+    public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
+                                             String extraConfig) throws Exception {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
         saml2nats.callout.OperatorInit.Made made = saml2nats.callout.OperatorInit.init(dir.resolve("op"),
-                java.util.List.of("DEV", "OPS", "ACME"), xkey, new SecureRandom());
+                java.util.List.of("DEV", "OPS", "ACME"), xkey, defaultSentinel, new SecureRandom());
         NatsServerProcess server = NatsServerProcess.startWithFile(dir, dir.resolve("op").resolve(
                 saml2nats.callout.OperatorInit.SERVER_CONF), Map.of());
         try {
@@ -82,11 +88,13 @@ public final class CalloutStack implements AutoCloseable {
                       issuer_seed_file: op/AUTH.nk
                       %s
                     operator:
-                      sentinel_creds_file: op/sentinel.creds
+                      %s
                       accounts:
                     %s
-                    """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "", accounts), audit, extraConfig);
-            return new CalloutStack(dir, server, service, "", audit, java.util.Optional.of(dir.resolve("op/sentinel.creds")));
+                    """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "",
+                    defaultSentinel ? "" : "sentinel_creds_file: op/sentinel.creds", accounts), audit, extraConfig);
+            return new CalloutStack(dir, server, service, "", audit, defaultSentinel ? java.util.Optional.empty()
+                    : java.util.Optional.of(dir.resolve("op/sentinel.creds")));
         } catch (Exception e) {
             server.close();
             throw e;

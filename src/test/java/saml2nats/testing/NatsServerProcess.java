@@ -119,7 +119,9 @@ public final class NatsServerProcess implements AutoCloseable {
     public static synchronized Path binary() throws IOException, InterruptedException {
         if (binary == null) {
             Path script = Path.of("scripts/nats-server.sh").toAbsolutePath();
-            Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            // -Dnats.server.suite=sid runs a suite against the newest nats-server (pom.xml's second run)
+            Process p = new ProcessBuilder("bash", script.toString(), System.getProperty("nats.server.suite", "trixie"))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0 || out.isEmpty()) {
                 throw new IOException("scripts/nats-server.sh found no nats-server >= 2.10 (exit " + p.exitValue() + ")");
@@ -127,6 +129,24 @@ public final class NatsServerProcess implements AutoCloseable {
             binary = Path.of(out);
         }
         return binary;
+    }
+
+    /** The binary's version, as {major, minor, patch}: tests of version-dependent server features ask. */
+    public static int[] version() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary().toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("nats-server --version said: " + out);
+        }
+        return new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+    }
+
+    /** Whether this server is at least major.minor.patch. */
+    public static boolean atLeast(int major, int minor, int patch) throws IOException, InterruptedException {
+        int[] v = version();
+        return java.util.Arrays.compare(v, new int[]{major, minor, patch}) >= 0;
     }
 
     @Override
