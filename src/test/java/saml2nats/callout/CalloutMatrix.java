@@ -126,15 +126,28 @@ abstract class CalloutMatrix {
     @Test
     void everyConnectIsAuthorizedAfresh() throws Exception {
         String token = stack.signIn(ALICE, Duration.ofMinutes(10));
-        java.util.Set<String> serverNames = new java.util.HashSet<>();
+        String session = stack.service.sessions().findByToken(token).orElseThrow().id();
+        java.util.Set<String> serverIds = new java.util.HashSet<>();
         for (int i = 0; i < 200; i++) {
             try (CalloutStack.Client c = stack.connect(token)) {
                 assertEquals(io.nats.client.Connection.Status.CONNECTED, c.connection.getStatus());
-                serverNames.add(c.connection.getServerInfo().getServerId());
+                serverIds.add(c.connection.getServerInfo().getServerId());
             }
         }
-        long allowed = stack.audit().lines().filter(l -> l.contains("\"outcome\":\"allow\"")).count();
-        assertTrue(allowed >= 200, "one audited decision per connect, was " + allowed);
+        assertEquals(1, serverIds.size(), "one server: " + serverIds);
+        // only this session's lines: other tests share the stack and its audit log
+        List<String> mine = stack.audit().lines().filter(l -> l.contains("\"session\":\"" + session + "\"")
+                && l.contains("\"action\":\"connect\"") && l.contains("\"outcome\":\"allow\"")).toList();
+        assertEquals(200, mine.size(), "exactly one audited decision per connect");
+        java.util.Set<String> clients = new java.util.HashSet<>();
+        java.util.regex.Pattern client = java.util.regex.Pattern.compile("\"server_id\":\"([^\"]+)\",\"client_id\":(\\d+)");
+        for (String line : mine) {
+            java.util.regex.Matcher m = client.matcher(line);
+            assertTrue(m.find(), line);
+            assertTrue(serverIds.contains(m.group(1)), "the decision names the server the client reached: " + line);
+            clients.add(m.group(2));
+        }
+        assertEquals(200, clients.size(), "each decision was for its own connection (a fresh request each time)");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import saml2nats.session.AccessToken;
 import saml2nats.session.Identity;
 import saml2nats.testing.AuthRequests;
 import saml2nats.testing.CalloutStack;
@@ -17,6 +18,7 @@ import saml2nats.testing.NatsServerProcess;
 import saml2nats.audit.AuditLog;
 import io.nats.client.Nats;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +31,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The responder as a NATS service: garbled input, restarts of nats-server, health and metrics. */
@@ -165,6 +168,8 @@ class ResponderIT {
 
     @Test
     void theCalloutSubjectIsReservedForTheServer() throws Exception {
+        double decided = decisions();
+        long audited = stack.audit().lines().count();
         try (CalloutStack.Client asService = stack.connect(new io.nats.client.Options.Builder()
                 .userInfo(CalloutStack.SERVICE_USER, stack.servicePassword).maxReconnects(0))) {
             asService.connection.publish(CalloutResponder.SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
@@ -172,6 +177,25 @@ class ResponderIT {
             String error = asService.errors.poll(3, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"$SYS.REQ.USER.AUTH\""), error);
         }
+        // and the responder itself never saw it: no decision counted, nothing audited
+        Thread.sleep(300);
+        assertEquals(decided, decisions(), "the forged request reached no saml2nats worker");
+        assertEquals(audited, stack.audit().lines().count());
+        try (CalloutStack.Client alice = stack.connect(stack.signIn(ALICE, Duration.ofMinutes(5)))) {
+            assertEquals(decided + 1, decisions(), "while a real connect is decided (the count works)");
+        }
+    }
+
+    /** Every decision the responder made, from its own metrics. */
+    double decisions() {
+        return stack.service.metrics().find("saml2nats.callout.decisions").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /** One series' value from /metrics, 0 when absent. */
+    double scraped(String series) throws Exception {
+        return get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
     @Test
@@ -212,17 +236,37 @@ class ResponderIT {
 
     @Test
     void metricsExposeLatencyDecisionsSessionsAndReloads() throws Exception {
-        try (CalloutStack.Client ignored = stack.connect(stack.signIn(ALICE, Duration.ofMinutes(5)))) {
-            HttpResponse<String> metrics = get("/metrics");
-            assertEquals(200, metrics.statusCode());
-            String text = metrics.body();
-            for (String series : List.of("saml2nats_callout_latency_seconds_bucket", "saml2nats_callout_latency_seconds_count",
-                    "saml2nats_callout_decisions_total{outcome=\"allow\",reason=\"OK\"}", "saml2nats_sessions_live",
-                    "saml2nats_policy_reloads_total")) {
-                assertTrue(text.contains(series), series + " in\n" + text);
-            }
-            assertFalse(text.contains("s2n_"), "no token in metrics");
+        String allowed = "saml2nats_callout_decisions_total{outcome=\"allow\",reason=\"OK\"}";
+        String unknown = "saml2nats_callout_decisions_total{outcome=\"deny\",reason=\"UNKNOWN_TOKEN\"}";
+        String latency = "saml2nats_callout_latency_seconds_count";
+        double allowedBefore = scraped(allowed), unknownBefore = scraped(unknown), latencyBefore = scraped(latency);
+        double liveBefore = scraped("saml2nats_sessions_live");
+        String token = stack.signIn(ALICE, Duration.ofMinutes(5));
+        assertEquals(liveBefore + 1, scraped("saml2nats_sessions_live"), "a sign-in is one more live session");
+        try (CalloutStack.Client ignored = stack.connect(token)) {
+            assertEquals(allowedBefore + 1, scraped(allowed), "the connect is counted as allowed");
         }
+        assertThrows(IOException.class, () -> stack.connect(new AccessToken(new java.security.SecureRandom()).mint()));
+        assertEquals(unknownBefore + 1, scraped(unknown), "an unknown token is counted with its reason");
+        assertEquals(latencyBefore + 2, scraped(latency), "both decisions were timed");
+        stack.service.sessions().end(AccessToken.hash(token));
+        assertEquals(liveBefore, scraped("saml2nats_sessions_live"), "a sign-out is one fewer");
+
+        Path mapping = stack.dir.resolve("mapping.yaml");
+        String accepted = "saml2nats_policy_reloads_total{outcome=\"accepted\"}";
+        double reloadsBefore = scraped(accepted);
+        String good = java.nio.file.Files.readString(mapping);
+        java.nio.file.Files.writeString(mapping, good + "\n# an edit that changes nothing but the bytes\n");
+        try {
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < end && scraped(accepted) == reloadsBefore) {
+                Thread.sleep(100);
+            }
+            assertEquals(reloadsBefore + 1, scraped(accepted), "a good edit is counted as accepted");
+        } finally {
+            java.nio.file.Files.writeString(mapping, good);
+        }
+        assertFalse(get("/metrics").body().contains("s2n_"), "no token in metrics");
     }
 
     @Test
