@@ -97,7 +97,9 @@ public final class Saml2Nats implements AutoCloseable {
                     .description("sessions that have not ended").register(metrics);
             Optional<Connection> system = systemConnection(config, natsLog);
             kicker = new Kicker(system, metrics, clock, config.sessions().max()); // closes the system connection
-            Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock);
+            // a connection is recorded for kicks before its answer goes out (Kicker keeps ended sessions' tombstones)
+            Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock,
+                    kicker::connected);
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
@@ -107,7 +109,7 @@ public final class Saml2Nats implements AutoCloseable {
             }
             responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
-                            config.callout().maxPending(), config.callout().maxWait()), clock, kicker).start();
+                            config.callout().maxPending(), config.callout().maxWait()), clock).start();
             Connection connection = nats;
             this.web = listen(new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
                     ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats),

@@ -28,6 +28,7 @@ public final class Authorizer {
     /** The reply to send and what was decided, for the audit line and the metrics. */
     public record Outcome(byte[] reply, Verdict verdict, Optional<AuthRequest> request) { }
 
+    private final Admission admission;
     private final RequestDecoder decoder;
     private final JwtIssuer issuer;
     private final Optional<XKey> xkey;
@@ -35,7 +36,23 @@ public final class Authorizer {
     private final Supplier<Policy> policy;
     private final Clock clock;
 
+    /**
+     * The last word before a connection is let in: records it for kicks, or says its session
+     * ended while it was being authorized ({@link Kicker#connected}).
+     */
+    public interface Admission {
+        Admission ALL = (session, serverId, clientId) -> true;
+
+        boolean admit(Session session, String serverId, long clientId);
+    }
+
     public Authorizer(CalloutKeys keys, ServerTrust servers, SessionStore sessions, Supplier<Policy> policy, Clock clock) {
+        this(keys, servers, sessions, policy, clock, Admission.ALL);
+    }
+
+    public Authorizer(CalloutKeys keys, ServerTrust servers, SessionStore sessions, Supplier<Policy> policy, Clock clock,
+                      Admission admission) {
+        this.admission = admission;
         this.decoder = new RequestDecoder(keys.xkey(), servers, clock);
         this.issuer = new JwtIssuer(keys.issuer(), keys.accounts());
         this.xkey = keys.xkey();
@@ -87,6 +104,10 @@ public final class Authorizer {
         Instant expires = session.expires().isBefore(byTtl) ? session.expires() : byTtl;
         if (expires.getEpochSecond() <= now.getEpochSecond()) {
             return new Verdict.Denied(CalloutError.SESSION_ENDING, "the session ends within the second: sign in again", found);
+        }
+        if (!admission.admit(session, request.serverId(), request.client().id())) {
+            return new Verdict.Denied(CalloutError.SESSION_ENDED, "the session ended while this connect was authorized",
+                    found);
         }
         return new Verdict.Allowed(session, grant, Instant.ofEpochSecond(expires.getEpochSecond()));
     }

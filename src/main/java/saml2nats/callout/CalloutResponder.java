@@ -73,7 +73,6 @@ public final class CalloutResponder implements AutoCloseable {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Settings settings;
-    private final Kicker kicker;
     private final Backlog<Pending> backlog;
     private final List<Thread> workers = new java.util.ArrayList<>();
     private final List<AnswerWindow> windows = new java.util.ArrayList<>();
@@ -83,8 +82,8 @@ public final class CalloutResponder implements AutoCloseable {
     private Service service;
 
     public CalloutResponder(Connection nc, Authorizer authorizer, AuditLog audit, MeterRegistry registry,
-                            Settings settings, Clock clock, Kicker kicker) {
-        this(nc, List.of(), authorizer, audit, registry, settings, clock, kicker);
+                            Settings settings, Clock clock) {
+        this(nc, List.of(), authorizer, audit, registry, settings, clock);
     }
 
     /**
@@ -95,8 +94,7 @@ public final class CalloutResponder implements AutoCloseable {
      *                         Refusals of requests never worked on go out through {@code nc}.
      */
     public CalloutResponder(Connection nc, List<Connection> replyConnections, Authorizer authorizer, AuditLog audit,
-                            MeterRegistry registry, Settings settings, Clock clock, Kicker kicker) {
-        this.kicker = kicker;
+                            MeterRegistry registry, Settings settings, Clock clock) {
         this.nc = nc;
         this.replyPaths = replyConnections.isEmpty() ? List.of(nc) : List.copyOf(replyConnections);
         this.authorizer = authorizer;
@@ -215,12 +213,6 @@ public final class CalloutResponder implements AutoCloseable {
             log.error("callout request failed unexpectedly", e);
             outcome = new Authorizer.Outcome(new byte[0],
                     new Verdict.Denied(CalloutError.INTERNAL, e.getClass().getSimpleName(), Optional.empty()), Optional.empty());
-        }
-        // recorded before the answer goes out, so a sign-out from now on kicks it, or finds it here first
-        if (outcome.verdict() instanceof Verdict.Allowed a && outcome.request().isPresent() && !kicker.connected(
-                a.session(), outcome.request().get().serverId(), outcome.request().get().client().id())) {
-            outcome = new Authorizer.Outcome(new byte[0], new Verdict.Denied(CalloutError.SESSION_ENDED,
-                    "the session ended while this connect was authorized", Optional.of(a.session())), outcome.request());
         }
         Connection used = send(msg, outcome.reply(), path);
         finish(outcome, start);

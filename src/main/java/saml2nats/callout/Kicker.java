@@ -67,7 +67,7 @@ public final class Kicker implements AutoCloseable {
      * has ended meanwhile: the caller refuses the connect instead. The second look closes
      * the gap where {@link #ended} took this session's record just before the add.
      */
-    boolean connected(Session session, String serverId, long clientId) {
+    public boolean connected(Session session, String serverId, long clientId) {
         if (ended.getIfPresent(session.id()) != null) {
             return false;
         }

@@ -60,6 +60,24 @@ class AuthorizerTest {
         return JsonParser.parse(JwtUtils.getClaimBody(jwt));
     }
 
+    /** A session that ended while its connect was authorized gets a signed refusal, not a user JWT. */
+    @Test
+    void aConnectWhoseSessionEndedMeanwhileIsRefusedWithASignedAnswer() throws Exception {
+        String token = sessions.create(ALICE, Duration.ofHours(8)).token();
+        Policy policy = new PolicyLoader(Set.of("DEV"), Tenancy.OPEN).parse("m.yaml", MAPPING);
+        Authorizer refusing = new Authorizer(new CalloutKeys(issuer, Optional.empty()), ServerTrust.ANY_SIGNING_SERVER,
+                sessions, () -> policy, clock, (session, server, client) -> false);
+        Authorizer.Outcome out = refusing.authorize(requests.valid(AuthRequests.newUserNkey(), token)
+                .getBytes(StandardCharsets.UTF_8), null);
+        Verdict.Denied denied = assertInstanceOf(Verdict.Denied.class, out.verdict());
+        assertEquals(CalloutError.SESSION_ENDED, denied.code());
+        String response = new String(out.reply(), StandardCharsets.UTF_8);
+        assertTrue(signatureVerifies(response, issuer), "a signed answer the server reads at once (no timeout)");
+        JsonValue nats = claims(response).map.get("nats");
+        assertNull(nats.map.get("jwt"), "no user JWT");
+        assertTrue(nats.map.get("error").string.contains("session ended"), nats.toString());
+    }
+
     @Test
     void allowedAnswerIsAddressedAndSignedAsTheServerChecks() throws Exception {
         String token = sessions.create(ALICE, Duration.ofHours(8)).token();

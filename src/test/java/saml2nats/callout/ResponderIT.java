@@ -157,9 +157,7 @@ class ResponderIT {
         return new CalloutResponder(service,
                 new Authorizer(new CalloutKeys(io.nats.client.NKey.createAccount(new java.security.SecureRandom()),
                         java.util.Optional.empty()), ServerTrust.ANY_SIGNING_SERVER, sessions, () -> policy, clock),
-                audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), settings, clock,
-                new Kicker(java.util.Optional.empty(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, 10))
-                .start();
+                audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), settings, clock).start();
     }
 
     static JsonValue claims(Message reply) throws Exception {

@@ -197,6 +197,11 @@ class BrowserJourneyIT {
             assertTrue(page.contains("account:   DEV") || page.contains("account: DEV"), page);
             String token = d.findElement(By.id("token")).getText().trim();
             assertTrue(token.startsWith("s2n_"), token);
+            // hidden in the HTML, shown by /assets/copy.js: visible only if the CSP let the same-origin script run
+            var copy = d.findElement(By.cssSelector("button[data-copy='token']"));
+            assertTrue(copy.isDisplayed(), "the copy button is shown by the page's script");
+            copy.click();
+            new WebDriverWait(d, Duration.ofSeconds(5)).until(x -> !copy.getText().equals("Copy"));
             b.screenshot("signed-in");
 
             Options.Builder options = new Options.Builder().token(token.toCharArray()).maxReconnects(0);
