@@ -177,15 +177,16 @@ public final class ConfigLoader {
         }
         String audit = top.string("audit_log").orElse("-");
 
-        for (YamlMap.Problem p : problems) {
-            errors.add("line " + p.line() + ": " + p.message());
-        }
         Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
                 errors, false);
         // an empty or short admin token would let anyone (or a guesser) end everyone's sessions
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         Config.Store store = store(top, errors);
+        // last, so that the shape problems of every map read above are in (kv's once were not)
+        for (YamlMap.Problem p : problems) {
+            errors.add("line " + p.line() + ": " + p.message());
+        }
         if (!errors.isEmpty()) {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }

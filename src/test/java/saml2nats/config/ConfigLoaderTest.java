@@ -167,9 +167,39 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
         String all = String.join("\n", e.problems());
         for (String setting : new String[]{"public_url", "http_port", "sessions.length", "callout.workers",
-                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "unknown key 'colour'",
+                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "colour: unknown key",
                 "admin_token_file: the admin token must be at least 32 characters", "store: 'redis' is not a store"}) {
             assertTrue(all.contains(setting), setting + " in\n" + all);
+        }
+    }
+
+    @Test
+    void anUnknownKeyInAnyMapIsRefusedWithItsPathLineAndTheKnownKeys(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "accounts: [DEV]\nnats: { user: s }\n";
+        String idp = "idps:\n  - id: okta\n    metadata_url: https://idp.acme.test/m\n";
+        // a whole file with one misspelling, and what the message must say (with the misspelling's line)
+        Map<String, String> typos = new java.util.LinkedHashMap<>();
+        typos.put("accounts: [DEV]\nnats: { user: s, pasword_file: p }\n",
+                "line 2: nats.pasword_file: unknown key; known: creds_file, password_file,");
+        typos.put(base + "colour: blue\n", "line 3: colour: unknown key; known: accounts, admin_token_file,");
+        typos.put(base + "kv: { bucket_prefx: x }\n", "line 3: kv.bucket_prefx: unknown key; known: bucket_prefix, replicas");
+        typos.put(base + "callout: { workerz: 2 }\n", "line 3: callout.workerz: unknown key; known: allowed_servers,");
+        typos.put(base + "policy: { fille: m.yaml }\n", "line 3: policy.fille: unknown key; known: file, poll");
+        typos.put(base + "sessions: { lenght: 8h }\n", "line 3: sessions.lenght: unknown key; known: length, max");
+        typos.put(base + "sp: { signing_key: k.pem }\n", "line 3: sp.signing_key: unknown key; known: decryption_certificate_file,");
+        typos.put(base + idp + "    domain: [acme.com]\n", "line 6: idps[].domain: unknown key; known: accounts, allow_idp_initiated,");
+        typos.put(base + idp + "    attributes: { mail: [m] }\n",
+                "line 6: idps[].attributes.mail: unknown key; known: display_name, email,");
+        typos.put(base + "operator: { sentinel_creds: s.creds, accounts: { DEV: { public_key: A } } }\n",
+                "line 3: operator.sentinel_creds: unknown key; known: accounts, sentinel_creds_file");
+        typos.put(base + "operator:\n  accounts:\n    DEV: { public_key: A, signing_keys: [k.nk] }\n",
+                "line 5: operator.accounts.DEV.signing_keys: unknown key; known: public_key, signing_key_files");
+        for (var typo : typos.entrySet()) {
+            Files.writeString(cfg, typo.getKey());
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg),
+                    typo.getKey());
+            assertTrue(e.problems().stream().anyMatch(p -> p.contains(typo.getValue())), typo.getValue() + " in\n" + e.getMessage());
         }
     }
 }
