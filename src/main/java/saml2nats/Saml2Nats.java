@@ -87,7 +87,7 @@ public final class Saml2Nats implements AutoCloseable {
         SessionStore sessions = null;
         List<Connection> replyConnections = new java.util.ArrayList<>();
         try {
-            audit = AuditLog.open(config.auditLog());
+            audit = config.auditLog().isPresent() ? AuditLog.open(config.auditLog().get().toString()) : new AuditLog(System.out);
             nats = Nats.connectReconnectOnConnect(natsOptions(config));
             sessions = sessionStore(config, clock, nats);
             this.sessions = sessions;

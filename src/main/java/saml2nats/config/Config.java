@@ -10,11 +10,14 @@ import java.util.Set;
 
 /**
  * The service configuration, immutable and validated at load ({@link ConfigLoader}).
- * Paths in the file are relative to the file's own directory.
+ * Paths in the file are relative to the file's own directory; every path here is already resolved
+ * against it, so no consumer depends on the working directory.
+ *
+ * @param auditLog the audit log file; empty for stdout ({@code audit_log: "-"})
  */
 public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
+                     Optional<Path> auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
                      Optional<Secret> adminToken, Optional<Operator> operator, Store store) {
 
     /**

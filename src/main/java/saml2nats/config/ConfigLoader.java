@@ -2,6 +2,7 @@ package saml2nats.config;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.saml.Certificates;
 
 import java.io.IOException;
 import java.net.URI;
@@ -175,7 +176,9 @@ public final class ConfigLoader {
             errors.add("dev_idp: true lets anybody who reaches the service sign in as a test person, so it listens on "
                     + "127.0.0.1 only; http_host is " + httpHost + ". Drop http_host, or set dev_idp: false");
         }
-        String audit = top.string("audit_log").orElse("-");
+        String auditText = top.string("audit_log").orElse("-").trim();
+        Optional<Path> audit = auditText.isEmpty() || auditText.equals("-")
+                ? Optional.empty() : Optional.of(base.resolve(auditText));
 
         Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
                 errors, false);
@@ -211,7 +214,7 @@ public final class ConfigLoader {
         });
         Optional<URI> metadataUrl = idp.string("metadata_url").map(u -> uri(u, where + ".metadata_url", errors));
         Optional<Path> metadataFile = idp.string("metadata_file").map(base::resolve);
-        List<String> certificates = idp.scalars("certificates").stream().map(YamlMap.Scalar::value).toList();
+        List<String> certificates = idp.scalars("certificates").stream().map(s -> certificate(s.value(), base)).toList();
         String entityId = idp.string("entity_id").orElse("");
         String sso = idp.string("sso_url").orElse("");
         if (metadataUrl.isEmpty() && metadataFile.isEmpty() && (entityId.isEmpty() || sso.isEmpty() || certificates.isEmpty())) {
@@ -233,9 +236,7 @@ public final class ConfigLoader {
                     .map(IdpKind::configName).toList());
             return IdpKind.GENERIC;
         });
-        Optional<String> metadataSigner = idp.string("metadata_signing_certificate")
-                .map(c -> c.contains("-----BEGIN") || !(c.endsWith(".pem") || c.endsWith(".crt") || c.endsWith(".cer"))
-                        ? c : base.resolve(c).toString());
+        Optional<String> metadataSigner = idp.string("metadata_signing_certificate").map(c -> certificate(c, base));
         metadataUrl.filter(u -> "http".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())
                 .ifPresent(u -> errors.add(where + ".metadata_url: " + u + " is plain http, so anyone on the way could "
                         + "swap the IdP's certificate for their own; use https, or set metadata_signing_certificate "
@@ -250,6 +251,11 @@ public final class ConfigLoader {
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
                 duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
                 kind, metadataSigner);
+    }
+
+    /** A certificate entry as given, or, when it names a file, that file's path from the config file's folder. */
+    private static String certificate(String text, Path base) {
+        return Certificates.isFilePath(text) ? base.resolve(text.trim()).toString() : text;
     }
 
     /** localhost, or a literal loopback address (127.0.0.0/8, ::1): reachable from this machine only. */

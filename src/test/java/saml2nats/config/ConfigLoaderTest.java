@@ -202,4 +202,89 @@ class ConfigLoaderTest {
             assertTrue(e.problems().stream().anyMatch(p -> p.contains(typo.getValue())), typo.getValue() + " in\n" + e.getMessage());
         }
     }
+
+    @Test
+    void everyPathIsTakenFromTheConfigFilesFolderNotTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        assertFalse(etc.startsWith(Path.of("").toAbsolutePath()), "the working directory is elsewhere");
+        var idpCert = saml2nats.saml.SigningIdp.Keys.generate("idp").certificate();
+        var nextCert = saml2nats.saml.SigningIdp.Keys.generate("idp-next").certificate();
+        var signer = saml2nats.saml.SigningIdp.Keys.generate("md-signer").certificate();
+        var sp = saml2nats.saml.SigningIdp.Keys.generate("sp");
+        Files.writeString(etc.resolve("idp.pem"), pem(idpCert));
+        Files.createDirectories(etc.resolve("certs"));
+        Files.writeString(etc.resolve("certs/next"), pem(nextCert));
+        Files.writeString(etc.resolve("md-signer"), pem(signer));
+        Files.writeString(keys.resolve("sp.key"), pem(sp.key()));
+        Files.writeString(keys.resolve("sp.pem"), pem(sp.certificate()));
+        Files.writeString(keys.resolve("issuer.nk"), accountSeed());
+        Files.writeString(keys.resolve("dev-sk.nk"), accountSeed());
+        Files.writeString(keys.resolve("xkey.xk"), saml2nats.callout.XKey.generate(new java.security.SecureRandom()).seed());
+        Files.writeString(etc.resolve("admin-token"), "a".repeat(40));
+        Path cfg = etc.resolve("saml2nats.yaml");
+        Files.writeString(cfg, """
+                nats: { creds_file: service.creds, system_creds_file: ../keys/sys.creds }
+                callout: { issuer_seed_file: ../keys/issuer.nk, xkey_seed_file: ../keys/xkey.xk }
+                operator:
+                  sentinel_creds_file: sentinel.creds
+                  accounts:
+                    DEV: { public_key: %s, signing_key_files: [../keys/dev-sk.nk] }
+                policy: { file: mapping.yaml }
+                audit_log: logs/audit.jsonl
+                admin_token_file: admin-token
+                sp:
+                  signing_key_file: ../keys/sp.key
+                  signing_certificate_file: ../keys/sp.pem
+                  decryption_key_file: ../keys/sp.key
+                  decryption_certificate_file: ../keys/sp.pem
+                idps:
+                  - id: okta
+                    entity_id: http://www.okta.com/exk1
+                    sso_url: https://acme.okta.com/sso
+                    certificates: [idp.pem, ./certs/next]
+                  - id: entra
+                    metadata_file: entra-metadata.xml
+                    metadata_signing_certificate: ./md-signer
+                """.formatted(accountPublicKey()));
+        Config c = new ConfigLoader(Map.of()).load(cfg);
+
+        assertEquals(etc.resolve("service.creds"), c.nats().credsFile().orElseThrow());
+        assertEquals(keys.resolve("sys.creds"), c.nats().systemCredsFile().orElseThrow().normalize());
+        assertEquals(etc.resolve("sentinel.creds"), c.operator().orElseThrow().sentinelCreds().orElseThrow());
+        assertEquals(etc.resolve("mapping.yaml"), c.policyFile());
+        assertEquals(java.util.Optional.of(etc.resolve("logs/audit.jsonl")), c.auditLog(), "the service opens this file");
+        assertEquals(etc.resolve("entra-metadata.xml"), c.idps().get(1).metadataFile().orElseThrow());
+        assertEquals(keys.resolve("sp.key"), c.sp().signingKey().orElseThrow().normalize());
+        assertEquals(keys.resolve("sp.pem"), c.sp().decryptionCertificate().orElseThrow().normalize());
+        // what IdpRegistry does with the entries: each must read the file beside the config
+        assertEquals(java.util.List.of(idpCert, nextCert), c.idps().get(0).certificates().stream()
+                .map(t -> saml2nats.saml.Certificates.parse(t, "test")).toList());
+        assertEquals(signer, saml2nats.saml.Certificates.parse(c.idps().get(1).metadataSigningCertificate().orElseThrow(), "test"));
+        assertEquals(Files.readString(keys.resolve("issuer.nk")), c.callout().issuerSeed().value());
+        assertEquals(Files.readString(keys.resolve("dev-sk.nk")),
+                c.operator().orElseThrow().accounts().get("DEV").signingKeys().get(0).value());
+        assertEquals(40, c.adminToken().orElseThrow().value().length());
+
+        Files.writeString(cfg, "nats: { user: s }\naccounts: [DEV]\naudit_log: \"-\"\n");
+        assertEquals(java.util.Optional.empty(), ConfigLoader.withoutSecrets(Map.of()).load(cfg).auditLog(), "- is stdout");
+    }
+
+    static String pem(java.security.cert.X509Certificate cert) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    static String pem(java.security.PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    static String accountSeed() throws Exception {
+        return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getSeed());
+    }
+
+    static String accountPublicKey() throws Exception {
+        return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getPublicKey());
+    }
 }
