@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * Reads the service config file, applies environment overrides, loads the secrets it
- * names, and reports every problem at once with the setting and line.
+ * names and parses them with the keys and certificates ({@link KeyMaterial}), and reports
+ * every problem at once with the setting and line.
  *
  * <p>Environment overrides (for containers): {@code SAML2NATS_PUBLIC_URL},
  * {@code SAML2NATS_HTTP_PORT}, {@code SAML2NATS_NATS_URL}, {@code SAML2NATS_NATS_PASSWORD},
@@ -186,6 +187,7 @@ public final class ConfigLoader {
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         Config.Store store = store(top, errors);
+        checkKeys(issuer, xkey, operator, idps, spConfig, errors);
         // last, so that the shape problems of every map read above are in (kv's once were not)
         for (YamlMap.Problem p : problems) {
             errors.add("line " + p.line() + ": " + p.message());
@@ -251,6 +253,33 @@ public final class ConfigLoader {
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
                 duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
                 kind, metadataSigner);
+    }
+
+    /**
+     * Parses the seeds, keys and certificates named, so that a wrong one is refused with the rest
+     * rather than at first use; only when secrets are read (the SP's pairs are checked always).
+     */
+    private void checkKeys(Optional<Secret> issuer, Optional<Secret> xkey, Optional<Config.Operator> operator,
+                           List<Config.Idp> idps, Config.Sp sp, List<String> errors) {
+        KeyMaterial.pair(sp.signingKey(), sp.signingCertificate(), "sp.signing_key_file", "sp.signing_certificate_file",
+                readSecrets, errors);
+        KeyMaterial.pair(sp.decryptionKey(), sp.decryptionCertificate(), "sp.decryption_key_file",
+                "sp.decryption_certificate_file", readSecrets, errors);
+        if (!readSecrets) {
+            return;
+        }
+        issuer.ifPresent(s -> KeyMaterial.accountSeed(s, "callout.issuer_seed_file", errors));
+        xkey.ifPresent(s -> KeyMaterial.curveSeed(s, "callout.xkey_seed_file", errors));
+        operator.ifPresent(op -> op.accounts().forEach((name, account) -> {
+            KeyMaterial.accountPublicKey(account.publicKey(), "operator.accounts." + name + ".public_key", errors);
+            account.signingKeys().forEach(k -> KeyMaterial.operatorSigningKey(k, "operator.accounts." + name
+                    + ".signing_key_files", errors));
+        }));
+        for (Config.Idp idp : idps) {
+            idp.certificates().forEach(c -> KeyMaterial.certificate(c, "idps[" + idp.id() + "].certificates", errors));
+            idp.metadataSigningCertificate().ifPresent(c -> KeyMaterial.certificate(c, "idps[" + idp.id()
+                    + "].metadata_signing_certificate", errors));
+        }
     }
 
     /** A certificate entry as given, or, when it names a file, that file's path from the config file's folder. */
@@ -321,7 +350,12 @@ public final class ConfigLoader {
                 }
                 a.get().allowOnly(OPERATOR_ACCOUNT);
                 List<Secret> keys = new ArrayList<>();
-                for (YamlMap.Scalar f : a.get().scalars("signing_key_files")) {
+                List<YamlMap.Scalar> files = a.get().scalars("signing_key_files");
+                if (files.isEmpty()) {
+                    errors.add("operator.accounts." + name + ".signing_key_files: list at least one; the service signs "
+                            + "people's JWTs for " + name + " with it");
+                }
+                for (YamlMap.Scalar f : files) {
                     secret("", Optional.of(f.value()), base, "operator.accounts." + name + ".signing_key_files", errors, true)
                             .ifPresent(keys::add);
                 }

@@ -130,7 +130,9 @@ class ConfigLoaderTest {
 
     @Test
     void secretsComeFromFilesOrEnvAndAreNeverPrinted(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("issuer.nk"), "SAFILESEED\n");
+        String fileSeed = accountSeed();
+        String envSeed = accountSeed();
+        Files.writeString(dir.resolve("issuer.nk"), fileSeed + "\n");
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, """
                 nats: { user: svc }
@@ -138,12 +140,12 @@ class ConfigLoaderTest {
                 accounts: [DEV]
                 """);
         Config fromFile = new ConfigLoader(Map.of()).load(cfg);
-        assertEquals("SAFILESEED", fromFile.callout().issuerSeed().value());
-        assertFalse(fromFile.toString().contains("SAFILESEED"), "toString hides secrets");
+        assertEquals(fileSeed, fromFile.callout().issuerSeed().value());
+        assertFalse(fromFile.toString().contains(fileSeed), "toString hides secrets");
 
-        Config fromEnv = new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", "SAENVSEED", "SAML2NATS_NATS_URL", "nats://other:4222",
+        Config fromEnv = new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", envSeed, "SAML2NATS_NATS_URL", "nats://other:4222",
                 "SAML2NATS_HTTP_PORT", "9090")).load(cfg);
-        assertEquals("SAENVSEED", fromEnv.callout().issuerSeed().value());
+        assertEquals(envSeed, fromEnv.callout().issuerSeed().value());
         assertEquals("nats://other:4222", fromEnv.nats().url());
         assertEquals(9090, fromEnv.httpPort());
     }
@@ -268,6 +270,102 @@ class ConfigLoaderTest {
 
         Files.writeString(cfg, "nats: { user: s }\naccounts: [DEV]\naudit_log: \"-\"\n");
         assertEquals(java.util.Optional.empty(), ConfigLoader.withoutSecrets(Map.of()).load(cfg).auditLog(), "- is stdout");
+    }
+
+    @Test
+    void seedsKeysAndCertificatesAreParsedAtLoadNamingTheSettingAndNeverTheSecret(@TempDir Path dir) throws Exception {
+        var sp = saml2nats.saml.SigningIdp.Keys.generate("sp");
+        var other = saml2nats.saml.SigningIdp.Keys.generate("other");
+        String userSeed = new String(io.nats.client.NKey.createUser(new java.security.SecureRandom()).getSeed());
+        String accountSeed = accountSeed();
+        String garbage = "SAGARBAGEGARBAGEGARBAGE";
+        Files.writeString(dir.resolve("garbage.nk"), garbage);
+        Files.writeString(dir.resolve("user.nk"), userSeed);
+        Files.writeString(dir.resolve("account.nk"), accountSeed);
+        Files.writeString(dir.resolve("not-a-cert.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+        Files.writeString(dir.resolve("sp.key"), pem(sp.key()));
+        Files.writeString(dir.resolve("sp.pem"), pem(sp.certificate()));
+        Files.writeString(dir.resolve("other.pem"), pem(other.certificate()));
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { creds_file: s.creds }\n";
+        String operator = "operator:\n  accounts:\n    DEV: { public_key: %s, signing_key_files: [%s] }\n";
+        String idp = "idps:\n  - id: okta\n    entity_id: e\n    sso_url: https://idp.test/sso\n";
+        String goodOperator = operator.formatted(accountPublicKey(), "account.nk");
+        // a whole config with one mistake, and what the message must say
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(base + "callout: { issuer_seed_file: garbage.nk }\n" + goodOperator,
+                "callout.issuer_seed_file (" + dir.resolve("garbage.nk") + "): not an nkey seed (an account seed starts "
+                        + "with SA); 'saml2nats keys init DIR' makes one");
+        cases.put(base + "callout: { issuer_seed_file: user.nk }\n" + goodOperator,
+                "callout.issuer_seed_file (" + dir.resolve("user.nk") + "): not an account seed (it is a user seed, SU...)");
+        cases.put(base + "callout: { issuer_seed_file: account.nk, xkey_seed_file: account.nk }\n" + goodOperator,
+                "callout.xkey_seed_file (" + dir.resolve("account.nk") + "): not a curve seed (one starts with SX)");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "user.nk"),
+                "operator.accounts.DEV.signing_key_files (" + dir.resolve("user.nk") + "): not an account seed");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted("ADEV", "account.nk"),
+                "operator.accounts.DEV.public_key: 'ADEV' is not an account public key");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "[]")
+                        .replace("[[]]", "[]"), "operator.accounts.DEV.signing_key_files: list at least one");
+        String ok = base + "callout: { issuer_seed_file: account.nk }\n" + goodOperator;
+        cases.put(ok + idp + "    certificates: [not-a-cert.pem]\n",
+                "idps[okta].certificates (" + dir.resolve("not-a-cert.pem") + "): not a certificate; give a PEM file path");
+        cases.put(ok + idp + "    certificates: [MIIBgarbage]\n", "idps[okta].certificates: not a certificate");
+        cases.put(ok + idp.replace("entity_id: e\n    sso_url: https://idp.test/sso", "metadata_url: https://idp.test/md")
+                        + "    metadata_signing_certificate: not-a-cert.pem\n",
+                "idps[okta].metadata_signing_certificate (" + dir.resolve("not-a-cert.pem") + "): not a certificate");
+        cases.put(ok + "sp: { signing_key_file: sp.pem, signing_certificate_file: sp.pem }\n",
+                "sp.signing_key_file: " + dir.resolve("sp.pem") + " is not an unencrypted PEM private key");
+        cases.put(ok + "sp: { decryption_key_file: sp.key, decryption_certificate_file: sp.key }\n",
+                "sp.decryption_certificate_file (" + dir.resolve("sp.key") + "): not a certificate");
+        cases.put(ok + "sp: { signing_key_file: sp.key }\n",
+                "sp.signing_key_file: given without sp.signing_certificate_file; give both, or neither");
+        cases.put(ok + "sp: { decryption_certificate_file: sp.pem }\n",
+                "sp.decryption_certificate_file: given without sp.decryption_key_file");
+        cases.put(ok + "sp: { signing_key_file: sp.key, signing_certificate_file: other.pem }\n",
+                "sp.signing_certificate_file (" + dir.resolve("other.pem") + ") is not the certificate of sp.signing_key_file");
+        for (var c : cases.entrySet()) {
+            Files.writeString(cfg, c.getKey());
+            ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg), c.getKey());
+            assertTrue(e.problems().stream().anyMatch(p -> p.contains(c.getValue())), c.getValue() + " in\n" + e.getMessage());
+            for (String secret : new String[]{garbage, userSeed, accountSeed}) {
+                assertFalse(e.getMessage().contains(secret), "a seed in\n" + e.getMessage());
+            }
+        }
+        String fromEnv = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", userSeed))
+                .load(cfg)).getMessage();
+        assertTrue(fromEnv.contains("callout.issuer_seed_file ($SAML2NATS_ISSUER_SEED): not an account seed"), fromEnv);
+        assertFalse(fromEnv.contains(userSeed), fromEnv);
+
+        Files.writeString(cfg, ok + "sp: { signing_key_file: sp.key, signing_certificate_file: sp.pem }\n");
+        assertEquals(dir.resolve("sp.key"), new ConfigLoader(Map.of()).load(cfg).sp().signingKey().orElseThrow(), "a good pair");
+        Files.writeString(cfg, base + "callout: { issuer_seed_file: garbage.nk }\n" + operator.formatted("ADEV", "user.nk")
+                + idp + "    certificates: [not-a-cert.pem]\n");
+        ConfigLoader.withoutSecrets(Map.of()).load(cfg); // check and explain read no secrets, so they judge none
+    }
+
+    @Test
+    void everyProblemIsReportedInOneGo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("issuer.nk"), "not a seed");
+        Files.writeString(dir.resolve("idp.pem"), "not a certificate");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { user: svc }
+                callout: { issuer_seed_file: issuer.nk }
+                accounts: [DEV]
+                kv: { bucket_prefx: x }
+                idps:
+                  - id: okta
+                    entity_id: http://www.okta.com/exk1
+                    sso_url: https://acme.okta.com/sso
+                    certificates: [idp.pem]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
+        String all = String.join("\n", e.problems());
+        assertEquals(3, e.problems().size(), all);
+        for (String each : new String[]{"line 4: kv.bucket_prefx: unknown key", "callout.issuer_seed_file (",
+                "idps[okta].certificates ("}) {
+            assertTrue(all.contains(each), each + " in\n" + all);
+        }
     }
 
     static String pem(java.security.cert.X509Certificate cert) throws Exception {
