@@ -368,6 +368,57 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void nothingInsideALoadedConfigCanBeChanged(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { creds_file: s.creds }
+                callout: { issuer_seed_file: i.nk, allowed_servers: [NSERVER] }
+                operator:
+                  accounts:
+                    DEV: { public_key: ADEV, signing_key_files: [dev-sk.nk] }
+                allowed_return_urls: [https://console.example.com/]
+                trusted_proxies: [10.0.0.0/8]
+                idps:
+                  - id: okta
+                    entity_id: e
+                    sso_url: https://idp.test/sso
+                    certificates: [MIIB]
+                    accounts: [DEV]
+                    domains: [acme.com]
+                    attributes: { groups: [groups] }
+                """);
+        Config c = ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        Config.Idp idp = c.idps().get(0);
+        Config.Operator operator = c.operator().orElseThrow();
+        java.util.List<org.junit.jupiter.api.function.Executable> changes = java.util.List.of(
+                () -> c.accounts().add("OPS"),
+                () -> c.idps().clear(),
+                () -> c.allowedReturnUrls().add("https://evil.test/"),
+                () -> c.trustedProxies().clear(),
+                () -> c.callout().allowedServers().add("NOTHER"),
+                () -> idp.accounts().add("OPS"),
+                () -> idp.certificates().add("MIIC"),
+                () -> idp.domains().add("evil.test"),
+                () -> idp.attributes().put("email", java.util.List.of("mail")),
+                () -> idp.attributes().get("groups").add("Role"),
+                () -> operator.accounts().remove("DEV"),
+                () -> operator.accounts().get("DEV").signingKeys().clear());
+        for (int i = 0; i < changes.size(); i++) {
+            assertThrows(UnsupportedOperationException.class, changes.get(i), "change " + i);
+        }
+        c.trustedProxies().get(0).network()[0] = 11;
+        assertTrue(c.trustedProxies().get(0).contains("10.1.2.3"), "a range's bytes are its own");
+
+        // built directly (as tests and tools do), a record keeps its own copy of what it was given
+        java.util.List<String> domains = new java.util.ArrayList<>(java.util.List.of("acme.com"));
+        Config.Idp built = new Config.Idp("x", "X", java.util.Set.of(), "", "", "", java.util.List.of(), java.util.Optional.empty(),
+                java.util.Optional.empty(), Duration.ofHours(1), Map.of(), domains, false, false, Duration.ofSeconds(60),
+                IdpKind.GENERIC, java.util.Optional.empty());
+        domains.add("evil.test");
+        assertEquals(java.util.List.of("acme.com"), built.domains());
+    }
+
     static String pem(java.security.cert.X509Certificate cert) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(cert.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
