@@ -275,8 +275,8 @@ public final class Main {
             var idp = idps.find(idpId).orElseThrow(() -> new IllegalArgumentException("no IdP '" + idpId + "' in "
                     + opts.get("--config") + "; configured: " + config.idps().stream().map(Config.Idp::id).toList()));
             var decryption = config.sp().decryptionKey().map(k -> new saml2nats.saml.SpSettings.KeyPair(
-                    saml2nats.saml.Certificates.privateKey(k, "sp.decryption_key_file"),
-                    saml2nats.saml.Certificates.parse(config.sp().decryptionCertificate().orElseThrow(() ->
+                    saml2nats.config.Certificates.privateKey(k, "sp.decryption_key_file"),
+                    saml2nats.config.Certificates.parse(config.sp().decryptionCertificate().orElseThrow(() ->
                             new IllegalArgumentException("sp.decryption_certificate_file is needed with the key")).toString(), "sp")));
             var sp = new saml2nats.saml.ServiceProvider(config.publicUrl(), Optional.empty(), decryption);
             var spSettings = new saml2nats.saml.SpSettings(opts.getOrDefault("--sp-entity-id", sp.entityId(idpId)),

@@ -27,7 +27,7 @@ import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
 import saml2nats.saml.SlotRequestLedger;
 import saml2nats.saml.RequestLedger;
-import saml2nats.saml.Certificates;
+import saml2nats.config.Certificates;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.OpenSaml;
@@ -336,10 +336,13 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     private static AuditLog openAudit(Config config) throws CannotStart {
+        if (config.auditLog().isEmpty()) {
+            return new AuditLog(System.out);
+        }
         try {
-            return AuditLog.open(config.auditLog());
+            return AuditLog.open(config.auditLog().get().toString());
         } catch (IOException e) {
-            throw new CannotStart("audit_log: cannot open " + config.auditLog() + " for appending (" + e + ")");
+            throw new CannotStart("audit_log: cannot open " + config.auditLog().get() + " for appending (" + e + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.config.NKeyText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.bouncycastle.crypto.engines.Salsa20Engine;

@@ -11,6 +11,16 @@ import java.util.Optional;
  */
 public record AddressRange(String text, byte[] network, int prefix) {
 
+    /** The bytes are copied in and out: an array in a record would otherwise be shared and writable. */
+    public AddressRange {
+        network = network.clone();
+    }
+
+    @Override
+    public byte[] network() {
+        return network.clone();
+    }
+
     /** Empty when the text is not an address or a range. */
     public static Optional<AddressRange> parse(String text) {
         String t = text == null ? "" : text.trim();

@@ -3,18 +3,24 @@ package saml2nats.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The service configuration, immutable and validated at load ({@link ConfigLoader}).
- * Paths in the file are relative to the file's own directory.
+ * The service configuration, immutable and validated at load ({@link ConfigLoader}): each
+ * record copies the collections it is given, so nothing a consumer holds can change it.
+ * Paths in the file are relative to the file's own directory; every path here is already resolved
+ * against it, so no consumer depends on the working directory.
+ *
+ * @param auditLog the audit log file; empty for stdout ({@code audit_log: "-"})
  */
 public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
-                     String auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
+                     Optional<Path> auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
                      Optional<Secret> adminToken, Optional<Operator> operator, Store store) {
 
     /**
@@ -60,12 +66,25 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
      * signs; list a new one first to rotate, then drop the old one), and the sentinel
      * creds clients connect with so their token reaches the callout.
      */
-    public record Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds) { }
+    public record Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds) {
+        public Operator {
+            // in the file's order, so that messages and logs list the accounts as the admin wrote them
+            accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
+        }
+    }
 
-    public record OperatorAccount(String publicKey, List<Secret> signingKeys) { }
+    public record OperatorAccount(String publicKey, List<Secret> signingKeys) {
+        public OperatorAccount {
+            signingKeys = List.copyOf(signingKeys);
+        }
+    }
 
     public record Callout(Secret issuerSeed, Optional<Secret> xkeySeed, Set<String> allowedServers,
-                          String queueGroup, int workers, int maxPending, Duration maxWait) { }
+                          String queueGroup, int workers, int maxPending, Duration maxWait) {
+        public Callout {
+            allowedServers = Set.copyOf(allowedServers);
+        }
+    }
 
     public record Sessions(long max, Duration length) { }
 
@@ -88,6 +107,15 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
                       Optional<String> metadataSigningCertificate) {
         public static final Duration DEFAULT_METADATA_REFRESH = Duration.ofHours(1);
         public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
+        public Idp {
+            accounts = Set.copyOf(accounts);
+            certificates = List.copyOf(certificates);
+            Map<String, List<String>> names = new LinkedHashMap<>();
+            attributes.forEach((field, list) -> names.put(field, List.copyOf(list)));
+            attributes = Collections.unmodifiableMap(names);
+            domains = List.copyOf(domains);
+        }
     }
 
     /**

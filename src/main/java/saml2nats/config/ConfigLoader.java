@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * Reads the service config file, applies environment overrides, loads the secrets it
- * names, and reports every problem at once with the setting and line.
+ * names and parses them with the keys and certificates ({@link KeyMaterial}), and reports
+ * every problem at once with the setting and line.
  *
  * <p>Environment overrides (for containers): {@code SAML2NATS_PUBLIC_URL},
  * {@code SAML2NATS_HTTP_PORT}, {@code SAML2NATS_NATS_URL}, {@code SAML2NATS_NATS_PASSWORD},
@@ -175,17 +176,21 @@ public final class ConfigLoader {
             errors.add("dev_idp: true lets anybody who reaches the service sign in as a test person, so it listens on "
                     + "127.0.0.1 only; http_host is " + httpHost + ". Drop http_host, or set dev_idp: false");
         }
-        String audit = top.string("audit_log").orElse("-");
+        String auditText = top.string("audit_log").orElse("-").trim();
+        Optional<Path> audit = auditText.isEmpty() || auditText.equals("-")
+                ? Optional.empty() : Optional.of(base.resolve(auditText));
 
-        for (YamlMap.Problem p : problems) {
-            errors.add("line " + p.line() + ": " + p.message());
-        }
         Optional<Secret> admin = secret("SAML2NATS_ADMIN_TOKEN", top.string("admin_token_file"), base, "admin_token_file",
                 errors, false);
         // an empty or short admin token would let anyone (or a guesser) end everyone's sessions
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         Config.Store store = store(top, errors);
+        checkKeys(issuer, xkey, operator, idps, spConfig, errors);
+        // last, so that the shape problems of every map read above are in (kv's once were not)
+        for (YamlMap.Problem p : problems) {
+            errors.add("line " + p.line() + ": " + p.message());
+        }
         if (!errors.isEmpty()) {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
@@ -210,7 +215,7 @@ public final class ConfigLoader {
         });
         Optional<URI> metadataUrl = idp.string("metadata_url").map(u -> uri(u, where + ".metadata_url", errors));
         Optional<Path> metadataFile = idp.string("metadata_file").map(base::resolve);
-        List<String> certificates = idp.scalars("certificates").stream().map(YamlMap.Scalar::value).toList();
+        List<String> certificates = idp.scalars("certificates").stream().map(s -> certificate(s.value(), base)).toList();
         String entityId = idp.string("entity_id").orElse("");
         String sso = idp.string("sso_url").orElse("");
         if (metadataUrl.isEmpty() && metadataFile.isEmpty() && (entityId.isEmpty() || sso.isEmpty() || certificates.isEmpty())) {
@@ -232,9 +237,7 @@ public final class ConfigLoader {
                     .map(IdpKind::configName).toList());
             return IdpKind.GENERIC;
         });
-        Optional<String> metadataSigner = idp.string("metadata_signing_certificate")
-                .map(c -> c.contains("-----BEGIN") || !(c.endsWith(".pem") || c.endsWith(".crt") || c.endsWith(".cer"))
-                        ? c : base.resolve(c).toString());
+        Optional<String> metadataSigner = idp.string("metadata_signing_certificate").map(c -> certificate(c, base));
         metadataUrl.filter(u -> "http".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())
                 .ifPresent(u -> errors.add(where + ".metadata_url: " + u + " is plain http, so anyone on the way could "
                         + "swap the IdP's certificate for their own; use https, or set metadata_signing_certificate "
@@ -249,6 +252,38 @@ public final class ConfigLoader {
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
                 duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
                 kind, metadataSigner);
+    }
+
+    /**
+     * Parses the seeds, keys and certificates named, so that a wrong one is refused with the rest
+     * rather than at first use; only when secrets are read (the SP's pairs are checked always).
+     */
+    private void checkKeys(Optional<Secret> issuer, Optional<Secret> xkey, Optional<Config.Operator> operator,
+                           List<Config.Idp> idps, Config.Sp sp, List<String> errors) {
+        KeyMaterial.pair(sp.signingKey(), sp.signingCertificate(), "sp.signing_key_file", "sp.signing_certificate_file",
+                readSecrets, errors);
+        KeyMaterial.pair(sp.decryptionKey(), sp.decryptionCertificate(), "sp.decryption_key_file",
+                "sp.decryption_certificate_file", readSecrets, errors);
+        if (!readSecrets) {
+            return;
+        }
+        issuer.ifPresent(s -> KeyMaterial.accountSeed(s, "callout.issuer_seed_file", errors));
+        xkey.ifPresent(s -> KeyMaterial.curveSeed(s, "callout.xkey_seed_file", errors));
+        operator.ifPresent(op -> op.accounts().forEach((name, account) -> {
+            KeyMaterial.accountPublicKey(account.publicKey(), "operator.accounts." + name + ".public_key", errors);
+            account.signingKeys().forEach(k -> KeyMaterial.operatorSigningKey(k, "operator.accounts." + name
+                    + ".signing_key_files", errors));
+        }));
+        for (Config.Idp idp : idps) {
+            idp.certificates().forEach(c -> KeyMaterial.certificate(c, "idps[" + idp.id() + "].certificates", errors));
+            idp.metadataSigningCertificate().ifPresent(c -> KeyMaterial.certificate(c, "idps[" + idp.id()
+                    + "].metadata_signing_certificate", errors));
+        }
+    }
+
+    /** A certificate entry as given, or, when it names a file, that file's path from the config file's folder. */
+    private static String certificate(String text, Path base) {
+        return Certificates.isFilePath(text) ? base.resolve(text.trim()).toString() : text;
     }
 
     /** localhost, or a literal loopback address (127.0.0.0/8, ::1): reachable from this machine only. */
@@ -314,7 +349,12 @@ public final class ConfigLoader {
                 }
                 a.get().allowOnly(OPERATOR_ACCOUNT);
                 List<Secret> keys = new ArrayList<>();
-                for (YamlMap.Scalar f : a.get().scalars("signing_key_files")) {
+                List<YamlMap.Scalar> files = a.get().scalars("signing_key_files");
+                if (files.isEmpty()) {
+                    errors.add("operator.accounts." + name + ".signing_key_files: list at least one; the service signs "
+                            + "people's JWTs for " + name + " with it");
+                }
+                for (YamlMap.Scalar f : files) {
                     secret("", Optional.of(f.value()), base, "operator.accounts." + name + ".signing_key_files", errors, true)
                             .ifPresent(keys::add);
                 }

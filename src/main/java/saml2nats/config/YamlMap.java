@@ -108,7 +108,7 @@ public final class YamlMap {
         for (var e : entries.entrySet()) {
             if (!allowed.contains(e.getKey())) {
                 problems.add(new Problem(line(e.getValue().getKeyNode()), Kind.UNKNOWN_KEY,
-                        "unknown key '" + qualified(e.getKey()) + "'; known here: " + String.join(", ", new java.util.TreeSet<>(allowed))));
+                        qualified(e.getKey()) + ": unknown key; known: " + String.join(", ", new java.util.TreeSet<>(allowed))));
             }
         }
     }

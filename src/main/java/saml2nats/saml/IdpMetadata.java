@@ -1,5 +1,6 @@
 package saml2nats.saml;
 
+import saml2nats.config.Certificates;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
 import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;

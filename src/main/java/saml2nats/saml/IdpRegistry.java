@@ -1,5 +1,6 @@
 package saml2nats.saml;
 
+import saml2nats.config.Certificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.config.Config;

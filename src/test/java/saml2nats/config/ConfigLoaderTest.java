@@ -130,7 +130,9 @@ class ConfigLoaderTest {
 
     @Test
     void secretsComeFromFilesOrEnvAndAreNeverPrinted(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("issuer.nk"), "SAFILESEED\n");
+        String fileSeed = accountSeed();
+        String envSeed = accountSeed();
+        Files.writeString(dir.resolve("issuer.nk"), fileSeed + "\n");
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, """
                 nats: { user: svc }
@@ -138,12 +140,12 @@ class ConfigLoaderTest {
                 accounts: [DEV]
                 """);
         Config fromFile = new ConfigLoader(Map.of()).load(cfg);
-        assertEquals("SAFILESEED", fromFile.callout().issuerSeed().value());
-        assertFalse(fromFile.toString().contains("SAFILESEED"), "toString hides secrets");
+        assertEquals(fileSeed, fromFile.callout().issuerSeed().value());
+        assertFalse(fromFile.toString().contains(fileSeed), "toString hides secrets");
 
-        Config fromEnv = new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", "SAENVSEED", "SAML2NATS_NATS_URL", "nats://other:4222",
+        Config fromEnv = new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", envSeed, "SAML2NATS_NATS_URL", "nats://other:4222",
                 "SAML2NATS_HTTP_PORT", "9090")).load(cfg);
-        assertEquals("SAENVSEED", fromEnv.callout().issuerSeed().value());
+        assertEquals(envSeed, fromEnv.callout().issuerSeed().value());
         assertEquals("nats://other:4222", fromEnv.nats().url());
         assertEquals(9090, fromEnv.httpPort());
     }
@@ -167,9 +169,271 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
         String all = String.join("\n", e.problems());
         for (String setting : new String[]{"public_url", "http_port", "sessions.length", "callout.workers",
-                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "unknown key 'colour'",
+                "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "colour: unknown key",
                 "admin_token_file: the admin token must be at least 32 characters", "store: 'redis' is not a store"}) {
             assertTrue(all.contains(setting), setting + " in\n" + all);
         }
+    }
+
+    @Test
+    void anUnknownKeyInAnyMapIsRefusedWithItsPathLineAndTheKnownKeys(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "accounts: [DEV]\nnats: { user: s }\n";
+        String idp = "idps:\n  - id: okta\n    metadata_url: https://idp.acme.test/m\n";
+        // a whole file with one misspelling, and what the message must say (with the misspelling's line)
+        Map<String, String> typos = new java.util.LinkedHashMap<>();
+        typos.put("accounts: [DEV]\nnats: { user: s, pasword_file: p }\n",
+                "line 2: nats.pasword_file: unknown key; known: creds_file, password_file,");
+        typos.put(base + "colour: blue\n", "line 3: colour: unknown key; known: accounts, admin_token_file,");
+        typos.put(base + "kv: { bucket_prefx: x }\n", "line 3: kv.bucket_prefx: unknown key; known: bucket_prefix, replicas");
+        typos.put(base + "callout: { workerz: 2 }\n", "line 3: callout.workerz: unknown key; known: allowed_servers,");
+        typos.put(base + "policy: { fille: m.yaml }\n", "line 3: policy.fille: unknown key; known: file, poll");
+        typos.put(base + "sessions: { lenght: 8h }\n", "line 3: sessions.lenght: unknown key; known: length, max");
+        typos.put(base + "sp: { signing_key: k.pem }\n", "line 3: sp.signing_key: unknown key; known: decryption_certificate_file,");
+        typos.put(base + idp + "    domain: [acme.com]\n", "line 6: idps[].domain: unknown key; known: accounts, allow_idp_initiated,");
+        typos.put(base + idp + "    attributes: { mail: [m] }\n",
+                "line 6: idps[].attributes.mail: unknown key; known: display_name, email,");
+        typos.put(base + "operator: { sentinel_creds: s.creds, accounts: { DEV: { public_key: A } } }\n",
+                "line 3: operator.sentinel_creds: unknown key; known: accounts, sentinel_creds_file");
+        typos.put(base + "operator:\n  accounts:\n    DEV: { public_key: A, signing_keys: [k.nk] }\n",
+                "line 5: operator.accounts.DEV.signing_keys: unknown key; known: public_key, signing_key_files");
+        for (var typo : typos.entrySet()) {
+            Files.writeString(cfg, typo.getKey());
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg),
+                    typo.getKey());
+            assertTrue(e.problems().stream().anyMatch(p -> p.contains(typo.getValue())), typo.getValue() + " in\n" + e.getMessage());
+        }
+    }
+
+    @Test
+    void everyPathIsTakenFromTheConfigFilesFolderNotTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        assertFalse(etc.startsWith(Path.of("").toAbsolutePath()), "the working directory is elsewhere");
+        var idpCert = saml2nats.saml.SigningIdp.Keys.generate("idp").certificate();
+        var nextCert = saml2nats.saml.SigningIdp.Keys.generate("idp-next").certificate();
+        var signer = saml2nats.saml.SigningIdp.Keys.generate("md-signer").certificate();
+        var sp = saml2nats.saml.SigningIdp.Keys.generate("sp");
+        Files.writeString(etc.resolve("idp.pem"), pem(idpCert));
+        Files.createDirectories(etc.resolve("certs"));
+        Files.writeString(etc.resolve("certs/next"), pem(nextCert));
+        Files.writeString(etc.resolve("md-signer"), pem(signer));
+        Files.writeString(keys.resolve("sp.key"), pem(sp.key()));
+        Files.writeString(keys.resolve("sp.pem"), pem(sp.certificate()));
+        Files.writeString(keys.resolve("issuer.nk"), accountSeed());
+        Files.writeString(keys.resolve("dev-sk.nk"), accountSeed());
+        Files.writeString(keys.resolve("xkey.xk"), saml2nats.callout.XKey.generate(new java.security.SecureRandom()).seed());
+        Files.writeString(etc.resolve("admin-token"), "a".repeat(40));
+        Path cfg = etc.resolve("saml2nats.yaml");
+        Files.writeString(cfg, """
+                nats: { creds_file: service.creds, system_creds_file: ../keys/sys.creds }
+                callout: { issuer_seed_file: ../keys/issuer.nk, xkey_seed_file: ../keys/xkey.xk }
+                operator:
+                  sentinel_creds_file: sentinel.creds
+                  accounts:
+                    DEV: { public_key: %s, signing_key_files: [../keys/dev-sk.nk] }
+                policy: { file: mapping.yaml }
+                audit_log: logs/audit.jsonl
+                admin_token_file: admin-token
+                sp:
+                  signing_key_file: ../keys/sp.key
+                  signing_certificate_file: ../keys/sp.pem
+                  decryption_key_file: ../keys/sp.key
+                  decryption_certificate_file: ../keys/sp.pem
+                idps:
+                  - id: okta
+                    entity_id: http://www.okta.com/exk1
+                    sso_url: https://acme.okta.com/sso
+                    certificates: [idp.pem, ./certs/next]
+                  - id: entra
+                    metadata_file: entra-metadata.xml
+                    metadata_signing_certificate: ./md-signer
+                """.formatted(accountPublicKey()));
+        Config c = new ConfigLoader(Map.of()).load(cfg);
+
+        assertEquals(etc.resolve("service.creds"), c.nats().credsFile().orElseThrow());
+        assertEquals(keys.resolve("sys.creds"), c.nats().systemCredsFile().orElseThrow().normalize());
+        assertEquals(etc.resolve("sentinel.creds"), c.operator().orElseThrow().sentinelCreds().orElseThrow());
+        assertEquals(etc.resolve("mapping.yaml"), c.policyFile());
+        assertEquals(java.util.Optional.of(etc.resolve("logs/audit.jsonl")), c.auditLog(), "the service opens this file");
+        assertEquals(etc.resolve("entra-metadata.xml"), c.idps().get(1).metadataFile().orElseThrow());
+        assertEquals(keys.resolve("sp.key"), c.sp().signingKey().orElseThrow().normalize());
+        assertEquals(keys.resolve("sp.pem"), c.sp().decryptionCertificate().orElseThrow().normalize());
+        // what IdpRegistry does with the entries: each must read the file beside the config
+        assertEquals(java.util.List.of(idpCert, nextCert), c.idps().get(0).certificates().stream()
+                .map(t -> saml2nats.config.Certificates.parse(t, "test")).toList());
+        assertEquals(signer, saml2nats.config.Certificates.parse(c.idps().get(1).metadataSigningCertificate().orElseThrow(), "test"));
+        assertEquals(Files.readString(keys.resolve("issuer.nk")), c.callout().issuerSeed().value());
+        assertEquals(Files.readString(keys.resolve("dev-sk.nk")),
+                c.operator().orElseThrow().accounts().get("DEV").signingKeys().get(0).value());
+        assertEquals(40, c.adminToken().orElseThrow().value().length());
+
+        Files.writeString(cfg, "nats: { user: s }\naccounts: [DEV]\naudit_log: \"-\"\n");
+        assertEquals(java.util.Optional.empty(), ConfigLoader.withoutSecrets(Map.of()).load(cfg).auditLog(), "- is stdout");
+    }
+
+    @Test
+    void seedsKeysAndCertificatesAreParsedAtLoadNamingTheSettingAndNeverTheSecret(@TempDir Path dir) throws Exception {
+        var sp = saml2nats.saml.SigningIdp.Keys.generate("sp");
+        var other = saml2nats.saml.SigningIdp.Keys.generate("other");
+        String userSeed = new String(io.nats.client.NKey.createUser(new java.security.SecureRandom()).getSeed());
+        String accountSeed = accountSeed();
+        String garbage = "SAGARBAGEGARBAGEGARBAGE";
+        Files.writeString(dir.resolve("garbage.nk"), garbage);
+        Files.writeString(dir.resolve("user.nk"), userSeed);
+        Files.writeString(dir.resolve("account.nk"), accountSeed);
+        Files.writeString(dir.resolve("not-a-cert.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+        Files.writeString(dir.resolve("sp.key"), pem(sp.key()));
+        Files.writeString(dir.resolve("sp.pem"), pem(sp.certificate()));
+        Files.writeString(dir.resolve("other.pem"), pem(other.certificate()));
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { creds_file: s.creds }\n";
+        String operator = "operator:\n  accounts:\n    DEV: { public_key: %s, signing_key_files: [%s] }\n";
+        String idp = "idps:\n  - id: okta\n    entity_id: e\n    sso_url: https://idp.test/sso\n";
+        String goodOperator = operator.formatted(accountPublicKey(), "account.nk");
+        // a whole config with one mistake, and what the message must say
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(base + "callout: { issuer_seed_file: garbage.nk }\n" + goodOperator,
+                "callout.issuer_seed_file (" + dir.resolve("garbage.nk") + "): not an nkey seed (an account seed starts "
+                        + "with SA); 'saml2nats keys init DIR' makes one");
+        cases.put(base + "callout: { issuer_seed_file: user.nk }\n" + goodOperator,
+                "callout.issuer_seed_file (" + dir.resolve("user.nk") + "): not an account seed (it is a user seed, SU...)");
+        cases.put(base + "callout: { issuer_seed_file: account.nk, xkey_seed_file: account.nk }\n" + goodOperator,
+                "callout.xkey_seed_file (" + dir.resolve("account.nk") + "): not a curve seed (one starts with SX)");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "user.nk"),
+                "operator.accounts.DEV.signing_key_files (" + dir.resolve("user.nk") + "): not an account seed");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted("ADEV", "account.nk"),
+                "operator.accounts.DEV.public_key: 'ADEV' is not an account public key");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "[]")
+                        .replace("[[]]", "[]"), "operator.accounts.DEV.signing_key_files: list at least one");
+        String ok = base + "callout: { issuer_seed_file: account.nk }\n" + goodOperator;
+        cases.put(ok + idp + "    certificates: [not-a-cert.pem]\n",
+                "idps[okta].certificates (" + dir.resolve("not-a-cert.pem") + "): not a certificate; give a PEM file path");
+        cases.put(ok + idp + "    certificates: [MIIBgarbage]\n", "idps[okta].certificates: not a certificate");
+        cases.put(ok + idp.replace("entity_id: e\n    sso_url: https://idp.test/sso", "metadata_url: https://idp.test/md")
+                        + "    metadata_signing_certificate: not-a-cert.pem\n",
+                "idps[okta].metadata_signing_certificate (" + dir.resolve("not-a-cert.pem") + "): not a certificate");
+        cases.put(ok + "sp: { signing_key_file: sp.pem, signing_certificate_file: sp.pem }\n",
+                "sp.signing_key_file: " + dir.resolve("sp.pem") + " is not an unencrypted PEM private key");
+        cases.put(ok + "sp: { decryption_key_file: sp.key, decryption_certificate_file: sp.key }\n",
+                "sp.decryption_certificate_file (" + dir.resolve("sp.key") + "): not a certificate");
+        cases.put(ok + "sp: { signing_key_file: sp.key }\n",
+                "sp.signing_key_file: given without sp.signing_certificate_file; give both, or neither");
+        cases.put(ok + "sp: { decryption_certificate_file: sp.pem }\n",
+                "sp.decryption_certificate_file: given without sp.decryption_key_file");
+        cases.put(ok + "sp: { signing_key_file: sp.key, signing_certificate_file: other.pem }\n",
+                "sp.signing_certificate_file (" + dir.resolve("other.pem") + ") is not the certificate of sp.signing_key_file");
+        for (var c : cases.entrySet()) {
+            Files.writeString(cfg, c.getKey());
+            ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg), c.getKey());
+            assertTrue(e.problems().stream().anyMatch(p -> p.contains(c.getValue())), c.getValue() + " in\n" + e.getMessage());
+            for (String secret : new String[]{garbage, userSeed, accountSeed}) {
+                assertFalse(e.getMessage().contains(secret), "a seed in\n" + e.getMessage());
+            }
+        }
+        String fromEnv = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("SAML2NATS_ISSUER_SEED", userSeed))
+                .load(cfg)).getMessage();
+        assertTrue(fromEnv.contains("callout.issuer_seed_file ($SAML2NATS_ISSUER_SEED): not an account seed"), fromEnv);
+        assertFalse(fromEnv.contains(userSeed), fromEnv);
+
+        Files.writeString(cfg, ok + "sp: { signing_key_file: sp.key, signing_certificate_file: sp.pem }\n");
+        assertEquals(dir.resolve("sp.key"), new ConfigLoader(Map.of()).load(cfg).sp().signingKey().orElseThrow(), "a good pair");
+        Files.writeString(cfg, base + "callout: { issuer_seed_file: garbage.nk }\n" + operator.formatted("ADEV", "user.nk")
+                + idp + "    certificates: [not-a-cert.pem]\n");
+        ConfigLoader.withoutSecrets(Map.of()).load(cfg); // check and explain read no secrets, so they judge none
+    }
+
+    @Test
+    void everyProblemIsReportedInOneGo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("issuer.nk"), "not a seed");
+        Files.writeString(dir.resolve("idp.pem"), "not a certificate");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { user: svc }
+                callout: { issuer_seed_file: issuer.nk }
+                accounts: [DEV]
+                kv: { bucket_prefx: x }
+                idps:
+                  - id: okta
+                    entity_id: http://www.okta.com/exk1
+                    sso_url: https://acme.okta.com/sso
+                    certificates: [idp.pem]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
+        String all = String.join("\n", e.problems());
+        assertEquals(3, e.problems().size(), all);
+        for (String each : new String[]{"line 4: kv.bucket_prefx: unknown key", "callout.issuer_seed_file (",
+                "idps[okta].certificates ("}) {
+            assertTrue(all.contains(each), each + " in\n" + all);
+        }
+    }
+
+    @Test
+    void nothingInsideALoadedConfigCanBeChanged(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, """
+                nats: { creds_file: s.creds }
+                callout: { issuer_seed_file: i.nk, allowed_servers: [NSERVER] }
+                operator:
+                  accounts:
+                    DEV: { public_key: ADEV, signing_key_files: [dev-sk.nk] }
+                allowed_return_urls: [https://console.example.com/]
+                trusted_proxies: [10.0.0.0/8]
+                idps:
+                  - id: okta
+                    entity_id: e
+                    sso_url: https://idp.test/sso
+                    certificates: [MIIB]
+                    accounts: [DEV]
+                    domains: [acme.com]
+                    attributes: { groups: [groups] }
+                """);
+        Config c = ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        Config.Idp idp = c.idps().get(0);
+        Config.Operator operator = c.operator().orElseThrow();
+        java.util.List<org.junit.jupiter.api.function.Executable> changes = java.util.List.of(
+                () -> c.accounts().add("OPS"),
+                () -> c.idps().clear(),
+                () -> c.allowedReturnUrls().add("https://evil.test/"),
+                () -> c.trustedProxies().clear(),
+                () -> c.callout().allowedServers().add("NOTHER"),
+                () -> idp.accounts().add("OPS"),
+                () -> idp.certificates().add("MIIC"),
+                () -> idp.domains().add("evil.test"),
+                () -> idp.attributes().put("email", java.util.List.of("mail")),
+                () -> idp.attributes().get("groups").add("Role"),
+                () -> operator.accounts().remove("DEV"),
+                () -> operator.accounts().get("DEV").signingKeys().clear());
+        for (int i = 0; i < changes.size(); i++) {
+            assertThrows(UnsupportedOperationException.class, changes.get(i), "change " + i);
+        }
+        c.trustedProxies().get(0).network()[0] = 11;
+        assertTrue(c.trustedProxies().get(0).contains("10.1.2.3"), "a range's bytes are its own");
+
+        // built directly (as tests and tools do), a record keeps its own copy of what it was given
+        java.util.List<String> domains = new java.util.ArrayList<>(java.util.List.of("acme.com"));
+        Config.Idp built = new Config.Idp("x", "X", java.util.Set.of(), "", "", "", java.util.List.of(), java.util.Optional.empty(),
+                java.util.Optional.empty(), Duration.ofHours(1), Map.of(), domains, false, false, Duration.ofSeconds(60),
+                IdpKind.GENERIC, java.util.Optional.empty());
+        domains.add("evil.test");
+        assertEquals(java.util.List.of("acme.com"), built.domains());
+    }
+
+    static String pem(java.security.cert.X509Certificate cert) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    static String pem(java.security.PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    static String accountSeed() throws Exception {
+        return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getSeed());
+    }
+
+    static String accountPublicKey() throws Exception {
+        return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getPublicKey());
     }
 }

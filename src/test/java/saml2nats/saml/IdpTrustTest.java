@@ -1,5 +1,6 @@
 package saml2nats.saml;
 
+import saml2nats.config.Certificates;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

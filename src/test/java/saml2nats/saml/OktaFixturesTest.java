@@ -1,5 +1,6 @@
 package saml2nats.saml;
 
+import saml2nats.config.Certificates;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import saml2nats.testing.MutableClock;

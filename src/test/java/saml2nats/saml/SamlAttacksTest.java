@@ -1,5 +1,6 @@
 package saml2nats.saml;
 
+import saml2nats.config.Certificates;
 import org.junit.jupiter.api.Test;
 import org.opensaml.xmlsec.signature.support.SignatureConstants;
 import saml2nats.testing.MutableClock;

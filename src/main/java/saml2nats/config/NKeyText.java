@@ -1,4 +1,4 @@
-package saml2nats.callout;
+package saml2nats.config;
 
 import io.nats.client.support.Encoding;
 
@@ -10,21 +10,21 @@ import java.util.Arrays;
  * {@code X...} public and {@code SX...} seed; and for the raw bytes of a server's
  * public key, which {@code NKey} decodes only inside each verify.
  */
-final class NKeyText {
-    static final int PREFIX_SEED = 18 << 3;  // 'S'
-    static final int PREFIX_CURVE = 23 << 3; // 'X'
-    static final int PREFIX_SERVER = 13 << 3; // 'N'
+public final class NKeyText {
+    public static final int PREFIX_SEED = 18 << 3;  // 'S'
+    public static final int PREFIX_CURVE = 23 << 3; // 'X'
+    public static final int PREFIX_SERVER = 13 << 3; // 'N'
 
     private NKeyText() { }
 
-    static String encodePublic(int prefix, byte[] key) {
+    public static String encodePublic(int prefix, byte[] key) {
         byte[] raw = new byte[1 + key.length];
         raw[0] = (byte) prefix;
         System.arraycopy(key, 0, raw, 1, key.length);
         return withChecksum(raw);
     }
 
-    static String encodeSeed(int prefix, byte[] key) {
+    public static String encodeSeed(int prefix, byte[] key) {
         byte[] raw = new byte[2 + key.length];
         raw[0] = (byte) (PREFIX_SEED | (prefix >> 5));
         raw[1] = (byte) ((prefix & 31) << 3);
@@ -33,7 +33,7 @@ final class NKeyText {
     }
 
     /** The 32 key bytes, or IllegalArgumentException naming what is wrong (never echoing the text). */
-    static byte[] decodePublic(int prefix, String text) {
+    public static byte[] decodePublic(int prefix, String text) {
         byte[] raw = checked(text);
         if ((raw[0] & 0xff) != prefix || raw.length != 33) {
             throw new IllegalArgumentException("not a public " + (char) typeLetter(prefix) + " key");
@@ -41,7 +41,7 @@ final class NKeyText {
         return Arrays.copyOfRange(raw, 1, 33);
     }
 
-    static byte[] decodeSeed(int prefix, String text) {
+    public static byte[] decodeSeed(int prefix, String text) {
         byte[] raw = checked(text);
         int b1 = raw[0] & 0xff, b2 = raw[1] & 0xff;
         if ((b1 & 0xf8) != PREFIX_SEED || (((b1 & 7) << 5) | (b2 >> 3)) != prefix || raw.length != 34) {
@@ -81,7 +81,7 @@ final class NKeyText {
     }
 
     /** CRC-16/XMODEM, as nkeys uses. */
-    static int crc16(byte[] data) {
+    public static int crc16(byte[] data) {
         int crc = 0;
         for (byte b : data) {
             crc ^= (b & 0xff) << 8;

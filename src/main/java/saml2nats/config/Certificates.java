@@ -1,4 +1,4 @@
-package saml2nats.saml;
+package saml2nats.config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +22,7 @@ public final class Certificates {
     public static X509Certificate parse(String text, String owner) {
         String t = text == null ? "" : text.trim();
         try {
-            if (!t.contains("-----BEGIN") && !t.isEmpty() && looksLikePath(t)) {
+            if (isFilePath(t)) {
                 t = Files.readString(Path.of(t)).trim();
             }
         } catch (IOException e) {
@@ -57,8 +57,14 @@ public final class Certificates {
                 + "(BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
     }
 
-    private static boolean looksLikePath(String t) {
-        return (t.startsWith("/") || t.startsWith("./") || t.startsWith("../") || t.endsWith(".pem") || t.endsWith(".crt")
-                || t.endsWith(".cer")) && !t.contains("\n");
+    /**
+     * Whether {@link #parse} reads the text as a file path rather than as the certificate itself; the
+     * config loader resolves such entries against the config file's folder, so this is the one rule.
+     */
+    public static boolean isFilePath(String text) {
+        String t = text == null ? "" : text.trim();
+        return !t.contains("-----BEGIN") && !t.isEmpty() && !t.contains("\n")
+                && (t.startsWith("/") || t.startsWith("./") || t.startsWith("../")
+                        || t.endsWith(".pem") || t.endsWith(".crt") || t.endsWith(".cer"));
     }
 }
