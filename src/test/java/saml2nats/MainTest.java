@@ -1,6 +1,7 @@
 package saml2nats;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -9,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The commands as a person runs them: exit codes and what they print. */
@@ -85,6 +89,76 @@ class MainTest {
             String p = saml2nats.callout.KeysInit.password(random);
             assertTrue(p.matches("pw[0-9a-f]{48}"), p);
         }
+    }
+
+    @Test
+    @Timeout(30) // before the fix "serve --confg x" started the service with the default config
+    void unknownOptionsAndStrayArgumentsAreRefusedWithTheCommandsUsage(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("explain", "--policy", "config/mapping.yaml", "--grops", "eng-developers"));
+        assertTrue(err().contains("unknown option '--grops' for explain; known: --policy, --groups, --email"), err());
+        assertTrue(err().contains("usage: saml2nats explain --policy FILE"), "the command's own usage: " + err());
+        assertEquals("", out(), "nothing was explained");
+
+        err.reset();
+        assertEquals(2, run("whoami", "--contxt", "dev"));
+        assertTrue(err().contains("unknown option '--contxt' for whoami; known: --context, --url"), err());
+
+        err.reset();
+        assertEquals(2, run("check", "config/mapping.yaml", "config/saml2nats.yaml"));
+        assertTrue(err().contains("unexpected argument 'config/saml2nats.yaml' for check; it takes FILE"), err());
+
+        err.reset();
+        Path keys = dir.resolve("keys");
+        assertEquals(2, run("keys", "init", keys.toString(), "--acounts", "DEV"));
+        assertTrue(err().contains("unknown option '--acounts' for keys init; known: --operator, --accounts"), err());
+        assertFalse(Files.exists(keys), "no keys made from a mistyped command");
+
+        err.reset();
+        assertEquals(2, run("serve", "--confg", "x"));
+        assertTrue(err().contains("saml2nats: unknown option '--confg' for serve; known: --config"), err());
+        assertTrue(err().contains("usage: saml2nats serve [--config FILE]") && !err().contains("explain"), err());
+    }
+
+    @Test
+    void anOptionWithoutItsValueIsRefused() throws Exception {
+        assertEquals(2, run("login", "--url"));
+        assertTrue(err().contains("--url needs a value (URL)") && err().contains("usage: saml2nats login"), err());
+        err.reset();
+        assertEquals(2, run("login", "--url", "--device"), "the next option is not taken for the address");
+        assertTrue(err().contains("--url needs a value (URL)"), err());
+        err.reset();
+        assertEquals(2, run("explain", "--groups", "a", "--policy"));
+        assertTrue(err().contains("--policy needs a value (FILE)"), err());
+        err.reset();
+        assertEquals(2, run("check", "config/mapping.yaml", "--config", "a", "--config", "b"));
+        assertTrue(err().contains("--config is given twice"), err());
+    }
+
+    @Test
+    @Timeout(30) // before the fix "serve --help" started the service
+    void everyCommandAnswersHelpWithItsOwnUsage() throws Exception {
+        for (String command : List.of("login", "logout", "whoami", "sessions end", "check", "explain", "keys init",
+                "saml inspect", "serve")) {
+            for (String help : List.of("--help", "-h")) {
+                out.reset();
+                err.reset();
+                List<String> args = new ArrayList<>(List.of(command.split(" ")));
+                args.add(help);
+                assertEquals(0, run(args.toArray(String[]::new)), command + " " + help + ": " + err());
+                assertTrue(out().startsWith("usage: saml2nats " + command + " "), command + " " + help + ": " + out());
+                assertEquals(1, out().split("usage:", -1).length - 1, "its own usage only: " + out());
+                assertEquals("", err());
+            }
+        }
+        out.reset();
+        assertEquals(0, run("keys", "--help"));
+        assertTrue(out().startsWith("usage: saml2nats keys init "), out());
+        out.reset();
+        assertEquals(0, run("help", "sessions", "end"));
+        assertTrue(out().startsWith("usage: saml2nats sessions end --url URL --idp ID --subject NAMEID"), out());
+        out.reset();
+        assertEquals(0, run("--help"));
+        assertTrue(out().startsWith("usage: saml2nats <command>") && out().contains("saml inspect FILE"), out());
     }
 
     @Test
