@@ -12,6 +12,7 @@ import saml2nats.cli.SystemBrowser;
 import saml2nats.config.Config;
 import saml2nats.config.ConfigException;
 import saml2nats.config.ConfigLoader;
+import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
 import saml2nats.policy.Policy;
 import saml2nats.policy.PolicyException;
@@ -50,7 +51,7 @@ public final class Main {
                     their NATS connections"""),
             Syntax.of("check", "FILE [--config FILE]", "validate a mapping file; exit 1 with file:line reasons"),
             Syntax.of("explain", "--policy FILE --groups a,b [--email E] [--username U] [--subject NAMEID] [--idp ID] "
-                    + "[--config FILE]", "print the grant a person would get and which roles gave it"),
+                    + "[--config FILE]", "print the grant a person would get and which roles gave it; exit 1 when DENIED"),
             Syntax.of("keys init", "[DIR] [--operator DIR [--accounts DEV,OPS]]", """
                     DIR: make the callout issuer key, an xkey and a NATS password in DIR and print the
                     matching auth_callout block. --operator DIR: operator mode, an operator, SYS, AUTH and
@@ -252,8 +253,10 @@ public final class Main {
         Identity who = new Identity(a.value("--idp", "dev"), subject, email, username, username, groups);
         try {
             Policy policy = loader(a).load(Path.of(file));
-            out.print(Explanation.of(policy.decide(who)));
-            return 0;
+            Decision decision = policy.decide(who);
+            out.print(Explanation.of(decision));
+            // scripts ask "would this person get in?": the exit says it as the DENIED line does
+            return decision instanceof Decision.Deny ? 1 : 0;
         } catch (PolicyException e) {
             err.println(e.getMessage());
             return 1;

@@ -55,12 +55,16 @@ class MainTest {
         assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "audit", "--username", "carol"));
         assertTrue(out().contains("publish:   nothing: no role of yours allows it"), "a closed direction says so: " + out());
         out.reset();
-        assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "eng-developers",
-                "--email", "alice@example.com"));
+        assertEquals(1, run("explain", "--policy", "config/mapping.yaml", "--groups", "eng-developers",
+                "--email", "alice@example.com"), "denied");
         assertTrue(out().contains("{{username}} is empty"), "no username is made up from the e-mail: " + out());
-        out.reset();
-        assertEquals(0, run("explain", "--policy", "config/mapping.yaml", "--groups", "sales"));
-        assertTrue(out().startsWith("DENIED (NO_MATCHING_ROLE)"), out());
+    }
+
+    @Test
+    void explainExitsOneWhenThePersonIsDenied() throws Exception {
+        assertEquals(1, run("explain", "--policy", "config/mapping.yaml", "--groups", "sales"));
+        assertTrue(out().startsWith("DENIED (NO_MATCHING_ROLE)"), "the DENIED line is still printed: " + out());
+        assertEquals("", err());
     }
 
     @Test
