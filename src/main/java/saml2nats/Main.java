@@ -49,7 +49,9 @@ public final class Main {
             Syntax.of("sessions end", "--url URL --idp ID --subject NAMEID", """
                     (admin, token in $SAML2NATS_ADMIN_TOKEN) end every session of one person and kick
                     their NATS connections"""),
-            Syntax.of("check", "FILE [--config FILE]", "validate a mapping file; exit 1 with file:line reasons"),
+            Syntax.of("check", "FILE [--config FILE]", """
+                    validate a mapping file; exit 1 with file:line reasons. Account names are checked only
+                    against the service config given with --config"""),
             Syntax.of("explain", "--policy FILE --groups a,b [--email E] [--username U] [--subject NAMEID] [--idp ID] "
                     + "[--config FILE]", "print the grant a person would get and which roles gave it; exit 1 when DENIED"),
             Syntax.of("keys init", "[DIR] [--operator DIR [--accounts DEV,OPS]]", """
@@ -235,6 +237,11 @@ public final class Main {
         try {
             Policy policy = loader(a).load(Path.of(file));
             out.println(file + ": OK, " + policy.roles().size() + " roles");
+            if (a.value("--config").isEmpty()) {
+                // an OK must not read as "the service will take it": a misspelt account passes here
+                out.println("  account names were not checked against a service config (nor which IdP may grant "
+                        + "which account); pass --config FILE (the service's config) to check them");
+            }
             return 0;
         } catch (PolicyException e) {
             err.println(e.getMessage());

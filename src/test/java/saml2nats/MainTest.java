@@ -68,6 +68,21 @@ class MainTest {
     }
 
     @Test
+    void checkWithoutAServiceConfigSaysTheAccountsWentUnchecked(@TempDir Path dir) throws Exception {
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, Files.readString(Path.of("config/mapping.yaml")).replace("account: OPS", "account: PROD"));
+        assertEquals(0, run("check", typo.toString()), err());
+        String[] lines = out().split("\n");
+        assertTrue(lines[0].endsWith(": OK, 3 roles"), out());
+        assertTrue(lines[1].contains("account names were not checked against a service config")
+                && lines[1].contains("pass --config FILE"), out());
+
+        out.reset();
+        assertEquals(0, run("check", "config/mapping.yaml", "--config", "config/saml2nats.yaml"), err());
+        assertFalse(out().contains("not checked"), "with the config they were: " + out());
+    }
+
+    @Test
     void keysInitWritesOwnerOnlyFilesAndPrintsTheBlock(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
         assertEquals(0, run("keys", "init", keys.toString()));
