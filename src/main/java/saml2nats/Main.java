@@ -45,7 +45,7 @@ public final class Main {
             Syntax.of("logout", "[--context NAME] [--url URL]",
                     "end that session on the server, remove the token from the context"),
             Syntax.of("whoami", "[--context NAME] [--url URL]",
-                    "show identity, NATS grant and session end of the context's token"),
+                    "show identity, NATS grant and session end (and the time left) of the context's token"),
             Syntax.of("sessions end", "--url URL --idp ID --subject NAMEID", """
                     (admin, token in $SAML2NATS_ADMIN_TOKEN) end every session of one person and kick
                     their NATS connections"""),

@@ -128,7 +128,7 @@ public final class Login {
         contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
                 "saml2nats: " + token.text("email") + " via " + service.base(), java.util.Optional.ofNullable(creds));
         out.println("Signed in as " + token.text("name") + " (" + token.text("email") + "); the token works until "
-                + token.text("session_expires") + ".");
+                + Whoami.ends(token.text("session_expires"), java.time.Instant.now()) + ".");
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
         out.println("Use it:   nats --context " + context + " sub '>'");
         out.println("or make it the default:   nats context select " + context);

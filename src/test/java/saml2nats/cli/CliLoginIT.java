@@ -125,6 +125,20 @@ class CliLoginIT {
     }
 
     @Test
+    void whoamiShowsWhenTheSessionEndsAndTheTimeLeft() throws Exception {
+        ServiceClient.Answer signedIn = login().withBrowser("clock", approving(signedIn("lea@acme.test", "eng-developers"), "allow"));
+        java.time.Instant ends = java.time.Instant.parse(signedIn.text("session_expires"));
+        ByteArrayOutputStream who = new ByteArrayOutputStream();
+        Whoami.run(new NatsContext(home), "clock", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8),
+                java.time.Clock.fixed(ends.minus(Duration.ofHours(7).plusMinutes(59).plusSeconds(30)), java.time.ZoneOffset.UTC));
+        String end = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC).format(ends);
+        assertTrue(who.toString(StandardCharsets.UTF_8).contains("session:  ends " + end + " UTC (in 7h59m)\n"),
+                who.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("the token works until " + end + " UTC (in "),
+                "login says it the same way: " + printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void anInterceptedCodeIsWorthNothingAndSpoilsTheSignIn() throws Exception {
         HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
         AtomicReference<HttpResponse<String>> stolen = new AtomicReference<>();
