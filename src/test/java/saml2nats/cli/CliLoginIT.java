@@ -341,7 +341,8 @@ class CliLoginIT {
         Login nowhere = new Login(new ServiceClient(URI.create("http://127.0.0.1:" + closed)), contexts,
                 new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> { });
         CliException refused = assertThrows(CliException.class, () -> nowhere.withCode("x"));
-        assertTrue(refused.getMessage().contains("cannot reach saml2nats at http://127.0.0.1:" + closed), refused.getMessage());
+        assertTrue(refused.getMessage().contains("cannot reach the saml2nats service at http://127.0.0.1:" + closed
+                + "/: connection refused"), refused.getMessage());
     }
 
     @Test
