@@ -40,8 +40,9 @@ public final class Main {
     static final List<Syntax> COMMANDS = List.of(
             Syntax.of("serve", "[--config FILE]", "run the service (default config: config/saml2nats.yaml)"),
             Syntax.of("login", "--url URL [--context NAME] [--device]", """
-                    sign in through the service at URL (your browser, or with --device a code to enter in
-                    any browser) and write the NATS CLI context NAME (default saml2nats) with the token"""),
+                    sign in through the service at URL (its address, no path; your browser, or with --device
+                    a code to enter in any browser) and write the NATS CLI context NAME (default saml2nats)
+                    with the token; nothing is written unless the service answers with one"""),
             Syntax.of("logout", "[--context NAME] [--url URL]",
                     "end that session on the server, remove the token from the context"),
             Syntax.of("whoami", "[--context NAME] [--url URL]",
@@ -201,16 +202,29 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * The service's address alone: the service answers at the root of its host, and the
+     * CLI adds the paths. {@code http://host/device} (pasted from the page) would reach
+     * no CLI endpoint, so it is refused with the address to use.
+     */
     private static URI serviceUrl(String url) throws CliException {
+        URI u;
         try {
-            URI u = new URI(url);
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new CliException("--url must be the service's http(s) address, like https://nats-login.example.com; got " + url);
-            }
-            return u;
+            u = new URI(url);
         } catch (java.net.URISyntaxException e) {
             throw new CliException("--url is not a URL: " + e.getMessage());
         }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            throw new CliException("--url must be the service's http(s) address, like https://nats-login.example.com; got " + url);
+        }
+        boolean bare = (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+                && u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null;
+        if (!bare) {
+            String origin = u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+            throw new CliException("--url is the service's address without a path, like https://nats-login.example.com; got "
+                    + url + " (did you mean " + origin + "?)");
+        }
+        return u;
     }
 
     private int serve(Syntax.Args opts) throws Exception {

@@ -1,5 +1,6 @@
 package saml2nats.cli;
 
+import saml2nats.session.AccessToken;
 import saml2nats.session.Verifier;
 
 import java.io.PrintStream;
@@ -59,6 +60,7 @@ public final class Login {
             if (start.error().isPresent()) {
                 throw new CliException("the service refused to start a sign-in: " + start.why());
             }
+            expect(start, "the sign-in start", "request", "confirm_code");
             // the address the person was given (--url), not one from the answer
             URI url = service.resolve("cli/login?request=" + URLEncoder.encode(start.text("request"), StandardCharsets.UTF_8));
             out.println("Signing in through your browser. Allow it there only if the page shows the code");
@@ -88,6 +90,7 @@ public final class Login {
         if (start.error().isPresent()) {
             throw new CliException("the service refused to start a device sign-in: " + start.why());
         }
+        expect(start, "the device sign-in start", "device_code", "user_code", "verification_uri");
         String deviceCode = start.text("device_code");
         Duration interval = Duration.ofSeconds(Math.max(1, start.number("interval", 5)));
         long deadline = System.nanoTime() + Duration.ofSeconds(start.number("expires_in", 600)).toNanos();
@@ -123,6 +126,11 @@ public final class Login {
         if (token.error().isPresent()) {
             throw new CliException("no token: " + token.why());
         }
+        expect(token, "the token", "name", "nats_url");
+        if (!AccessToken.looksLikeToken(token.text("token"))) {
+            throw new CliException(service.base() + " answered the token without a saml2nats token (" + AccessToken.PREFIX
+                    + "...): is it the address of a saml2nats service? Context '" + context + "' is unchanged.");
+        }
         String natsUrl = token.text("nats_url");
         String creds = token.body().containsKey("sentinel_creds") ? token.body().get("sentinel_creds").string : null;
         contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
@@ -135,6 +143,19 @@ public final class Login {
         String named = context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context;
         out.println("See your grant with saml2nats whoami" + named + "; sign out with saml2nats logout" + named + ".");
         return token;
+    }
+
+    /**
+     * An answer without the fields a saml2nats service sends is not one: checked before
+     * anything is shown or written, so a wrong address cannot put an empty token into
+     * (and so break) a context that worked.
+     */
+    private void expect(ServiceClient.Answer answer, String what, String... fields) throws CliException {
+        java.util.List<String> missing = java.util.Arrays.stream(fields).filter(f -> answer.text(f).isBlank()).toList();
+        if (!missing.isEmpty()) {
+            throw new CliException(service.base() + " answered " + what + " without " + String.join(", ", missing)
+                    + ": is it the address of a saml2nats service?");
+        }
     }
 
     static String explain(String error) {

@@ -129,7 +129,13 @@ public final class ServiceClient {
         } catch (JsonParseException e) {
             throw new CliException(r.uri() + " answered malformed JSON: " + e.getMessage(), e);
         }
-        return new Answer(response.statusCode(), body);
+        Answer answer = new Answer(response.statusCode(), body);
+        // a refusal of ours names its error; any other failure (a 404 from a wrong path) is no answer at all
+        if ((response.statusCode() < 200 || response.statusCode() > 299) && answer.error().isEmpty()) {
+            throw new CliException(r.uri() + " answered HTTP " + response.statusCode() + ": is " + base
+                    + " the address of a saml2nats service (version with CLI sign-in)?");
+        }
+        return answer;
     }
 
     /** Why a request got no answer, in words: the JDK's exceptions mostly carry no message. */

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -343,6 +344,115 @@ class CliLoginIT {
         CliException refused = assertThrows(CliException.class, () -> nowhere.withCode("x"));
         assertTrue(refused.getMessage().contains("cannot reach the saml2nats service at http://127.0.0.1:" + closed
                 + "/: connection refused"), refused.getMessage());
+    }
+
+    /** What a person's {@code saml2nats ...} printed and returned. */
+    record Ran(int code, String out, String err) { }
+
+    /** The command line as a person runs it, with this test's home as the config folder. */
+    Ran cli(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = saml2nats.MainAccess.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("XDG_CONFIG_HOME", home.toString()));
+        return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Something at an address that is not a saml2nats service: {@code answer} gets the path and the form. */
+    static com.sun.net.httpserver.HttpServer serving(java.util.function.BiFunction<String, Map<String, String>, Reply> answer)
+            throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                Map<String, String> form = new java.util.HashMap<>();
+                for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    if (kv.length == 2) {
+                        form.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+                    }
+                }
+                Reply reply = answer.apply(exchange.getRequestURI().getPath(), form);
+                byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", reply.type());
+                exchange.sendResponseHeaders(reply.status(), body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    record Reply(int status, String type, String body) {
+        static Reply json(String body) {
+            return new Reply(200, "application/json", body);
+        }
+    }
+
+    static final String NO_TOKEN = "{\"token\":\"\",\"name\":\"\",\"email\":\"\",\"nats_url\":\"\"}";
+
+    @Test
+    void aWrongAddressOrAnAnswerWithoutATokenLeavesAWorkingContextAsItWas() throws Exception {
+        login().withBrowser("work", approving(signedIn("ann@acme.test", "eng-developers"), "allow"));
+        Path nats = home.resolve("nats/context/work.json");
+        Path ours = home.resolve("saml2nats/context/work.json");
+        byte[] natsBefore = Files.readAllBytes(nats);
+        byte[] oursBefore = Files.readAllBytes(ours);
+
+        Ran path = cli("login", "--device", "--context", "work", "--url", base() + "/device");
+        assertEquals(1, path.code(), path.out() + path.err());
+        assertTrue(path.err().contains("--url is the service's address without a path")
+                && path.err().contains("(did you mean " + base() + "?)"), path.err());
+
+        Map<String, java.util.function.BiFunction<String, Map<String, String>, Reply>> impostors = new java.util.LinkedHashMap<>();
+        impostors.put("a web page", (p, f) -> new Reply(200, "text/html; charset=utf-8", "<!doctype html><h1>Welcome</h1>"));
+        impostors.put("a JSON 404", (p, f) -> new Reply(404, "application/json", "{\"title\":\"Not Found\",\"status\":404}"));
+        impostors.put("an empty token", (p, f) -> Reply.json(p.equals("/cli/device") ? "{\"device_code\":\"d\","
+                + "\"user_code\":\"BCDF-GHJK\",\"verification_uri\":\"http://x/device\",\"interval\":1,\"expires_in\":60}"
+                : NO_TOKEN));
+        Map<String, String> reasons = Map.of("a web page", "answered HTTP 200 with text/html, not JSON",
+                "a JSON 404", "answered HTTP 404: is http://127.0.0.1:",
+                "an empty token", "answered the token without name, nats_url");
+        for (var impostor : impostors.entrySet()) {
+            var server = serving(impostor.getValue());
+            try {
+                Ran ran = cli("login", "--device", "--context", "work", "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+                assertEquals(1, ran.code(), impostor.getKey() + ": " + ran.out() + ran.err());
+                assertTrue(ran.err().contains(reasons.get(impostor.getKey())), impostor.getKey() + ": " + ran.err());
+                assertFalse(ran.out().contains("Signed in"), ran.out());
+            } finally {
+                server.stop(0);
+            }
+        }
+
+        // the loopback flow, up to its browser's answer, then a token that is not one of ours
+        var server = serving((p, f) -> {
+            if (p.equals("/cli/login/start")) {
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        Thread.sleep(300);
+                        new HttpBrowser("http://127.0.0.1:" + f.get("port")).get("/callback?state=" + f.get("state") + "&code=c");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                return Reply.json("{\"request\":\"r\",\"confirm_code\":\"BCDF-GHJK\"}");
+            }
+            return Reply.json("{\"token\":\"guest\",\"name\":\"x\",\"nats_url\":\"nats://127.0.0.1:1\"}");
+        });
+        try {
+            Ran ran = cli("login", "--context", "work", "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+            assertEquals(1, ran.code(), ran.out() + ran.err());
+            assertTrue(ran.err().contains("answered the token without a saml2nats token (s2n_...)")
+                    && ran.err().contains("Context 'work' is unchanged"), ran.err());
+        } finally {
+            server.stop(0);
+        }
+
+        assertArrayEquals(natsBefore, Files.readAllBytes(nats), "the NATS context is byte for byte as it was");
+        assertArrayEquals(oursBefore, Files.readAllBytes(ours), "and so is the service it came from");
+        ByteArrayOutputStream who = new ByteArrayOutputStream();
+        Whoami.run(new NatsContext(home), "work", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8));
+        assertTrue(who.toString(StandardCharsets.UTF_8).contains("email:    ann@acme.test"), "and it still works");
     }
 
     @Test
