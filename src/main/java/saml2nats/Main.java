@@ -39,10 +39,11 @@ public final class Main {
     /** Every command with what it takes; the parser and the usage text both read these. */
     static final List<Syntax> COMMANDS = List.of(
             Syntax.of("serve", "[--config FILE]", "run the service (default config: config/saml2nats.yaml)"),
-            Syntax.of("login", "--url URL [--context NAME] [--device]", """
+            Syntax.of("login", "[--url URL] [--context NAME] [--device]", """
                     sign in through the service at URL (its address, no path; your browser, or with --device
                     a code to enter in any browser) and write the NATS CLI context NAME (default saml2nats)
-                    with the token; nothing is written unless the service answers with one"""),
+                    with the token; nothing is written unless the service answers with one. --url is needed
+                    the first time only: later logins use the service the context was signed in through"""),
             Syntax.of("logout", "[--context NAME] [--url URL]",
                     "end that session on the server, remove the token from the context"),
             Syntax.of("whoami", "[--context NAME] [--url URL]",
@@ -175,8 +176,23 @@ public final class Main {
 
     private int login(Syntax syntax, Syntax.Args a) throws CliException {
         String context = a.value("--context", NatsContext.DEFAULT_NAME);
-        Login login = new Login(new ServiceClient(serviceUrl(a.value("--url").orElseThrow())), NatsContext.fromEnvironment(env),
-                out, new SecureRandom(), d -> Thread.sleep(d.toMillis()));
+        NatsContext contexts = NatsContext.fromEnvironment(env);
+        NatsContext.checkName(context);
+        URI url;
+        if (a.value("--url").isPresent()) {
+            url = serviceUrl(a.value("--url").get());
+        } else {
+            // the service this context was signed in through, so "sign in again" needs no address
+            Optional<URI> known = contexts.read(context).map(NatsContext.Entry::service);
+            if (known.isEmpty()) {
+                return usage(syntax, "no service address is known for context '" + context + "' (it was never signed in "
+                        + "with saml2nats login); pass --url URL, the saml2nats service's address such as "
+                        + "https://nats-login.example.com");
+            }
+            url = known.get();
+            out.println("Signing in through " + url + ", where context '" + context + "' was signed in (--url for another).");
+        }
+        Login login = new Login(new ServiceClient(url), contexts, out, new SecureRandom(), d -> Thread.sleep(d.toMillis()));
         if (a.flag("--device")) {
             login.withCode(context);
         } else {

@@ -140,7 +140,7 @@ public final class Login {
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
         out.println("Use it:   nats --context " + context + " sub '>'");
         out.println("or make it the default:   nats context select " + context);
-        String named = context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context;
+        String named = Signed.named(context);
         out.println("See your grant with saml2nats whoami" + named + "; sign out with saml2nats logout" + named + ".");
         return token;
     }

@@ -456,6 +456,43 @@ class CliLoginIT {
     }
 
     @Test
+    void aSecondLoginNeedsNoUrlTheContextRemembersTheService() throws Exception {
+        Ran unknown = cli("login", "--device", "--context", "again");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no service address is known for context 'again'")
+                && unknown.err().contains("pass --url URL"), unknown.err());
+
+        login().withBrowser("again", approving(signedIn("ann@acme.test", "eng-developers"), "allow"));
+        assertEquals(0, cli("logout", "--context", "again").code());
+        Ran whoami = cli("whoami", "--context", "again");
+        assertTrue(whoami.err().contains("holds no token (signed out); sign in with saml2nats login --context again\n"),
+                "the hint names no --url, since none is needed: " + whoami.err());
+
+        PipedLines lines = new PipedLines();
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return saml2nats.MainAccess.run(new String[]{"login", "--device", "--context", "again"}, lines.stream,
+                        lines.stream, Map.of("XDG_CONFIG_HOME", home.toString()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String code = lines.await(Pattern.compile("^\\s+([B-Z]{4}-[B-Z]{4})$"));
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        HttpResponse<String> confirm = ann.post("/device", Map.of("csrf", HttpBrowser.hidden(ann.get("/device").body(), "csrf"),
+                "user_code", code));
+        ann.post("/device/answer", Map.of("csrf", HttpBrowser.hidden(confirm.body(), "csrf"),
+                "user_code", HttpBrowser.hidden(confirm.body(), "user_code"), "answer", "allow"));
+        assertEquals(0, second.get(30, TimeUnit.SECONDS), lines.bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(lines.bytes.toString(StandardCharsets.UTF_8).contains("Signing in through " + base() + "/, where context "
+                + "'again' was signed in"), lines.bytes.toString(StandardCharsets.UTF_8));
+        String token = new NatsContext(home).read("again").orElseThrow().token();
+        try (CalloutStack.Client client = stack.connect(token)) {
+            assertTrue(client.connection.getStatus() == io.nats.client.Connection.Status.CONNECTED, "the new token connects");
+        }
+    }
+
+    @Test
     void anAdminEndsEveryoneOfOnePersonsSessionsAndTheirConnectionsAreKicked() throws Exception {
         HttpBrowser kim = signedIn("kim@acme.test", "eng-developers");
         login().withBrowser("kim", approving(kim, "allow"));
