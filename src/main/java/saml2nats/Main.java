@@ -39,11 +39,13 @@ public final class Main {
     /** Every command with what it takes; the parser and the usage text both read these. */
     static final List<Syntax> COMMANDS = List.of(
             Syntax.of("serve", "[--config FILE]", "run the service (default config: config/saml2nats.yaml)"),
-            Syntax.of("login", "[--url URL] [--context NAME] [--device]", """
-                    sign in through the service at URL (its address, no path; your browser, or with --device
-                    a code to enter in any browser) and write the NATS CLI context NAME (default saml2nats)
-                    with the token; nothing is written unless the service answers with one. --url is needed
-                    the first time only: later logins use the service the context was signed in through"""),
+            Syntax.of("login", "[--url URL] [--context NAME] [--device | --no-browser]", """
+                    sign in through the service at URL (its address, no path) and write the NATS CLI context
+                    NAME (default saml2nats) with the token; nothing is written unless the service answers
+                    with one. --url is needed the first time only: later logins use the service the context
+                    was signed in through. The browser is $BROWSER when set (commands separated by ':', %s
+                    for the address), else the desktop's; --no-browser prints the address only; --device
+                    shows a code to enter in a browser on any machine"""),
             Syntax.of("logout", "[--context NAME] [--url URL]",
                     "end that session on the server, remove the token from the context"),
             Syntax.of("whoami", "[--context NAME] [--url URL]",
@@ -195,8 +197,10 @@ public final class Main {
         Login login = new Login(new ServiceClient(url), contexts, out, new SecureRandom(), d -> Thread.sleep(d.toMillis()));
         if (a.flag("--device")) {
             login.withCode(context);
+        } else if (a.flag("--no-browser")) {
+            login.withoutBrowser(context);
         } else {
-            login.withBrowser(context, new SystemBrowser());
+            login.withBrowser(context, new SystemBrowser(env));
         }
         return 0;
     }

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code saml2nats login}: gets a token from the service, either through the browser on
@@ -51,6 +52,15 @@ public final class Login {
 
     /** Loopback: open the browser at the service, take the code on 127.0.0.1, trade it with the verifier. */
     public ServiceClient.Answer withBrowser(String context, Browser browser) throws CliException {
+        return loopback(context, Optional.of(browser));
+    }
+
+    /** Loopback with the address printed only ({@code --no-browser}): the person opens it in a browser here. */
+    public ServiceClient.Answer withoutBrowser(String context) throws CliException {
+        return loopback(context, Optional.empty());
+    }
+
+    private ServiceClient.Answer loopback(String context, Optional<Browser> browser) throws CliException {
         NatsContext.checkName(context);
         String verifier = Verifier.mint(random);
         String state = secret(16);
@@ -67,10 +77,18 @@ public final class Login {
             out.println();
             out.println("    " + start.text("confirm_code"));
             out.println();
-            out.println("If the browser does not open, open this address:");
-            out.println("  " + url);
-            if (!browser.open(url)) {
-                out.println("(no browser could be opened here; on a machine without one use saml2nats login --device)");
+            if (browser.isEmpty()) {
+                out.println("Open this address in a browser on this machine (its answer comes back to 127.0.0.1 here):");
+                out.println("  " + url);
+                out.println("(for a browser on another machine use saml2nats login --device)");
+            } else {
+                out.println("If the browser does not open, open this address:");
+                out.println("  " + url);
+                out.flush();
+                if (!browser.get().open(url)) {
+                    out.println("(no browser could be opened here: $" + SystemBrowser.VARIABLE + " names one; on a machine "
+                            + "without one use saml2nats login --device)");
+                }
             }
             out.flush();
             Map<String, String> callback = listener.await(LOOPBACK_WAIT);

@@ -492,6 +492,55 @@ class CliLoginIT {
         }
     }
 
+    /** {@code saml2nats ARGS} on another thread, printing into {@code lines}; the exit code when it ends. */
+    CompletableFuture<Integer> cliAsync(PipedLines lines, Map<String, String> env, String... args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return saml2nats.MainAccess.run(args, lines.stream, lines.stream, env);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void loginRunsTheBrowserNamedInBROWSERAndNoneWithNoBrowser(@TempDir Path dir) throws Exception {
+        Path opened = dir.resolve("opened");
+        Path script = dir.resolve("browser");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + opened + ".tmp && mv " + opened + ".tmp " + opened + "\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        // the first command is missing, so the next is tried; %s is where the address goes
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", home.toString(),
+                "BROWSER", dir.resolve("no-such-browser") + ":" + script + " --new-tab %s");
+
+        PipedLines lines = new PipedLines();
+        CompletableFuture<Integer> login = cliAsync(lines, env, "login", "--url", base(), "--context", "chosen");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(opened) && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(opened), "$BROWSER was not run: " + lines.bytes.toString(StandardCharsets.UTF_8));
+        List<String> argv = Files.readAllLines(opened);
+        assertEquals("--new-tab", argv.get(0));
+        assertTrue(argv.get(1).startsWith(base() + "/cli/login?request="), argv.toString());
+        assertEquals(2, argv.size(), "the address is one word, in place of %s: " + argv);
+        approving(signedIn("ann@acme.test", "eng-developers"), "allow").open(URI.create(argv.get(1)));
+        assertEquals(0, login.get(30, TimeUnit.SECONDS), lines.bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(new NatsContext(home).read("chosen").orElseThrow().token().startsWith("s2n_"));
+
+        Files.delete(opened);
+        PipedLines printed = new PipedLines();
+        CompletableFuture<Integer> quiet = cliAsync(printed, env, "login", "--no-browser", "--context", "printed",
+                "--url", base());
+        String url = printed.await(Pattern.compile("^  (http://\\S+/cli/login\\?request=\\S+)$"));
+        assertTrue(printed.bytes.toString(StandardCharsets.UTF_8).contains("Open this address in a browser on this machine"),
+                printed.bytes.toString(StandardCharsets.UTF_8));
+        approving(signedIn("ann@acme.test", "eng-developers"), "allow").open(URI.create(url));
+        assertEquals(0, quiet.get(30, TimeUnit.SECONDS), printed.bytes.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(opened), "--no-browser runs no browser, $BROWSER set or not");
+        assertTrue(new NatsContext(home).read("printed").orElseThrow().token().startsWith("s2n_"));
+    }
+
     @Test
     void anAdminEndsEveryoneOfOnePersonsSessionsAndTheirConnectionsAreKicked() throws Exception {
         HttpBrowser kim = signedIn("kim@acme.test", "eng-developers");
