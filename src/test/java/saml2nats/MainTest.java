@@ -181,6 +181,17 @@ class MainTest {
     }
 
     @Test
+    void theReadmeListsEveryCommandWithTheSynopsisItsParserReads() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String commands = readme.substring(readme.indexOf("## Commands"), readme.indexOf("## ", readme.indexOf("## Commands") + 3));
+        for (saml2nats.cli.Syntax c : Main.COMMANDS) {
+            assertTrue(java.util.regex.Pattern.compile("bin/saml2nats " + java.util.regex.Pattern.quote(c.command()) + " +"
+                    + java.util.regex.Pattern.quote(c.synopsis()) + "( |$)", java.util.regex.Pattern.MULTILINE)
+                    .matcher(commands).find(), "README's Commands shows " + c.command() + " " + c.synopsis());
+        }
+    }
+
+    @Test
     void unknownCommandsShowUsage() throws Exception {
         assertEquals(2, run("frobnicate"));
         assertTrue(err().contains("unknown command 'frobnicate'") && err().contains("usage:"), err());
