@@ -9,4 +9,9 @@ public final class MainAccess {
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         return new Main(out, err).run(args);
     }
+
+    /** The same with {@code env} as the environment (the context folder, $BROWSER). */
+    public static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) throws Exception {
+        return new Main(out, err, env).run(args);
+    }
 }

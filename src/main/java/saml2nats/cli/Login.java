@@ -1,5 +1,6 @@
 package saml2nats.cli;
 
+import saml2nats.session.AccessToken;
 import saml2nats.session.Verifier;
 
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code saml2nats login}: gets a token from the service, either through the browser on
@@ -50,6 +52,15 @@ public final class Login {
 
     /** Loopback: open the browser at the service, take the code on 127.0.0.1, trade it with the verifier. */
     public ServiceClient.Answer withBrowser(String context, Browser browser) throws CliException {
+        return loopback(context, Optional.of(browser));
+    }
+
+    /** Loopback with the address printed only ({@code --no-browser}): the person opens it in a browser here. */
+    public ServiceClient.Answer withoutBrowser(String context) throws CliException {
+        return loopback(context, Optional.empty());
+    }
+
+    private ServiceClient.Answer loopback(String context, Optional<Browser> browser) throws CliException {
         NatsContext.checkName(context);
         String verifier = Verifier.mint(random);
         String state = secret(16);
@@ -59,16 +70,25 @@ public final class Login {
             if (start.error().isPresent()) {
                 throw new CliException("the service refused to start a sign-in: " + start.why());
             }
+            expect(start, "the sign-in start", "request", "confirm_code");
             // the address the person was given (--url), not one from the answer
             URI url = service.resolve("cli/login?request=" + URLEncoder.encode(start.text("request"), StandardCharsets.UTF_8));
             out.println("Signing in through your browser. Allow it there only if the page shows the code");
             out.println();
             out.println("    " + start.text("confirm_code"));
             out.println();
-            out.println("If the browser does not open, open this address:");
-            out.println("  " + url);
-            if (!browser.open(url)) {
-                out.println("(no browser could be opened here; on a machine without one use saml2nats login --device)");
+            if (browser.isEmpty()) {
+                out.println("Open this address in a browser on this machine (its answer comes back to 127.0.0.1 here):");
+                out.println("  " + url);
+                out.println("(for a browser on another machine use saml2nats login --device)");
+            } else {
+                out.println("If the browser does not open, open this address:");
+                out.println("  " + url);
+                out.flush();
+                if (!browser.get().open(url)) {
+                    out.println("(no browser could be opened here: $" + SystemBrowser.VARIABLE + " names one; on a machine "
+                            + "without one use saml2nats login --device)");
+                }
             }
             out.flush();
             Map<String, String> callback = listener.await(LOOPBACK_WAIT);
@@ -88,6 +108,7 @@ public final class Login {
         if (start.error().isPresent()) {
             throw new CliException("the service refused to start a device sign-in: " + start.why());
         }
+        expect(start, "the device sign-in start", "device_code", "user_code", "verification_uri");
         String deviceCode = start.text("device_code");
         Duration interval = Duration.ofSeconds(Math.max(1, start.number("interval", 5)));
         long deadline = System.nanoTime() + Duration.ofSeconds(start.number("expires_in", 600)).toNanos();
@@ -123,18 +144,42 @@ public final class Login {
         if (token.error().isPresent()) {
             throw new CliException("no token: " + token.why());
         }
+        expect(token, "the token", "name", "nats_url");
+        if (!AccessToken.looksLikeToken(token.text("token"))) {
+            throw new CliException(service.base() + " answered the token without a saml2nats token (" + AccessToken.PREFIX
+                    + "...): is it the address of a saml2nats service? Context '" + context + "' is unchanged.");
+        }
         String natsUrl = token.text("nats_url");
         String creds = token.body().containsKey("sentinel_creds") ? token.body().get("sentinel_creds").string : null;
         contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
                 "saml2nats: " + token.text("email") + " via " + service.base(), java.util.Optional.ofNullable(creds));
         out.println("Signed in as " + token.text("name") + " (" + token.text("email") + "); the token works until "
-                + token.text("session_expires") + ".");
+                + Whoami.ends(token.text("session_expires"), java.time.Instant.now()) + ".");
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
-        out.println("Use it:   nats --context " + context + " sub '>'");
+        // subjects this person's grant allows, from the service: a fixed '>' is refused for every role
+        if (token.body().containsKey("subscribe_example")) {
+            out.println("Use it:   nats --context " + context + " sub '" + token.text("subscribe_example") + "'");
+        }
+        if (token.body().containsKey("publish_example")) {
+            out.println("          nats --context " + context + " pub '" + token.text("publish_example") + "' hello");
+        }
         out.println("or make it the default:   nats context select " + context);
-        String named = context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context;
+        String named = Signed.named(context);
         out.println("See your grant with saml2nats whoami" + named + "; sign out with saml2nats logout" + named + ".");
         return token;
+    }
+
+    /**
+     * An answer without the fields a saml2nats service sends is not one: checked before
+     * anything is shown or written, so a wrong address cannot put an empty token into
+     * (and so break) a context that worked.
+     */
+    private void expect(ServiceClient.Answer answer, String what, String... fields) throws CliException {
+        java.util.List<String> missing = java.util.Arrays.stream(fields).filter(f -> answer.text(f).isBlank()).toList();
+        if (!missing.isEmpty()) {
+            throw new CliException(service.base() + " answered " + what + " without " + String.join(", ", missing)
+                    + ": is it the address of a saml2nats service?");
+        }
     }
 
     static String explain(String error) {

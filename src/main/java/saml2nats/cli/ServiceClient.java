@@ -8,14 +8,19 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 
 /**
  * The saml2nats service's CLI endpoints over HTTP. Answers are JSON objects; an
@@ -58,9 +63,14 @@ public final class ServiceClient {
         }
     }
 
+    /** A host that is down or filtered shows in seconds, not after the system's minutes of retries. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The CLI endpoints answer at once (no IdP behind them); a service that does not is as good as gone. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
     public ServiceClient(URI base) {
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -93,32 +103,63 @@ public final class ServiceClient {
     }
 
     private Answer send(HttpRequest.Builder request) throws CliException {
-        HttpRequest r = request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build();
+        HttpRequest r = request.timeout(ANSWER_TIMEOUT).header("Accept", "application/json").build();
         HttpResponse<String> response;
         try {
             response = http.send(r, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach saml2nats at " + base + " (connection refused): check --url", e);
         } catch (IOException e) {
-            throw new CliException("cannot reach saml2nats at " + base + ": " + e, e);
+            throw new CliException("cannot reach the saml2nats service at " + base + ": " + unreachable(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", e);
         }
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (!type.startsWith("application/json")) {
-            throw new CliException(r.uri() + " answered HTTP " + response.statusCode() + " without JSON: is " + base
-                    + " a saml2nats service (version with CLI sign-in)?");
+            throw new CliException(r.uri() + " answered HTTP " + response.statusCode() + " with "
+                    + (type.isEmpty() ? "no content type" : type.replaceAll(";.*", "")) + ", not JSON: is " + base
+                    + " the address of a saml2nats service (version with CLI sign-in)?");
         }
+        Map<String, JsonValue> body;
         try {
             JsonValue v = JsonParser.parse(response.body());
             if (v.map == null) {
                 throw new CliException(r.uri() + " answered something other than a JSON object");
             }
-            return new Answer(response.statusCode(), v.map);
+            body = v.map;
         } catch (JsonParseException e) {
             throw new CliException(r.uri() + " answered malformed JSON: " + e.getMessage(), e);
         }
+        Answer answer = new Answer(response.statusCode(), body);
+        // a refusal of ours names its error; any other failure (a 404 from a wrong path) is no answer at all
+        if ((response.statusCode() < 200 || response.statusCode() > 299) && answer.error().isEmpty()) {
+            throw new CliException(r.uri() + " answered HTTP " + response.statusCode() + ": is " + base
+                    + " the address of a saml2nats service (version with CLI sign-in)?");
+        }
+        return answer;
+    }
+
+    /** Why a request got no answer, in words: the JDK's exceptions mostly carry no message. */
+    static String unreachable(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "no connection within " + CONNECT_TIMEOUT.toSeconds() + "s (is the host up, and the port open to you?)";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + ANSWER_TIMEOUT.toSeconds() + "s";
+        }
+        if (e instanceof SSLException) {
+            return "TLS failed (" + e.getMessage() + ")";
+        }
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "unknown host";
+            }
+            message = message == null ? t.getMessage() : message;
+        }
+        if (e instanceof ConnectException) {
+            return message == null ? "connection refused" : message;
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     private static String enc(String s) {

@@ -9,11 +9,18 @@ final class Signed {
 
     static NatsContext.Entry entry(NatsContext contexts, String context) throws CliException {
         NatsContext.Entry entry = contexts.read(context).orElseThrow(() -> new CliException("no NATS context '" + context
-                + "' (" + contexts.natsFile(context) + "); sign in with saml2nats login --url URL"));
+                + "' (" + contexts.natsFile(context) + "); sign in with saml2nats login --url URL" + named(context)));
         if (entry.token().isEmpty()) {
-            throw new CliException("context '" + context + "' holds no token (signed out); sign in with saml2nats login");
+            // login finds the service this context came from, so the hint needs no --url when one is noted
+            throw new CliException("context '" + context + "' holds no token (signed out); sign in with saml2nats login"
+                    + (entry.service() == null ? " --url URL" : "") + named(context));
         }
         return entry;
+    }
+
+    /** The {@code --context} a command for this context needs; none for the default. */
+    static String named(String context) {
+        return context.equals(NatsContext.DEFAULT_NAME) ? "" : " --context " + context;
     }
 
     static URI service(NatsContext.Entry entry, Optional<URI> url, String context) throws CliException {

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,6 +104,19 @@ class CliLoginIT {
         assertTrue(whoami.contains("email:    ann@acme.test") && whoami.contains("groups:   eng-developers")
                 && whoami.contains("account:   DEV") && whoami.contains("session:  ends "), whoami);
 
+        // the hint's subjects come from ann's grant and work as printed (a fixed '>' was refused)
+        java.util.regex.Matcher subHint = java.util.regex.Pattern.compile("nats --context dev sub '([^']+)'").matcher(out);
+        java.util.regex.Matcher pubHint = java.util.regex.Pattern.compile("nats --context dev pub '([^']+)' hello").matcher(out);
+        assertTrue(subHint.find() && pubHint.find(), out);
+        assertTrue(whoami.contains("payload:   up to 1 MiB per message"), "the server's max_payload, in words: " + whoami);
+        try (CalloutStack.Client hinted = stack.connect(entry.token())) {
+            var hintedSub = hinted.connection.subscribe(subHint.group(1));
+            hinted.connection.publish(pubHint.group(1), new byte[]{1});
+            hinted.connection.flush(Duration.ofSeconds(2));
+            assertEquals(null, hinted.errors.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS), "no permission violation");
+            assertTrue(hintedSub.isActive());
+        }
+
         try (CalloutStack.Client client = stack.connect(entry.token())) {
             var sub = client.connection.subscribe("dev.cli");
             client.connection.flush(Duration.ofSeconds(2));
@@ -122,6 +136,20 @@ class CliLoginIT {
         HttpResponse<String> page = ann.get("/");
         assertTrue(page.body().contains("Hello, ann Example"), "the browser's own session lives on");
         assertTrue(stack.audit().contains("\"action\":\"cli-sign-in\""), stack.audit());
+    }
+
+    @Test
+    void whoamiShowsWhenTheSessionEndsAndTheTimeLeft() throws Exception {
+        ServiceClient.Answer signedIn = login().withBrowser("clock", approving(signedIn("lea@acme.test", "eng-developers"), "allow"));
+        java.time.Instant ends = java.time.Instant.parse(signedIn.text("session_expires"));
+        ByteArrayOutputStream who = new ByteArrayOutputStream();
+        Whoami.run(new NatsContext(home), "clock", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8),
+                java.time.Clock.fixed(ends.minus(Duration.ofHours(7).plusMinutes(59).plusSeconds(30)), java.time.ZoneOffset.UTC));
+        String end = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC).format(ends);
+        assertTrue(who.toString(StandardCharsets.UTF_8).contains("session:  ends " + end + " UTC (in 7h59m)\n"),
+                who.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("the token works until " + end + " UTC (in "),
+                "login says it the same way: " + printed.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -327,7 +355,203 @@ class CliLoginIT {
         Login nowhere = new Login(new ServiceClient(URI.create("http://127.0.0.1:" + closed)), contexts,
                 new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> { });
         CliException refused = assertThrows(CliException.class, () -> nowhere.withCode("x"));
-        assertTrue(refused.getMessage().contains("cannot reach saml2nats at http://127.0.0.1:" + closed), refused.getMessage());
+        assertTrue(refused.getMessage().contains("cannot reach the saml2nats service at http://127.0.0.1:" + closed
+                + "/: connection refused"), refused.getMessage());
+    }
+
+    /** What a person's {@code saml2nats ...} printed and returned. */
+    record Ran(int code, String out, String err) { }
+
+    /** The command line as a person runs it, with this test's home as the config folder. */
+    Ran cli(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = saml2nats.MainAccess.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("XDG_CONFIG_HOME", home.toString()));
+        return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Something at an address that is not a saml2nats service: {@code answer} gets the path and the form. */
+    static com.sun.net.httpserver.HttpServer serving(java.util.function.BiFunction<String, Map<String, String>, Reply> answer)
+            throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                Map<String, String> form = new java.util.HashMap<>();
+                for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    if (kv.length == 2) {
+                        form.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+                    }
+                }
+                Reply reply = answer.apply(exchange.getRequestURI().getPath(), form);
+                byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", reply.type());
+                exchange.sendResponseHeaders(reply.status(), body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    record Reply(int status, String type, String body) {
+        static Reply json(String body) {
+            return new Reply(200, "application/json", body);
+        }
+    }
+
+    static final String NO_TOKEN = "{\"token\":\"\",\"name\":\"\",\"email\":\"\",\"nats_url\":\"\"}";
+
+    @Test
+    void aWrongAddressOrAnAnswerWithoutATokenLeavesAWorkingContextAsItWas() throws Exception {
+        login().withBrowser("work", approving(signedIn("ann@acme.test", "eng-developers"), "allow"));
+        Path nats = home.resolve("nats/context/work.json");
+        Path ours = home.resolve("saml2nats/context/work.json");
+        byte[] natsBefore = Files.readAllBytes(nats);
+        byte[] oursBefore = Files.readAllBytes(ours);
+
+        Ran path = cli("login", "--device", "--context", "work", "--url", base() + "/device");
+        assertEquals(1, path.code(), path.out() + path.err());
+        assertTrue(path.err().contains("--url is the service's address without a path")
+                && path.err().contains("(did you mean " + base() + "?)"), path.err());
+
+        Map<String, java.util.function.BiFunction<String, Map<String, String>, Reply>> impostors = new java.util.LinkedHashMap<>();
+        impostors.put("a web page", (p, f) -> new Reply(200, "text/html; charset=utf-8", "<!doctype html><h1>Welcome</h1>"));
+        impostors.put("a JSON 404", (p, f) -> new Reply(404, "application/json", "{\"title\":\"Not Found\",\"status\":404}"));
+        impostors.put("an empty token", (p, f) -> Reply.json(p.equals("/cli/device") ? "{\"device_code\":\"d\","
+                + "\"user_code\":\"BCDF-GHJK\",\"verification_uri\":\"http://x/device\",\"interval\":1,\"expires_in\":60}"
+                : NO_TOKEN));
+        Map<String, String> reasons = Map.of("a web page", "answered HTTP 200 with text/html, not JSON",
+                "a JSON 404", "answered HTTP 404: is http://127.0.0.1:",
+                "an empty token", "answered the token without name, nats_url");
+        for (var impostor : impostors.entrySet()) {
+            var server = serving(impostor.getValue());
+            try {
+                Ran ran = cli("login", "--device", "--context", "work", "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+                assertEquals(1, ran.code(), impostor.getKey() + ": " + ran.out() + ran.err());
+                assertTrue(ran.err().contains(reasons.get(impostor.getKey())), impostor.getKey() + ": " + ran.err());
+                assertFalse(ran.out().contains("Signed in"), ran.out());
+            } finally {
+                server.stop(0);
+            }
+        }
+
+        // the loopback flow, up to its browser's answer, then a token that is not one of ours
+        var server = serving((p, f) -> {
+            if (p.equals("/cli/login/start")) {
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        Thread.sleep(300);
+                        new HttpBrowser("http://127.0.0.1:" + f.get("port")).get("/callback?state=" + f.get("state") + "&code=c");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                return Reply.json("{\"request\":\"r\",\"confirm_code\":\"BCDF-GHJK\"}");
+            }
+            return Reply.json("{\"token\":\"guest\",\"name\":\"x\",\"nats_url\":\"nats://127.0.0.1:1\"}");
+        });
+        try {
+            Ran ran = cli("login", "--context", "work", "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+            assertEquals(1, ran.code(), ran.out() + ran.err());
+            assertTrue(ran.err().contains("answered the token without a saml2nats token (s2n_...)")
+                    && ran.err().contains("Context 'work' is unchanged"), ran.err());
+        } finally {
+            server.stop(0);
+        }
+
+        assertArrayEquals(natsBefore, Files.readAllBytes(nats), "the NATS context is byte for byte as it was");
+        assertArrayEquals(oursBefore, Files.readAllBytes(ours), "and so is the service it came from");
+        ByteArrayOutputStream who = new ByteArrayOutputStream();
+        Whoami.run(new NatsContext(home), "work", Optional.empty(), new PrintStream(who, true, StandardCharsets.UTF_8));
+        assertTrue(who.toString(StandardCharsets.UTF_8).contains("email:    ann@acme.test"), "and it still works");
+    }
+
+    @Test
+    void aSecondLoginNeedsNoUrlTheContextRemembersTheService() throws Exception {
+        Ran unknown = cli("login", "--device", "--context", "again");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no service address is known for context 'again'")
+                && unknown.err().contains("pass --url URL"), unknown.err());
+
+        login().withBrowser("again", approving(signedIn("ann@acme.test", "eng-developers"), "allow"));
+        assertEquals(0, cli("logout", "--context", "again").code());
+        Ran whoami = cli("whoami", "--context", "again");
+        assertTrue(whoami.err().contains("holds no token (signed out); sign in with saml2nats login --context again\n"),
+                "the hint names no --url, since none is needed: " + whoami.err());
+
+        PipedLines lines = new PipedLines();
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return saml2nats.MainAccess.run(new String[]{"login", "--device", "--context", "again"}, lines.stream,
+                        lines.stream, Map.of("XDG_CONFIG_HOME", home.toString()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String code = lines.await(Pattern.compile("^\\s+([B-Z]{4}-[B-Z]{4})$"));
+        HttpBrowser ann = signedIn("ann@acme.test", "eng-developers");
+        HttpResponse<String> confirm = ann.post("/device", Map.of("csrf", HttpBrowser.hidden(ann.get("/device").body(), "csrf"),
+                "user_code", code));
+        ann.post("/device/answer", Map.of("csrf", HttpBrowser.hidden(confirm.body(), "csrf"),
+                "user_code", HttpBrowser.hidden(confirm.body(), "user_code"), "answer", "allow"));
+        assertEquals(0, second.get(30, TimeUnit.SECONDS), lines.bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(lines.bytes.toString(StandardCharsets.UTF_8).contains("Signing in through " + base() + "/, where context "
+                + "'again' was signed in"), lines.bytes.toString(StandardCharsets.UTF_8));
+        String token = new NatsContext(home).read("again").orElseThrow().token();
+        try (CalloutStack.Client client = stack.connect(token)) {
+            assertTrue(client.connection.getStatus() == io.nats.client.Connection.Status.CONNECTED, "the new token connects");
+        }
+    }
+
+    /** {@code saml2nats ARGS} on another thread, printing into {@code lines}; the exit code when it ends. */
+    CompletableFuture<Integer> cliAsync(PipedLines lines, Map<String, String> env, String... args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return saml2nats.MainAccess.run(args, lines.stream, lines.stream, env);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void loginRunsTheBrowserNamedInBROWSERAndNoneWithNoBrowser(@TempDir Path dir) throws Exception {
+        Path opened = dir.resolve("opened");
+        Path script = dir.resolve("browser");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + opened + ".tmp && mv " + opened + ".tmp " + opened + "\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        // the first command is missing, so the next is tried; %s is where the address goes
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", home.toString(),
+                "BROWSER", dir.resolve("no-such-browser") + ":" + script + " --new-tab %s");
+
+        PipedLines lines = new PipedLines();
+        CompletableFuture<Integer> login = cliAsync(lines, env, "login", "--url", base(), "--context", "chosen");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(opened) && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(opened), "$BROWSER was not run: " + lines.bytes.toString(StandardCharsets.UTF_8));
+        List<String> argv = Files.readAllLines(opened);
+        assertEquals("--new-tab", argv.get(0));
+        assertTrue(argv.get(1).startsWith(base() + "/cli/login?request="), argv.toString());
+        assertEquals(2, argv.size(), "the address is one word, in place of %s: " + argv);
+        approving(signedIn("ann@acme.test", "eng-developers"), "allow").open(URI.create(argv.get(1)));
+        assertEquals(0, login.get(30, TimeUnit.SECONDS), lines.bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(new NatsContext(home).read("chosen").orElseThrow().token().startsWith("s2n_"));
+
+        Files.delete(opened);
+        PipedLines printed = new PipedLines();
+        CompletableFuture<Integer> quiet = cliAsync(printed, env, "login", "--no-browser", "--context", "printed",
+                "--url", base());
+        String url = printed.await(Pattern.compile("^  (http://\\S+/cli/login\\?request=\\S+)$"));
+        assertTrue(printed.bytes.toString(StandardCharsets.UTF_8).contains("Open this address in a browser on this machine"),
+                printed.bytes.toString(StandardCharsets.UTF_8));
+        approving(signedIn("ann@acme.test", "eng-developers"), "allow").open(URI.create(url));
+        assertEquals(0, quiet.get(30, TimeUnit.SECONDS), printed.bytes.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(opened), "--no-browser runs no browser, $BROWSER set or not");
+        assertTrue(new NatsContext(home).read("printed").orElseThrow().token().startsWith("s2n_"));
     }
 
     @Test
