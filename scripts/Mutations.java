@@ -143,6 +143,10 @@ public class Mutations {
                 "config/ConfigLoader.java",
                 "metadataUrl.filter(u -> \"http\".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())",
                 "metadataUrl.filter(u -> false)");
+        m("T04", "IdpTrustTest#aMetadataUrlThatIsDownAtStartStartsFromTheLastGoodCopyOnDisk",
+                "a cached metadata copy is started from unverified", "saml/IdpRegistry.java",
+                "+ \", as \" + url + \" cannot be fetched: \" + why(down) + \")\", signer, Instant.now());",
+                "+ \", as \" + url + \" cannot be fetched: \" + why(down) + \")\", Optional.empty(), Instant.now());");
         // ---- web ----
         m("W01", "ReturnUrlsTest", "return URLs match as a raw string prefix (as before)",
                 "web/ReturnUrls.java", "&& port(p) == port(u) && underPath(u.getRawPath(), p.getRawPath())) {",

@@ -172,4 +172,17 @@ class ConfigLoaderTest {
             assertTrue(all.contains(setting), setting + " in\n" + all);
         }
     }
+
+    @Test
+    void theMetadataCacheLivesBesideTheConfigFileOrWhereItSaysRelativeToIt(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String idp = "nats: { user: s }\naccounts: [DEV]\nidps:\n  - id: okta\n    metadata_url: https://idp.test/md\n";
+        Files.writeString(cfg, idp);
+        assertEquals(dir.resolve("metadata-cache"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
+        Files.writeString(cfg, idp + "metadata_cache_dir: ../var/md\n");
+        assertEquals(dir.resolve("../var/md").normalize(),
+                ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir().normalize());
+        Files.writeString(cfg, idp + "metadata_cache_dir: /var/cache/saml2nats\n");
+        assertEquals(Path.of("/var/cache/saml2nats"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
+    }
 }
