@@ -131,7 +131,7 @@ public final class Saml2Nats implements AutoCloseable {
     private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
                                   RequestLedger ledger, CookieStore cookies, Slots cliSlots) {
         OpenSaml saml = new OpenSaml();
-        ServiceProvider sp = new ServiceProvider(config.publicUrl(),
+        ServiceProvider sp = new ServiceProvider(saml, config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
                 keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"));
         this.idps = new IdpRegistry(saml, config.idps(), (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")

@@ -133,10 +133,11 @@ public final class IdpRegistry implements AutoCloseable {
             throw new IllegalArgumentException(owner + ": no signing certificate in its config or metadata");
         }
         String entityId = !c.entityId().isEmpty() ? c.entityId() : md.map(IdpMetadata::entityId).orElse("");
-        String sso = !c.ssoUrl().isEmpty() ? c.ssoUrl() : md.map(IdpMetadata::ssoUrl).orElse("");
-        String slo = !c.sloUrl().isEmpty() ? c.sloUrl() : md.map(IdpMetadata::sloUrl).orElse("");
+        Endpoints sso = !c.ssoUrl().isEmpty() ? Endpoints.redirectOnly(c.ssoUrl()) : md.map(IdpMetadata::sso).orElse(Endpoints.NONE);
+        Endpoints slo = !c.sloUrl().isEmpty() ? Endpoints.redirectOnly(c.sloUrl()) : md.map(IdpMetadata::slo).orElse(Endpoints.NONE);
         if (entityId.isEmpty() || sso.isEmpty()) {
-            throw new IllegalArgumentException(owner + ": no entity ID or HTTP-Redirect SSO URL in its config or metadata");
+            throw new IllegalArgumentException(owner + ": no entity ID, or no SSO URL for HTTP-Redirect or HTTP-POST, "
+                    + "in its config or metadata");
         }
         IdpSettings settings = new IdpSettings(c.id(), entityId, certs, attributeNames(c), c.allowSha1(),
                 c.allowIdpInitiated(), c.clockSkew());
@@ -155,9 +156,15 @@ public final class IdpRegistry implements AutoCloseable {
                 + ", as " + url + " cannot be fetched: " + why(down) + ")", signer, Instant.now());
         log.warn("IdP '{}': metadata_url {} cannot be fetched ({}); starting from the cached copy {}, written {} ago. "
                         + "It is fetched again every {}", c.id(), url, why(down), copy.file(),
-                Durations.format(Duration.between(copy.written(), Instant.now()).withNanos(0)),
+                Durations.format(age(copy.written())),
                 Durations.format(c.metadataRefresh()));
         return md;
+    }
+
+    /** How long ago, to the minute once it is a minute or more (the seconds of an hour-old copy say nothing). */
+    private static Duration age(Instant written) {
+        Duration age = Duration.between(written, Instant.now()).withNanos(0);
+        return age.toMinutes() >= 1 ? age.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) : age;
     }
 
     private MetadataCache cache(Config.Idp c) {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is named after the IdP and its URL, so changing the URL never starts from the old one's.
  * Reading it back proves nothing by itself: the caller verifies it as if freshly fetched.
  */
-final class MetadataCache {
+public final class MetadataCache {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
 
     /** A copy read back: its text, where it is and when it was written. */
@@ -46,7 +46,7 @@ final class MetadataCache {
     }
 
     /** The file the copy of {@code url} for IdP {@code idp} is kept in. */
-    static Path file(Path dir, String idp, URI url) {
+    public static Path file(Path dir, String idp, URI url) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(url.toString().getBytes(StandardCharsets.UTF_8));
             return dir.resolve(idp + "-" + HexFormat.of().formatHex(d, 0, 8) + ".xml");

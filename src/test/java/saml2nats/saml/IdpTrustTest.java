@@ -118,7 +118,10 @@ class IdpTrustTest {
             IdentityProvider okta = registry.find("okta").orElseThrow();
             assertTrue(okta.trust().settings().entityId().startsWith("http://www.okta.com/"), okta.trust().settings().entityId());
             assertEquals(1, okta.trust().settings().certificates().size());
-            assertTrue(okta.trust().ssoUrl().startsWith("https://"), okta.trust().ssoUrl());
+            Endpoint sso = okta.trust().sso().preferred().orElseThrow();
+            assertTrue(sso.url().startsWith("https://"), sso.url());
+            assertEquals(Binding.REDIRECT, sso.binding(), "Okta offers HTTP-POST and HTTP-Redirect: Redirect is taken");
+            assertTrue(okta.trust().sso().post().isPresent());
         }
     }
 
