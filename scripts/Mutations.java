@@ -143,6 +143,10 @@ public class Mutations {
                 "config/ConfigLoader.java",
                 "metadataUrl.filter(u -> \"http\".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost()) && metadataSigner.isEmpty())",
                 "metadataUrl.filter(u -> false)");
+        m("T04", "IdpTrustTest#aMetadataUrlThatIsDownAtStartStartsFromTheLastGoodCopyOnDisk",
+                "a cached metadata copy is started from unverified", "saml/IdpRegistry.java",
+                "+ \", as \" + url + \" cannot be fetched: \" + why(down) + \")\", signer, Instant.now());",
+                "+ \", as \" + url + \" cannot be fetched: \" + why(down) + \")\", Optional.empty(), Instant.now());");
         // ---- web ----
         m("W01", "ReturnUrlsTest", "return URLs match as a raw string prefix (as before)",
                 "web/ReturnUrls.java", "&& port(p) == port(u) && underPath(u.getRawPath(), p.getRawPath())) {",
@@ -182,6 +186,9 @@ public class Mutations {
                 "if (signed.isPresent()) {");
         m("W07", "SignInIT#hardening", "pages may be framed (clickjacking)",
                 "web/WebApp.java", "        ctx.header(\"X-Frame-Options\", \"DENY\");\n", "");
+        m("W10", "SamlBindingsIT#anIdpThatTakesOnlyHttpPostGetsTheRequestPostedSignedInsideAndSignsIn",
+                "any same-origin script may run", "web/WebApp.java",
+                "\"default-src 'none'; script-src \" + Html.AUTO_SUBMIT_SOURCE", "\"default-src 'none'; script-src 'self' \" + Html.AUTO_SUBMIT_SOURCE");
         // ---- policy ----
         m("P01", "PolicyLoaderTest#aPerPersonSubjectMustBeUniqueAcrossIdps", "a per-person subject without {{idp}}",
                 "policy/SubjectTemplate.java", "if (personal() && !names().contains(\"idp\")) {", "if (false) {");

@@ -137,7 +137,7 @@ public final class Saml2Nats implements AutoCloseable {
                                   RequestLedger ledger, CookieStore cookies, Slots cliSlots,
                                   java.util.function.Supplier<java.util.OptionalLong> maxPayload) {
         OpenSaml saml = new OpenSaml();
-        ServiceProvider sp = new ServiceProvider(config.publicUrl(),
+        ServiceProvider sp = new ServiceProvider(saml, config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
                 keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"));
         this.idps = new IdpRegistry(saml, config.idps(), (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")

@@ -99,13 +99,17 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
      * @param domains      email domains routed to this IdP from the sign-in page
      * @param kind         which product it is; picks the attribute that carries groups unless {@code attributes.groups} does
      * @param metadataSigningCertificate when set, metadata (file or URL) must carry a valid signature by it
+     * @param metadataCacheDir the top-level {@code metadata_cache_dir}: where the last good copy of a
+     *                         {@code metadata_url} is kept, to start from when the URL is down
      */
     public record Idp(String id, String label, Set<String> accounts, String entityId, String ssoUrl, String sloUrl,
                       List<String> certificates, Optional<Path> metadataFile, Optional<URI> metadataUrl,
                       Duration metadataRefresh, Map<String, List<String>> attributes, List<String> domains,
                       boolean allowIdpInitiated, boolean allowSha1, Duration clockSkew, IdpKind kind,
-                      Optional<String> metadataSigningCertificate) {
+                      Optional<String> metadataSigningCertificate, Path metadataCacheDir) {
         public static final Duration DEFAULT_METADATA_REFRESH = Duration.ofHours(1);
+        /** {@code metadata_cache_dir} when unset: this folder beside the config file. */
+        public static final String DEFAULT_METADATA_CACHE_DIR = "metadata-cache";
         public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
 
         public Idp {

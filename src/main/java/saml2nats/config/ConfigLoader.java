@@ -31,7 +31,7 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("public_url", "http_host", "http_port", "nats", "callout", "accounts", "policy",
             "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "trusted_proxies", "admin_token_file",
-            "operator", "store", "kv");
+            "operator", "store", "kv", "metadata_cache_dir");
     private static final Set<String> KV = Set.of("bucket_prefix", "replicas");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
@@ -138,6 +138,7 @@ public final class ConfigLoader {
                 integer(sessions.string("max").orElse(String.valueOf(Config.DEFAULT_MAX_SESSIONS)), "sessions.max", 1, Integer.MAX_VALUE, errors),
                 duration(sessions.string("length"), "sessions.length", Config.DEFAULT_SESSION_LENGTH, errors));
 
+        Path metadataCache = base.resolve(top.string("metadata_cache_dir").orElse(Config.Idp.DEFAULT_METADATA_CACHE_DIR));
         List<Config.Idp> idps = new ArrayList<>();
         for (YamlMap idp : top.maps("idps")) {
             idp.allowOnly(IDP);
@@ -149,7 +150,7 @@ public final class ConfigLoader {
                 }
                 idpAccounts.add(s.value());
             }
-            idps.add(idp(idp, id, idpAccounts, base, errors));
+            idps.add(idp(idp, id, idpAccounts, base, metadataCache, errors));
         }
         Set<String> ids = new java.util.HashSet<>();
         for (Config.Idp i : idps) {
@@ -198,7 +199,8 @@ public final class ConfigLoader {
                 idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store);
     }
 
-    private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, List<String> errors) {
+    private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, Path metadataCache,
+                                  List<String> errors) {
         String where = "idps[" + id + "]";
         if (!id.matches("[a-z0-9][a-z0-9-]{0,31}")) {
             errors.add(where + ".id: use 1-32 lower-case letters, digits and dashes (it becomes part of URLs)");
@@ -251,7 +253,7 @@ public final class ConfigLoader {
                 bool(idp.string("allow_idp_initiated"), where + ".allow_idp_initiated", errors),
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
                 duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
-                kind, metadataSigner);
+                kind, metadataSigner, metadataCache);
     }
 
     /**

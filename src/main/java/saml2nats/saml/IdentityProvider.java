@@ -9,8 +9,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * (refreshed when it comes from a metadata URL), and how it shows on the sign-in page.
  */
 public final class IdentityProvider {
-    /** The parts metadata can change. */
-    public record Trust(IdpSettings settings, String ssoUrl, String sloUrl) { }
+    /** The parts metadata can change: what to trust, and where the IdP takes sign-in and logout messages. */
+    public record Trust(IdpSettings settings, Endpoints sso, Endpoints slo) {
+        /** URLs given as {@code sso_url} / {@code slo_url}: HTTP-Redirect; an empty SLO URL is none. */
+        public Trust(IdpSettings settings, String ssoUrl, String sloUrl) {
+            this(settings, Endpoints.redirectOnly(ssoUrl), Endpoints.redirectOnly(sloUrl));
+        }
+    }
 
     private final String id;
     private final String label;

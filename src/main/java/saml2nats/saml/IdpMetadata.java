@@ -5,8 +5,6 @@ import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
 import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
 import org.opensaml.saml.saml2.metadata.KeyDescriptor;
-import org.opensaml.saml.saml2.metadata.SingleLogoutService;
-import org.opensaml.saml.saml2.metadata.SingleSignOnService;
 import org.opensaml.security.credential.UsageType;
 import org.opensaml.xmlsec.signature.X509Data;
 
@@ -23,13 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What IdP metadata says: entity ID, signing certificates, SSO and SLO URLs (HTTP-Redirect).
+ * What IdP metadata says: entity ID, signing certificates, SSO and SLO URLs (HTTP-Redirect
+ * and HTTP-POST; other bindings are not spoken here).
  * The certificates in it become what every sign-in is checked against, so metadata that
  * crossed a network it could be changed on (plain http) is taken only with a signature by
  * a certificate configured beside it ({@code metadata_signing_certificate}).
  */
-public record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, String ssoUrl, String sloUrl) {
-    static final String REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+public record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, Endpoints sso, Endpoints slo) {
 
     public static IdpMetadata parse(OpenSaml saml, String xml, String owner) {
         return parse(saml, xml, owner, Optional.empty(), Instant.now());
@@ -67,11 +65,19 @@ public record IdpMetadata(String entityId, List<X509Certificate> signingCertific
                 }
             }
         }
-        String sso = idp.getSingleSignOnServices().stream().filter(s -> REDIRECT.equals(s.getBinding()))
-                .map(SingleSignOnService::getLocation).findFirst().orElse("");
-        String slo = idp.getSingleLogoutServices().stream().filter(s -> REDIRECT.equals(s.getBinding()))
-                .map(SingleLogoutService::getLocation).findFirst().orElse("");
+        Endpoints sso = endpoints(idp.getSingleSignOnServices());
+        Endpoints slo = endpoints(idp.getSingleLogoutServices());
         return new IdpMetadata(entity.getEntityID(), certs, sso, slo);
+    }
+
+    /** The first Location offered for each binding spoken here, in document order. */
+    private static Endpoints endpoints(List<? extends org.opensaml.saml.saml2.metadata.Endpoint> offered) {
+        return new Endpoints(location(offered, Binding.REDIRECT), location(offered, Binding.POST));
+    }
+
+    private static Optional<String> location(List<? extends org.opensaml.saml.saml2.metadata.Endpoint> offered, Binding binding) {
+        return offered.stream().filter(e -> binding.urn.equals(e.getBinding()) && e.getLocation() != null
+                && !e.getLocation().isBlank()).map(org.opensaml.saml.saml2.metadata.Endpoint::getLocation).findFirst();
     }
 
     private static void verify(EntityDescriptor entity, X509Certificate signer, String owner, Instant now) {

@@ -4,8 +4,10 @@ import saml2nats.config.Certificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.config.Config;
+import saml2nats.config.Durations;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The configured IdPs, built once at start. Certificates come from the entry itself or
  * from its metadata (file or URL). A metadata URL is fetched again on a schedule; a
  * failed refresh keeps the last good copy, logs why and tells the listener (a metric).
+ * Each copy of a URL that verified is also kept on disk ({@link MetadataCache}); a URL
+ * that is down at start is stood in for by that copy, verified again, with a warning.
  */
 public final class IdpRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdpRegistry.class);
@@ -47,6 +51,7 @@ public final class IdpRegistry implements AutoCloseable {
         return t;
     });
     private final Listener listener;
+    private final Map<java.nio.file.Path, MetadataCache> caches = new java.util.concurrent.ConcurrentHashMap<>();
 
     public IdpRegistry(OpenSaml saml, List<Config.Idp> idps, Listener listener) {
         this.saml = saml;
@@ -54,12 +59,17 @@ public final class IdpRegistry implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Config.Idp c : idps) {
             try {
-                IdentityProvider idp = new IdentityProvider(c.id(), c.label(), c.domains(), c.accounts(), load(c));
+                IdentityProvider idp = new IdentityProvider(c.id(), c.label(), c.domains(), c.accounts(), load(c, true));
                 byId.put(c.id(), idp);
                 c.metadataUrl().ifPresent(url -> refresher.scheduleWithFixedDelay(() -> refresh(c, idp),
                         c.metadataRefresh().toMillis(), c.metadataRefresh().toMillis(), TimeUnit.MILLISECONDS));
-            } catch (IllegalArgumentException | IOException | InterruptedException e) {
+            } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
+            } catch (IOException e) { // only a metadata_file can fail to read here: a URL falls back to its copy
+                problems.add("idps[" + c.id() + "].metadata_file: cannot be read (" + why(e) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add("idps[" + c.id() + "]: interrupted while fetching its metadata");
             }
         }
         if (!problems.isEmpty()) {
@@ -88,16 +98,30 @@ public final class IdpRegistry implements AutoCloseable {
         return byId.values().stream().filter(i -> i.domains().contains(domain)).findFirst();
     }
 
-    private IdentityProvider.Trust load(Config.Idp c) throws IOException, InterruptedException {
+    /**
+     * @param atStart whether a metadata URL that cannot be fetched may be stood in for by its cached
+     *                copy (at start, where the alternative is not starting; a refresh keeps what it has)
+     */
+    private IdentityProvider.Trust load(Config.Idp c, boolean atStart) throws IOException, InterruptedException {
         String owner = "idps[" + c.id() + "]";
         Optional<IdpMetadata> md = Optional.empty();
         Optional<X509Certificate> signer = c.metadataSigningCertificate()
                 .map(text -> Certificates.parse(text, owner + ".metadata_signing_certificate"));
+        Optional<String> fetched = Optional.empty();
         if (c.metadataFile().isPresent()) {
             md = Optional.of(IdpMetadata.parse(saml, Files.readString(c.metadataFile().get()), owner + ".metadata_file",
                     signer, Instant.now()));
         } else if (c.metadataUrl().isPresent()) {
-            md = Optional.of(fetch(c, owner, signer));
+            URI url = c.metadataUrl().get();
+            try {
+                fetched = Optional.of(download(url));
+                md = Optional.of(IdpMetadata.parse(saml, fetched.get(), owner + ".metadata_url", signer, Instant.now()));
+            } catch (IOException down) {
+                if (!atStart) {
+                    throw new IOException(url + " cannot be fetched (" + why(down) + ")");
+                }
+                md = Optional.of(fromCache(c, owner, url, signer, down));
+            }
         }
         List<X509Certificate> certs = new ArrayList<>();
         for (String text : c.certificates()) {
@@ -110,33 +134,71 @@ public final class IdpRegistry implements AutoCloseable {
             throw new IllegalArgumentException(owner + ": no signing certificate in its config or metadata");
         }
         String entityId = !c.entityId().isEmpty() ? c.entityId() : md.map(IdpMetadata::entityId).orElse("");
-        String sso = !c.ssoUrl().isEmpty() ? c.ssoUrl() : md.map(IdpMetadata::ssoUrl).orElse("");
-        String slo = !c.sloUrl().isEmpty() ? c.sloUrl() : md.map(IdpMetadata::sloUrl).orElse("");
+        Endpoints sso = !c.ssoUrl().isEmpty() ? Endpoints.redirectOnly(c.ssoUrl()) : md.map(IdpMetadata::sso).orElse(Endpoints.NONE);
+        Endpoints slo = !c.sloUrl().isEmpty() ? Endpoints.redirectOnly(c.sloUrl()) : md.map(IdpMetadata::slo).orElse(Endpoints.NONE);
         if (entityId.isEmpty() || sso.isEmpty()) {
-            throw new IllegalArgumentException(owner + ": no entity ID or HTTP-Redirect SSO URL in its config or metadata");
+            throw new IllegalArgumentException(owner + ": no entity ID, or no SSO URL for HTTP-Redirect or HTTP-POST, "
+                    + "in its config or metadata");
         }
         IdpSettings settings = new IdpSettings(c.id(), entityId, certs, attributeNames(c), c.allowSha1(),
                 c.allowIdpInitiated(), c.clockSkew());
+        // only a copy that verified and made a usable IdP is worth starting from later
+        fetched.ifPresent(xml -> cache(c).write(c.id(), c.metadataUrl().get(), xml));
         return new IdentityProvider.Trust(settings, sso, slo);
     }
 
-    private IdpMetadata fetch(Config.Idp c, String owner, Optional<X509Certificate> signer) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(c.metadataUrl().get()).timeout(Duration.ofSeconds(20)).build(),
+    /** The cached copy of a metadata URL that is down, verified as a fresh fetch would be; or why there is none. */
+    private IdpMetadata fromCache(Config.Idp c, String owner, URI url, Optional<X509Certificate> signer, IOException down) {
+        MetadataCache cache = cache(c);
+        MetadataCache.Copy copy = cache.read(c.id(), url).orElseThrow(() -> new IllegalArgumentException(owner
+                + ".metadata_url: " + url + " cannot be fetched (" + why(down) + "), and no copy of it is cached in "
+                + cache.dir() + " (metadata_cache_dir) to start from; check that the IdP is reachable from here"));
+        IdpMetadata md = IdpMetadata.parse(saml, copy.xml(), owner + ".metadata_url (the cached copy " + copy.file()
+                + ", as " + url + " cannot be fetched: " + why(down) + ")", signer, Instant.now());
+        log.warn("IdP '{}': metadata_url {} cannot be fetched ({}); starting from the cached copy {}, written {} ago. "
+                        + "It is fetched again every {}", c.id(), url, why(down), copy.file(),
+                Durations.format(age(copy.written())),
+                Durations.format(c.metadataRefresh()));
+        return md;
+    }
+
+    /** How long ago, to the minute once it is a minute or more (the seconds of an hour-old copy say nothing). */
+    private static Duration age(Instant written) {
+        Duration age = Duration.between(written, Instant.now()).withNanos(0);
+        return age.toMinutes() >= 1 ? age.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) : age;
+    }
+
+    private MetadataCache cache(Config.Idp c) {
+        return caches.computeIfAbsent(c.metadataCacheDir(), MetadataCache::new);
+    }
+
+    /** The exception's own words, or its cause's: a refused connection says nothing itself. */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t == e && t.getClass() == IOException.class ? t.getMessage()
+                        : t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private String download(URI url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
-            throw new IOException(owner + ".metadata_url answered HTTP " + r.statusCode());
+            throw new IOException("it answered HTTP " + r.statusCode());
         }
         if (r.body().length > MAX_METADATA_BYTES) {
-            throw new IOException(owner + ".metadata_url sent more than " + MAX_METADATA_BYTES + " bytes");
+            throw new IOException("it sent more than " + MAX_METADATA_BYTES + " bytes");
         }
-        return IdpMetadata.parse(saml, new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), owner + ".metadata_url",
-                signer, Instant.now());
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Runs on the schedule; any failure keeps the current trust. */
     void refresh(Config.Idp c, IdentityProvider idp) {
         try {
-            idp.replace(load(c));
+            idp.replace(load(c, false));
             listener.refreshed(c.id(), true);
             log.debug("metadata of IdP '{}' refreshed", c.id());
         } catch (Exception e) {

@@ -5,22 +5,29 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * This service as a SAML SP: its URLs per IdP, its AuthnRequests (HTTP-Redirect,
- * signed when it has a signing key) and its metadata.
+ * This service as a SAML SP: its URLs per IdP, its AuthnRequests and logout messages
+ * (HTTP-Redirect, or HTTP-POST to an IdP that takes only that; signed when it has a
+ * signing key) and its metadata.
  */
 public final class ServiceProvider {
-    /** An AuthnRequest on its way: its ID (to be remembered as pending) and the URL that carries it. */
-    public record Outgoing(String id, String url) { }
+    /** An AuthnRequest on its way: its ID (to be remembered as pending) and what carries it to the IdP. */
+    public record Outgoing(String id, Outbound to) { }
 
+    private final OpenSaml saml;
     private final URI publicUrl;
     private final Optional<SpSettings.KeyPair> signing;
     private final Optional<SpSettings.KeyPair> decryption;
+    private final SecureRandom random = new SecureRandom();
 
-    public ServiceProvider(URI publicUrl, Optional<SpSettings.KeyPair> signing, Optional<SpSettings.KeyPair> decryption) {
+    public ServiceProvider(OpenSaml saml, URI publicUrl, Optional<SpSettings.KeyPair> signing,
+                           Optional<SpSettings.KeyPair> decryption) {
+        this.saml = saml;
         this.publicUrl = publicUrl;
         this.signing = signing;
         this.decryption = decryption;
@@ -42,8 +49,11 @@ public final class ServiceProvider {
         return new SpSettings(entityId(idp), acsUrl(idp), decryption);
     }
 
+    /** Redirect when the IdP offers it, else POST (Google Workspace, OneLogin offer only that). */
     public Outgoing authnRequest(IdentityProvider idp, String relayState, Instant now) {
-        String id = SigningIdp.newId();
+        Endpoint sso = idp.trust().sso().preferred().orElseThrow(() -> new IllegalStateException(
+                "IdP '" + idp.id() + "' has no SSO URL: the registry refuses such an IdP at load"));
+        String id = newId();
         String xml = """
                 <samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
                 xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
@@ -51,31 +61,57 @@ public final class ServiceProvider {
                 ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">\
                 <saml:Issuer>%s</saml:Issuer>\
                 <samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>""".formatted(id,
-                now.truncatedTo(ChronoUnit.SECONDS), xml(idp.trust().ssoUrl()), xml(acsUrl(idp.id())), xml(entityId(idp.id())));
-        return new Outgoing(id, RedirectBinding.url(idp.trust().ssoUrl(), "SAMLRequest", xml, relayState,
-                signing.map(SpSettings.KeyPair::key)));
+                now.truncatedTo(ChronoUnit.SECONDS), xml(sso.url()), xml(acsUrl(idp.id())), xml(entityId(idp.id())));
+        return new Outgoing(id, send(sso, "SAMLRequest", xml, relayState));
     }
 
-    /** A LogoutRequest for the person, to the IdP's SLO URL (SP-initiated single logout). */
-    public String logoutRequest(IdentityProvider idp, String nameId, Instant now) {
+    /** {@code xml} as the endpoint's binding carries it, signed the way that binding signs when there is a key. */
+    private Outbound send(Endpoint to, String parameter, String xml, String relayState) {
+        return switch (to.binding()) {
+            case REDIRECT -> new Outbound.Redirect(RedirectBinding.url(to.url(), parameter, xml, relayState,
+                    signing.map(SpSettings.KeyPair::key)));
+            case POST -> PostBinding.form(saml, to.url(), parameter, xml, relayState, signing);
+        };
+    }
+
+    /** A fresh message ID: 160 random bits, starting with a letter-like '_' as xs:ID needs. */
+    private String newId() {
+        byte[] b = new byte[20];
+        random.nextBytes(b);
+        return "_" + HexFormat.of().formatHex(b);
+    }
+
+    /** A LogoutRequest for the person, to the IdP's SLO URL (SP-initiated single logout); empty when it has none. */
+    public Optional<Outbound> logoutRequest(IdentityProvider idp, String nameId, Instant now) {
+        Optional<Endpoint> slo = idp.trust().slo().preferred();
+        if (slo.isEmpty()) {
+            return Optional.empty();
+        }
         String xml = """
                 <samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
                 xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" Destination="%s">\
                 <saml:Issuer>%s</saml:Issuer><saml:NameID>%s</saml:NameID></samlp:LogoutRequest>""".formatted(
-                SigningIdp.newId(), now.truncatedTo(ChronoUnit.SECONDS), xml(idp.trust().sloUrl()), xml(entityId(idp.id())), xml(nameId));
-        return RedirectBinding.url(idp.trust().sloUrl(), "SAMLRequest", xml, null, signing.map(SpSettings.KeyPair::key));
+                newId(), now.truncatedTo(ChronoUnit.SECONDS), xml(slo.get().url()), xml(entityId(idp.id())), xml(nameId));
+        return Optional.of(send(slo.get(), "SAMLRequest", xml, null));
     }
 
-    /** The LogoutResponse (Success) to an IdP's LogoutRequest. */
-    public String logoutResponse(IdentityProvider idp, String inResponseTo, Instant now) {
+    /**
+     * The LogoutResponse (Success) to an IdP's LogoutRequest that came by {@code came}: by the same
+     * binding when the IdP offers it, else by the other; empty when the IdP has no SLO URL.
+     */
+    public Optional<Outbound> logoutResponse(IdentityProvider idp, String inResponseTo, Binding came, Instant now) {
+        Optional<Endpoint> slo = idp.trust().slo().answering(came);
+        if (slo.isEmpty()) {
+            return Optional.empty();
+        }
         String xml = """
                 <samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
                 xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
                 Destination="%s" InResponseTo="%s"><saml:Issuer>%s</saml:Issuer>\
                 <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
-                </samlp:LogoutResponse>""".formatted(SigningIdp.newId(), now.truncatedTo(ChronoUnit.SECONDS),
-                xml(idp.trust().sloUrl()), xml(inResponseTo), xml(entityId(idp.id())));
-        return RedirectBinding.url(idp.trust().sloUrl(), "SAMLResponse", xml, null, signing.map(SpSettings.KeyPair::key));
+                </samlp:LogoutResponse>""".formatted(newId(), now.truncatedTo(ChronoUnit.SECONDS),
+                xml(slo.get().url()), xml(inResponseTo), xml(entityId(idp.id())));
+        return Optional.of(send(slo.get(), "SAMLResponse", xml, null));
     }
 
     /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect), certificates, NameID formats. */

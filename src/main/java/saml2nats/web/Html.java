@@ -2,7 +2,21 @@ package saml2nats.web;
 
 /** Server-rendered pages: escaping and the one shared frame, so every page looks like the same product. */
 final class Html {
+    /** The page's one script: it posts the SAML form on, as a person pressing Continue would. */
+    static final String AUTO_SUBMIT = "document.getElementById('saml-post').submit();";
+    /** The CSP source that lets {@link #AUTO_SUBMIT} run, and no other script. */
+    static final String AUTO_SUBMIT_SOURCE = "'sha256-" + sha256(AUTO_SUBMIT) + "'";
+
     private Html() { }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
 
     static String esc(String s) {
         StringBuilder out = new StringBuilder(s.length() + 16);

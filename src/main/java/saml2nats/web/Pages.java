@@ -6,6 +6,7 @@ import saml2nats.policy.Explanation;
 import saml2nats.policy.Grant;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdentityProvider;
+import saml2nats.saml.Outbound;
 import saml2nats.saml.Step;
 import saml2nats.session.Identity;
 import saml2nats.session.Session;
@@ -142,6 +143,18 @@ final class Pages {
         return Html.page("Continue", "<div class=card><h1>Signed in at the development IdP</h1><p>Continue to saml2nats.</p>"
                 + "<form method=post action='" + esc(acs) + "'>" + hidden("SAMLResponse", samlResponse)
                 + hidden("RelayState", relayState) + "<button id=continue>Continue</button></form></div>");
+    }
+
+    /**
+     * An HTTP-POST message on its way to the IdP: a form with a Continue button, which works
+     * without JavaScript, and the one script the CSP allows (by hash) to post it at once.
+     */
+    static String autoPost(Outbound.Post post) {
+        return Html.page("Continue", "<div class=card><h1>On to your identity provider</h1><p>Your browser is taking "
+                + "a SAML message there. If nothing happens, press Continue.</p><form id=saml-post method=post action='"
+                + esc(post.action()) + "'>" + hidden(post.parameter(), post.message())
+                + post.relayState().map(r -> hidden("RelayState", r)).orElse("")
+                + "<button id=continue>Continue</button></form></div><script>" + Html.AUTO_SUBMIT + "</script>");
     }
 
     static String cliAllow(Session session, Decision decision, CliHandoff.Waiting waiting, String request, String csrf,

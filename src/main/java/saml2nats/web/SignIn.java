@@ -9,6 +9,7 @@ import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
 import saml2nats.saml.IdpRegistry;
+import saml2nats.saml.Outbound;
 import saml2nats.saml.ResponseValidator;
 import saml2nats.saml.SamlError;
 import saml2nats.saml.ServiceProvider;
@@ -32,10 +33,11 @@ final class SignIn {
     /** How a sign-in ended. */
     sealed interface Outcome {
         /**
-         * Send the browser to {@code url}, setting the session cookie when a session was made
-         * and (renewing) the pre-auth cookie's secret when a sign-in was started.
+         * Send the browser on ({@code to}: a redirect, or a form it posts to the IdP), setting the
+         * session cookie when a session was made and (renewing) the pre-auth cookie's secret when a
+         * sign-in was started.
          */
-        record Go(String url, Optional<String> cookie, Optional<String> signInSecret) implements Outcome { }
+        record Go(Outbound to, Optional<String> cookie, Optional<String> signInSecret) implements Outcome { }
 
         record Refused(int status, String code, String title, String reason, List<Step> steps) implements Outcome { }
     }
@@ -104,7 +106,7 @@ final class SignIn {
         String secret = browserSecret.filter(BrowserBinding::isSecret).orElseGet(() -> BrowserBinding.newSecret(random));
         ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
         ledger.sent(idpId, out.id(), clock.instant().plus(RequestLedger.REQUEST_LIFETIME), BrowserBinding.ofSecret(secret));
-        return new Outcome.Go(out.url(), Optional.empty(), Optional.of(secret));
+        return new Outcome.Go(out.to(), Optional.empty(), Optional.of(secret));
     }
 
     Outcome finish(String idpId, String samlResponse, String relayState, BrowserBinding browser) {
@@ -131,7 +133,7 @@ final class SignIn {
         SessionStore.Created created = sessions.create(who, length);
         record(idpId, v, "allow", "OK", "", Optional.of(created));
         String back = returnUrls.check(relayState).orElse("/");
-        return new Outcome.Go(back, Optional.of(browsers.open(created)), Optional.empty());
+        return new Outcome.Go(new Outbound.Redirect(back), Optional.of(browsers.open(created)), Optional.empty());
     }
 
     private void record(String idp, Validation v, String outcome, String reason, String detail,

@@ -11,7 +11,9 @@ import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
 import saml2nats.policy.PolicySource;
+import saml2nats.saml.Binding;
 import saml2nats.saml.BrowserBinding;
+import saml2nats.saml.Outbound;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpLogout;
@@ -37,9 +39,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class WebApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebApp.class);
-    // script-src 'self': the page's only script is /assets/copy.js (copy buttons); no inline script runs
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self' http://127.0.0.1:*";
+    /**
+     * Scripts: the signed-in page's copy buttons (/assets/copy.js, same origin) and, by its hash,
+     * the one line that posts a SAML form on; no other inline script runs. Forms go here, to the
+     * CLI's listener or an IdP.
+     */
+    private static final String CSP = "default-src 'none'; script-src 'self' " + Html.AUTO_SUBMIT_SOURCE + "; "
+            + "style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+            + "form-action 'self' http://127.0.0.1:*";
     private static final long MAX_POST_BYTES = 1024 * 1024;
     private static final String COPY_JS = resource("/web/copy.js");
 
@@ -163,12 +170,14 @@ public final class WebApp implements AutoCloseable {
 
     /**
      * Browsers hold a form's redirects to form-action too: sign-in by e-mail and
-     * sign-out both post here and are sent on to an IdP, so its origins are allowed.
+     * sign-out both post here and are sent on to an IdP, and HTTP-POST messages are
+     * forms posted to the IdP itself, so its origins are allowed.
      */
     private String idpOrigins() {
         StringBuilder origins = new StringBuilder();
         for (var idp : parts.idps().all()) {
-            for (String url : List.of(idp.trust().ssoUrl(), idp.trust().sloUrl())) {
+            for (String url : java.util.stream.Stream.concat(idp.trust().sso().urls().stream(),
+                    idp.trust().slo().urls().stream()).toList()) {
                 origin(url).filter(o -> origins.indexOf(" " + o) < 0).ifPresent(o -> origins.append(' ').append(o));
             }
         }
@@ -219,10 +228,19 @@ public final class WebApp implements AutoCloseable {
         if (outcome instanceof SignIn.Outcome.Go go) {
             go.cookie().ifPresent(c -> ctx.res().addHeader("Set-Cookie", cookie(c, parts.config().sessions().length())));
             go.signInSecret().ifPresent(secret -> ctx.res().addHeader("Set-Cookie", signInCookie.header(secret)));
-            ctx.redirect(go.url(), HttpStatus.SEE_OTHER);
+            send(ctx, go.to());
         } else {
             SignIn.Outcome.Refused refused = (SignIn.Outcome.Refused) outcome;
             ctx.status(refused.status()).html(Pages.refused(refused));
+        }
+    }
+
+    /** A message on to the IdP: a redirect, or (HTTP-POST) a page whose form the browser posts there. */
+    private static void send(Context ctx, Outbound to) {
+        if (to instanceof Outbound.Post post) {
+            ctx.html(Pages.autoPost(post));
+        } else {
+            ctx.redirect(((Outbound.Redirect) to).url(), HttpStatus.SEE_OTHER);
         }
     }
 
@@ -250,11 +268,9 @@ public final class WebApp implements AutoCloseable {
         }
         ctx.header("Set-Cookie", cookie("", Duration.ZERO));
         // with an IdP that does single logout, sign out there too (SP-initiated SLO)
-        String next = signed.flatMap(s -> parts.idps().find(s.session().identity().idp()))
-                .filter(idp -> !idp.trust().sloUrl().isEmpty())
-                .map(idp -> parts.sp().logoutRequest(idp, signed.get().session().identity().subject(), parts.clock().instant()))
-                .orElse("/");
-        ctx.redirect(next, HttpStatus.SEE_OTHER);
+        send(ctx, signed.flatMap(s -> parts.idps().find(s.session().identity().idp()))
+                .flatMap(idp -> parts.sp().logoutRequest(idp, signed.get().session().identity().subject(), parts.clock().instant()))
+                .orElse(new Outbound.Redirect("/")));
     }
 
     /** The IdP's LogoutRequest (ends that person's sessions here) or its LogoutResponse to ours. */
@@ -271,7 +287,8 @@ public final class WebApp implements AutoCloseable {
             parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
                     "single logout from the IdP, " + ended + " session(s)", "", request.nameId(), "", idp.get().id(),
                     List.of(), "", AuditEvent.Client.NONE, null));
-            ctx.redirect(parts.sp().logoutResponse(idp.get(), request.requestId(), parts.clock().instant()), HttpStatus.SEE_OTHER);
+            send(ctx, parts.sp().logoutResponse(idp.get(), request.requestId(), Binding.REDIRECT, parts.clock().instant())
+                    .orElse(new Outbound.Redirect("/")));
         } catch (IdpLogout.Refused e) {
             parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "deny", e.code().name(),
                     "single logout from the IdP refused: " + e.getMessage(), "", "", "", idp.get().id(), List.of(), "",

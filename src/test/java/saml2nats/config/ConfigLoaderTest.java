@@ -414,7 +414,7 @@ class ConfigLoaderTest {
         java.util.List<String> domains = new java.util.ArrayList<>(java.util.List.of("acme.com"));
         Config.Idp built = new Config.Idp("x", "X", java.util.Set.of(), "", "", "", java.util.List.of(), java.util.Optional.empty(),
                 java.util.Optional.empty(), Duration.ofHours(1), Map.of(), domains, false, false, Duration.ofSeconds(60),
-                IdpKind.GENERIC, java.util.Optional.empty());
+                IdpKind.GENERIC, java.util.Optional.empty(), Path.of("metadata-cache"));
         domains.add("evil.test");
         assertEquals(java.util.List.of("acme.com"), built.domains());
     }
@@ -435,5 +435,18 @@ class ConfigLoaderTest {
 
     static String accountPublicKey() throws Exception {
         return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom()).getPublicKey());
+    }
+
+    @Test
+    void theMetadataCacheLivesBesideTheConfigFileOrWhereItSaysRelativeToIt(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String idp = "nats: { user: s }\naccounts: [DEV]\nidps:\n  - id: okta\n    metadata_url: https://idp.test/md\n";
+        Files.writeString(cfg, idp);
+        assertEquals(dir.resolve("metadata-cache"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
+        Files.writeString(cfg, idp + "metadata_cache_dir: ../var/md\n");
+        assertEquals(dir.resolve("../var/md").normalize(),
+                ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir().normalize());
+        Files.writeString(cfg, idp + "metadata_cache_dir: /var/cache/saml2nats\n");
+        assertEquals(Path.of("/var/cache/saml2nats"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
     }
 }

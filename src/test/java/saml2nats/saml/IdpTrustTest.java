@@ -44,14 +44,22 @@ class IdpTrustTest {
         assertTrue(e.getMessage().startsWith("idps[acme]: not a certificate"), e.getMessage());
     }
 
+    /** No metadata is ever cached here: the folder cannot be made (a file is in the way). */
+    static final Path NO_CACHE = Path.of("pom.xml", "metadata-cache");
+
     static Config.Idp idp(Optional<Path> file, Optional<URI> url) {
         return idp(file, url, saml2nats.config.IdpKind.OKTA, Map.of(), Optional.empty());
     }
 
     static Config.Idp idp(Optional<Path> file, Optional<URI> url, saml2nats.config.IdpKind kind,
                           Map<String, List<String>> attributes, Optional<String> metadataSigner) {
+        return idp(file, url, kind, attributes, metadataSigner, NO_CACHE);
+    }
+
+    static Config.Idp idp(Optional<Path> file, Optional<URI> url, saml2nats.config.IdpKind kind,
+                          Map<String, List<String>> attributes, Optional<String> metadataSigner, Path cacheDir) {
         return new Config.Idp("okta", "Okta", java.util.Set.of(), "", "", "", List.of(), file, url, Duration.ofHours(1),
-                attributes, List.of(), false, false, Duration.ofSeconds(60), kind, metadataSigner);
+                attributes, List.of(), false, false, Duration.ofSeconds(60), kind, metadataSigner, cacheDir);
     }
 
     static String pem(X509Certificate cert) throws Exception {
@@ -111,24 +119,45 @@ class IdpTrustTest {
             IdentityProvider okta = registry.find("okta").orElseThrow();
             assertTrue(okta.trust().settings().entityId().startsWith("http://www.okta.com/"), okta.trust().settings().entityId());
             assertEquals(1, okta.trust().settings().certificates().size());
-            assertTrue(okta.trust().ssoUrl().startsWith("https://"), okta.trust().ssoUrl());
+            Endpoint sso = okta.trust().sso().preferred().orElseThrow();
+            assertTrue(sso.url().startsWith("https://"), sso.url());
+            assertEquals(Binding.REDIRECT, sso.binding(), "Okta offers HTTP-POST and HTTP-Redirect: Redirect is taken");
+            assertTrue(okta.trust().sso().post().isPresent());
+        }
+    }
+
+    /** A metadata URL on loopback serving {@code body} with {@code status}. */
+    record MetadataServer(HttpServer server, AtomicInteger status, java.util.concurrent.atomic.AtomicReference<byte[]> body)
+            implements AutoCloseable {
+        static MetadataServer start(byte[] metadata) throws Exception {
+            AtomicInteger status = new AtomicInteger(200);
+            var body = new java.util.concurrent.atomic.AtomicReference<>(metadata);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/metadata", ex -> {
+                byte[] b = status.get() == 200 ? body.get() : "down".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(status.get(), b.length);
+                ex.getResponseBody().write(b);
+                ex.close();
+            });
+            server.start();
+            return new MetadataServer(server, status, body);
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metadata");
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
     @Test
-    void metadataUrlAndAFailedRefreshKeepsTheLastGoodCopy() throws Exception {
-        byte[] metadata = Files.readAllBytes(OKTA_MD);
-        AtomicInteger status = new AtomicInteger(200);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/metadata", ex -> {
-            byte[] body = status.get() == 200 ? metadata : "down".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status.get(), body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
-        try {
-            Config.Idp config = idp(Optional.empty(), Optional.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metadata")));
+    void metadataUrlAndAFailedRefreshKeepsTheLastGoodCopy(@TempDir Path dir) throws Exception {
+        try (MetadataServer md = MetadataServer.start(Files.readAllBytes(OKTA_MD))) {
+            Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
+                    Optional.empty(), dir.resolve("cache"));
             List<Boolean> refreshes = new ArrayList<>();
             try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> refreshes.add(ok))) {
                 IdentityProvider okta = registry.find("okta").orElseThrow();
@@ -136,18 +165,113 @@ class IdpTrustTest {
                 registry.refreshNow(List.of(config));
                 assertEquals(List.of(true), refreshes);
 
-                status.set(500);
+                md.status().set(500);
                 registry.refreshNow(List.of(config));
                 assertEquals(List.of(true, false), refreshes, "the failure is told (a metric)");
                 assertEquals(first.settings().entityId(), okta.trust().settings().entityId(), "the last good copy stays");
                 assertEquals(first.settings().certificates(), okta.trust().settings().certificates());
             }
-            status.set(500);
-            IllegalArgumentException atStart = assertThrows(IllegalArgumentException.class,
-                    () -> new IdpRegistry(SAML, List.of(config), (i, ok) -> { }));
-            assertTrue(atStart.getMessage().contains("HTTP 500"), atStart.getMessage());
+        }
+    }
+
+    /** What the service logs (slf4j-simple writes to System.err) while {@code run} runs. */
+    static String logOf(org.junit.jupiter.api.function.Executable run) throws Throwable {
+        java.io.PrintStream was = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            run.execute();
         } finally {
-            server.stop(0);
+            System.setErr(was);
+        }
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMetadataUrlThatIsDownAtStartStartsFromTheLastGoodCopyOnDisk(@TempDir Path dir) throws Throwable {
+        SigningIdp.Keys publisher = SigningIdp.Keys.generate("metadata-signer");
+        SigningIdp signer = new SigningIdp(SAML, publisher);
+        String signed = signer.signMetadata(Files.readString(OKTA_MD));
+        Path cache = dir.resolve("cache");
+        MetadataServer md = MetadataServer.start(signed.getBytes(StandardCharsets.UTF_8));
+        Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
+                Optional.of(pem(publisher.certificate())), cache);
+        IdpSettings fresh;
+        try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+            fresh = registry.find("okta").orElseThrow().trust().settings();
+        } finally {
+            md.close();
+        }
+        Path copy = MetadataCache.file(cache, "okta", md.url());
+        assertEquals(signed, Files.readString(copy), "the verified copy is kept");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of(copy), left.toList(), "no temporary file is left beside it");
+        }
+
+        // the IdP is down now: the service starts from that copy, and says so
+        String log = logOf(() -> {
+            try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+                IdpSettings started = registry.find("okta").orElseThrow().trust().settings();
+                assertEquals(fresh.entityId(), started.entityId());
+                assertEquals(fresh.certificates(), started.certificates());
+            }
+        });
+        assertTrue(log.contains("WARN") && log.contains("IdP 'okta'") && log.contains(md.url().toString())
+                && log.contains("ConnectException") && log.contains(copy.toString()) && log.contains("ago"), log);
+
+        // a copy is verified as a fresh fetch is: changed on disk, or past its validUntil, it is not started from
+        Files.writeString(copy, signed.replaceFirst("(<ds:X509Certificate>)[^<]+(</ds:X509Certificate>\\s*</ds:X509Data>\\s*</ds:KeyInfo>\\s*</md:KeyDescriptor>)",
+                "$1" + Base64.getEncoder().encodeToString(SigningIdp.Keys.generate("evil").certificate().getEncoded()) + "$2"));
+        IllegalArgumentException changed = assertThrows(IllegalArgumentException.class,
+                () -> new IdpRegistry(SAML, List.of(config), (i, ok) -> { }));
+        assertTrue(changed.getMessage().contains("does not verify") && changed.getMessage().contains("cached copy"),
+                changed.getMessage());
+        Files.writeString(copy, signer.signMetadata(Files.readString(OKTA_MD)
+                .replaceFirst("<md:EntityDescriptor ", "<md:EntityDescriptor validUntil=\"2020-01-01T00:00:00Z\" ")));
+        IllegalArgumentException expired = assertThrows(IllegalArgumentException.class,
+                () -> new IdpRegistry(SAML, List.of(config), (i, ok) -> { }));
+        assertTrue(expired.getMessage().contains("expired at 2020-01-01T00:00:00Z"), expired.getMessage());
+    }
+
+    @Test
+    void withNoCopyToStartFromTheErrorNamesTheIdpTheSettingTheUrlAndTheCause(@TempDir Path dir) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        URI refused = URI.create("http://127.0.0.1:" + closed + "/metadata");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
+                List.of(idp(Optional.empty(), Optional.of(refused), saml2nats.config.IdpKind.OKTA, Map.of(), Optional.empty(),
+                        dir)), (i, ok) -> { }));
+        assertTrue(e.getMessage().startsWith("idps[okta].metadata_url: " + refused + " cannot be fetched (ConnectException")
+                && e.getMessage().contains("no copy of it is cached in " + dir + " (metadata_cache_dir)"), e.getMessage());
+
+        try (MetadataServer md = MetadataServer.start(Files.readAllBytes(OKTA_MD))) {
+            md.status().set(500);
+            IllegalArgumentException failing = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
+                    List.of(idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
+                            Optional.empty(), dir)), (i, ok) -> { }));
+            assertTrue(failing.getMessage().contains(md.url() + " cannot be fetched (it answered HTTP 500)"), failing.getMessage());
+        }
+    }
+
+    @Test
+    void aCacheFolderThatCannotBeMadeIsToldOnceAndNothingIsWritten(@TempDir Path dir) throws Throwable {
+        Path inTheWay = Files.writeString(dir.resolve("a-file"), "not a folder");
+        try (MetadataServer md = MetadataServer.start(Files.readAllBytes(OKTA_MD))) {
+            Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
+                    Optional.empty(), inTheWay.resolve("cache"));
+            String log = logOf(() -> {
+                try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+                    registry.refreshNow(List.of(config));
+                    registry.refreshNow(List.of(config));
+                    assertTrue(registry.find("okta").isPresent(), "the service runs on without a cache");
+                }
+            });
+            assertEquals(1, log.split("metadata_cache_dir " + java.util.regex.Pattern.quote(inTheWay.resolve("cache").toString())
+                    + " cannot be written", -1).length - 1, log);
+            assertEquals("not a folder", Files.readString(inTheWay));
         }
     }
 }

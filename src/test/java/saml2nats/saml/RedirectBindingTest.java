@@ -27,8 +27,8 @@ class RedirectBindingTest {
                 false, false, IdpSettings.DEFAULT_SKEW);
         IdentityProvider idp = new IdentityProvider("acme", "Acme", List.of(), Set.of(),
                 new IdentityProvider.Trust(settings, "https://idp/sso", ""));
-        ServiceProvider signed = new ServiceProvider(URI.create("https://sp"), Optional.of(new SpSettings.KeyPair(spKeys.key(), spKeys.certificate())), Optional.empty());
-        String url = signed.authnRequest(idp, "/", Instant.now()).url();
+        ServiceProvider signed = new ServiceProvider(SAML, URI.create("https://sp"), Optional.of(new SpSettings.KeyPair(spKeys.key(), spKeys.certificate())), Optional.empty());
+        String url = ((Outbound.Redirect) signed.authnRequest(idp, "/", Instant.now()).to()).url();
         String query = url.substring(url.indexOf('?') + 1);
         assertTrue(query.contains("&SigAlg=") && query.contains("&Signature="), url);
         assertDoesNotThrow(() -> RedirectBinding.verify(query, "SAMLRequest", List.of(spKeys.certificate())));
@@ -36,8 +36,8 @@ class RedirectBindingTest {
         assertThrows(IllegalArgumentException.class, () -> RedirectBinding.verify(query.replace("RelayState=%2F", "RelayState=%2Fx"),
                 "SAMLRequest", List.of(spKeys.certificate())), "a changed parameter breaks the signature");
 
-        ServiceProvider unsigned = new ServiceProvider(URI.create("https://sp"), Optional.empty(), Optional.empty());
-        String plain = unsigned.authnRequest(idp, "/", Instant.now()).url();
+        ServiceProvider unsigned = new ServiceProvider(SAML, URI.create("https://sp"), Optional.empty(), Optional.empty());
+        String plain = ((Outbound.Redirect) unsigned.authnRequest(idp, "/", Instant.now()).to()).url();
         assertTrue(!plain.contains("Signature=") && RedirectBinding.inflate(RedirectBinding.param(plain.substring(plain.indexOf('?') + 1), "SAMLRequest"))
                 .contains("AssertionConsumerServiceURL=\"https://sp/saml/acme/acs\""), plain);
     }

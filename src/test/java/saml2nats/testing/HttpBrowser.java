@@ -1,6 +1,7 @@
 package saml2nats.testing;
 
 import org.opensaml.saml.saml2.core.AuthnRequest;
+import saml2nats.saml.Binding;
 import saml2nats.saml.OpenSaml;
 import saml2nats.saml.RedirectBinding;
 import saml2nats.saml.SigningIdp;
@@ -71,21 +72,51 @@ public final class HttpBrowser {
         return get("/");
     }
 
+    /** A sign-in started at {@code /saml/{id}/login}, as the IdP received it, and the page or redirect that carried it. */
+    public record Started(AuthnRequest request, String xml, Binding binding, String relayState, HttpResponse<String> carrier) { }
+
+    /**
+     * Starts a sign-in: a redirect to the IdP (HTTP-Redirect), or a page whose form posts the
+     * AuthnRequest there (HTTP-POST); either way the request as the IdP would read it.
+     */
+    public Started startSignIn(String idpId) throws Exception {
+        HttpResponse<String> start = get("/saml/" + idpId + "/login");
+        String xml;
+        String relayState;
+        Binding binding;
+        if (start.statusCode() == 303) {
+            String location = start.headers().firstValue("Location").orElseThrow();
+            xml = RedirectBinding.inflate(query(location, "SAMLRequest"));
+            relayState = Optional.ofNullable(query(location, "RelayState")).orElse("");
+            binding = Binding.REDIRECT;
+        } else if (start.statusCode() == 200 && start.body().contains("id=saml-post")) {
+            xml = new String(Base64.getDecoder().decode(hidden(start.body(), "SAMLRequest")), StandardCharsets.UTF_8);
+            relayState = start.body().contains("name='RelayState'") ? hidden(start.body(), "RelayState") : "";
+            binding = Binding.POST;
+        } else {
+            throw new AssertionError("no sign-in started: " + start.statusCode() + "\n" + start.body());
+        }
+        AuthnRequest request = (AuthnRequest) SAML.unmarshal(SAML.parse(xml).getDocumentElement());
+        return new Started(request, xml, binding, relayState, start);
+    }
+
     /** Starts a sign-in and returns the ACS form (SAMLResponse, RelayState) the IdP would post, without posting it. */
     public Map<String, String> signedResponse(SigningIdp idp, String idpId, String idpEntity, String publicUrl, String email,
                                               List<String> groups) throws Exception {
-        HttpResponse<String> start = get("/saml/" + idpId + "/login");
-        String location = start.headers().firstValue("Location").orElseThrow(() -> new AssertionError(start.body()));
-        AuthnRequest request = (AuthnRequest) SAML.unmarshal(SAML.parse(
-                RedirectBinding.inflate(query(location, "SAMLRequest"))).getDocumentElement());
-        SpSettings sp = new SpSettings(publicUrl + "/saml/" + idpId + "/metadata", publicUrl + "/saml/" + idpId + "/acs",
-                Optional.empty());
+        return signedResponse(idp, idpId, idpEntity, new SpSettings(publicUrl + "/saml/" + idpId + "/metadata",
+                publicUrl + "/saml/" + idpId + "/acs", Optional.empty()), email, groups);
+    }
+
+    /** The same for an SP whose entity ID and ACS are {@code sp}'s. */
+    public Map<String, String> signedResponse(SigningIdp idp, String idpId, String idpEntity, SpSettings sp, String email,
+                                              List<String> groups) throws Exception {
+        Started started = startSignIn(idpId);
         String user = email.substring(0, email.indexOf('@'));
-        String xml = idp.respond(SigningIdp.Spec.forPerson(idpEntity, sp, request.getID(), email, Map.of("email", List.of(email),
+        String xml = idp.respond(SigningIdp.Spec.forPerson(idpEntity, sp, started.request().getID(), email, Map.of("email", List.of(email),
                 "username", List.of(user), "groups", groups, "firstName", List.of(user), "lastName", List.of("Example")),
                 Instant.now()));
         return Map.of("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
-                "RelayState", Optional.ofNullable(query(location, "RelayState")).orElse(""));
+                "RelayState", started.relayState());
     }
 
     /**

@@ -1,0 +1,211 @@
+package saml2nats.web;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensaml.saml.saml2.core.AuthnRequest;
+import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
+import org.opensaml.security.x509.BasicX509Credential;
+import org.opensaml.xmlsec.signature.Signature;
+import org.opensaml.xmlsec.signature.support.SignatureException;
+import org.opensaml.xmlsec.signature.support.SignatureValidator;
+import saml2nats.saml.Binding;
+import saml2nats.saml.MetadataCache;
+import saml2nats.saml.OpenSaml;
+import saml2nats.saml.SigningIdp;
+import saml2nats.saml.SpSettings;
+import saml2nats.testing.CalloutStack;
+import saml2nats.testing.HttpBrowser;
+import saml2nats.testing.Mappings;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promises around the sign-in's edges, over real HTTP with a test IdP that signs with
+ * OpenSAML: an IdP that takes only HTTP-POST, and one whose metadata URL is down at start.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SamlBindingsIT {
+    static final String PUBLIC = "http://localhost:8080";
+    static final OpenSaml SAML = new OpenSaml();
+    static final SigningIdp.Keys IDP_KEYS = SigningIdp.Keys.generate("bindings-idp");
+    static final SigningIdp.Keys SP_KEYS = SigningIdp.Keys.generate("saml2nats-sp");
+    /** Takes sign-in requests by HTTP-POST only, as Google Workspace and OneLogin publish. */
+    static final String POST_ENTITY = "https://post-idp.test/entity";
+    static final String POST_SSO = "https://post-idp.test/sso";
+    /** Its metadata URL is down when the service starts; a copy from an earlier run is on disk. */
+    static final String CACHED_ENTITY = "https://cached-idp.test/entity";
+
+    final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
+    CalloutStack stack;
+    String startLog;
+    URI downUrl;
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    static String idpMetadata(String entity, String services) throws Exception {
+        return """
+                <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
+                  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                    <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>\
+                <ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                    %s
+                  </md:IDPSSODescriptor>
+                </md:EntityDescriptor>
+                """.formatted(entity, Base64.getEncoder().encodeToString(IDP_KEYS.certificate().getEncoded()), services);
+    }
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("sp-key.pem"), pem("PRIVATE KEY", SP_KEYS.key().getEncoded()));
+        Files.writeString(dir.resolve("sp-cert.pem"), pem("CERTIFICATE", SP_KEYS.certificate().getEncoded()));
+        Files.writeString(dir.resolve("post-idp.xml"), idpMetadata(POST_ENTITY, """
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s"/>"""
+                .formatted(POST_SSO)));
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            downUrl = URI.create("http://127.0.0.1:" + s.getLocalPort() + "/metadata");
+        }
+        Path copy = MetadataCache.file(dir.resolve("metadata-cache"), "cached", downUrl);
+        Files.createDirectories(copy.getParent());
+        Files.writeString(copy, idpMetadata(CACHED_ENTITY, """
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" \
+                Location="https://cached-idp.test/sso"/>"""));
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofHours(3))));
+
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            stack = CalloutStack.start(dir, Mappings.MATRIX, false, """
+                    sp:
+                      signing_key_file: sp-key.pem
+                      signing_certificate_file: sp-cert.pem
+                    idps:
+                      - id: post
+                        label: Post-only IdP
+                        metadata_file: post-idp.xml
+                      - id: cached
+                        label: Cached IdP
+                        metadata_url: %s
+                    """.formatted(downUrl));
+        } finally {
+            System.setErr(err);
+            startLog = log.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    HttpBrowser browser() {
+        return new HttpBrowser("http://127.0.0.1:" + stack.service.httpPort());
+    }
+
+    static SpSettings sp(String idpId) {
+        return new SpSettings(PUBLIC + "/saml/" + idpId + "/metadata", PUBLIC + "/saml/" + idpId + "/acs", Optional.empty());
+    }
+
+    String respond(String entity, SpSettings sp, String requestId, String email) {
+        String user = email.substring(0, email.indexOf('@'));
+        return idp.respond(SigningIdp.Spec.forPerson(entity, sp, requestId, email, Map.of("email", List.of(email),
+                "username", List.of(user), "groups", List.of("eng-developers"), "firstName", List.of(user),
+                "lastName", List.of("Example")), Instant.now()));
+    }
+
+    static Map<String, String> form(String xml, String relayState) {
+        return Map.of("SAMLResponse", Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)),
+                "RelayState", relayState);
+    }
+
+    /** After the ACS: the token on the person's page connects to NATS. */
+    void connectsToNats(HttpBrowser b) throws Exception {
+        Matcher token = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(b.get("/").body());
+        assertTrue(token.find(), "signed in, with a token on the page");
+        stack.connect(token.group()).close();
+    }
+
+    static String sha256(String text) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anIdpThatTakesOnlyHttpPostGetsTheRequestPostedSignedInsideAndSignsIn() throws Exception {
+        HttpBrowser b = browser();
+        HttpBrowser.Started started = b.startSignIn("post");
+        assertEquals(Binding.POST, started.binding());
+        String html = started.carrier().body();
+        assertTrue(html.contains("<form id=saml-post method=post action='" + POST_SSO + "'")
+                && html.contains("<button id=continue>Continue</button>"), "a form that works without JavaScript: " + html);
+        // its one script runs by its hash, nothing else may; and the form may post to the IdP
+        String csp = started.carrier().headers().firstValue("Content-Security-Policy").orElseThrow();
+        Matcher script = Pattern.compile("<script>([^<]*)</script>").matcher(html);
+        assertTrue(script.find(), html);
+        Matcher scriptSrc = Pattern.compile("script-src ([^;]*);").matcher(csp);
+        assertTrue(scriptSrc.find(), csp);
+        assertEquals("'sha256-" + sha256(script.group(1)) + "'", scriptSrc.group(1));
+        assertTrue(csp.matches(".*form-action [^;]*https://post-idp\\.test.*"), csp);
+        assertTrue(b.cookie("s2n_signin").isPresent(), "the pre-auth cookie, as with Redirect");
+
+        // signed as the POST binding signs: an XML signature inside, over the request itself, by the SP key
+        AuthnRequest request = started.request();
+        assertEquals(POST_SSO, request.getDestination());
+        assertEquals(PUBLIC + "/saml/post/acs", request.getAssertionConsumerServiceURL());
+        Signature sig = request.getSignature();
+        assertNotNull(sig, "signed inside: " + started.xml());
+        new SAMLSignatureProfileValidator().validate(sig);
+        SignatureValidator.validate(sig, new BasicX509Credential(SP_KEYS.certificate()));
+        assertThrows(SignatureException.class, () -> SignatureValidator.validate(sig, new BasicX509Credential(IDP_KEYS.certificate())));
+
+        String answer = respond(POST_ENTITY, sp("post"), request.getID(), "pia@acme.test");
+        HttpResponse<String> elsewhere = browser().post("/saml/post/acs", form(answer, started.relayState()));
+        assertEquals(403, elsewhere.statusCode(), "bound to the browser that started it, as with Redirect");
+        assertTrue(elsewhere.body().contains("OTHER_BROWSER"), elsewhere.body());
+        HttpResponse<String> acs = b.post("/saml/post/acs", form(answer, started.relayState()));
+        assertEquals(303, acs.statusCode(), acs.body());
+        connectsToNats(b);
+        HttpResponse<String> again = b.post("/saml/post/acs", form(answer, started.relayState()));
+        assertEquals(400, again.statusCode(), "answered once");
+        assertTrue(again.body().contains("already used or not started here"), again.body());
+    }
+
+    @Test
+    void anIdpWhoseMetadataUrlIsDownAtStartSignsInFromTheCachedCopy() throws Exception {
+        assertTrue(startLog.contains("WARN") && startLog.contains("IdP 'cached'") && startLog.contains(downUrl.toString())
+                && startLog.contains("ConnectException") && startLog.contains("written 3h ago"), startLog);
+        HttpBrowser b = browser();
+        HttpBrowser.Started started = b.startSignIn("cached");
+        assertEquals(Binding.REDIRECT, started.binding());
+        assertEquals("https://cached-idp.test/sso", started.request().getDestination());
+        HttpResponse<String> acs = b.post("/saml/cached/acs",
+                form(respond(CACHED_ENTITY, sp("cached"), started.request().getID(), "cat@acme.test"), started.relayState()));
+        assertEquals(303, acs.statusCode(), acs.body());
+        connectsToNats(b);
+    }
+}
