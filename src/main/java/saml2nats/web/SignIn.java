@@ -15,6 +15,8 @@ import saml2nats.saml.SamlError;
 import saml2nats.saml.ServiceProvider;
 import saml2nats.saml.Step;
 import saml2nats.saml.Validation;
+import saml2nats.policy.Decision;
+import saml2nats.policy.PolicySource;
 import saml2nats.session.Identity;
 import saml2nats.session.SessionStore;
 
@@ -54,12 +56,14 @@ final class SignIn {
     private final ReturnUrls returnUrls;
     private final MeterRegistry metrics;
     private final AddressLimit starts;
+    private final PolicySource policy;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     /** @param starts how many sign-ins one client address may start (each is a pending request kept 10 minutes) */
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
-           ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts) {
+           ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts, PolicySource policy) {
+        this.policy = policy;
         this.metrics = metrics;
         this.starts = starts;
         this.idps = idps;
@@ -131,18 +135,30 @@ final class SignIn {
                     "Your session at the identity provider has just ended. Sign in again.", v.steps());
         }
         SessionStore.Created created = sessions.create(who, length);
-        record(idpId, v, "allow", "OK", "", Optional.of(created));
+        // signed in, and what it yields on NATS: an auditor must see a sign-in that grants nothing as such
+        Decision decision = policy.current().decide(who);
+        if (decision instanceof Decision.Allow allow) {
+            record(idpId, v, "allow", "OK", "", Optional.of(created), allow.grant().roles(), allow.grant().account());
+        } else {
+            Decision.Deny deny = (Decision.Deny) decision;
+            record(idpId, v, "allow", "NO_GRANT", deny.code() + ": " + deny.reason(), Optional.of(created), List.of(), "");
+        }
         String back = returnUrls.check(relayState).orElse("/");
         return new Outcome.Go(new Outbound.Redirect(back), Optional.of(browsers.open(created)), Optional.empty());
     }
 
     private void record(String idp, Validation v, String outcome, String reason, String detail,
                         Optional<SessionStore.Created> created) {
+        record(idp, v, outcome, reason, detail, created, List.of(), "");
+    }
+
+    private void record(String idp, Validation v, String outcome, String reason, String detail,
+                        Optional<SessionStore.Created> created, List<String> roles, String account) {
         Counter.builder("saml2nats.signins").description("SAML sign-ins by outcome and reason")
                 .tag("idp", idp).tag("outcome", outcome).tag("reason", reason).register(metrics).increment();
         audit.record(new AuditEvent(clock.instant(), "sign-in", outcome, reason, detail,
                 created.map(c -> c.session().id()).orElse(""), v.summary().nameId(),
-                v.identity().map(Identity::email).orElse(""), idp, List.of(), "", AuditEvent.Client.NONE,
+                v.identity().map(Identity::email).orElse(""), idp, roles, account, AuditEvent.Client.NONE,
                 created.map(c -> c.session().expires()).orElse(null)));
     }
 

@@ -76,7 +76,8 @@ public final class WebApp implements AutoCloseable {
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
-                new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()));
+                new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()),
+                parts.policy());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
                 parts.config().sessions().max(), parts.cliSlots()), addresses);

@@ -412,4 +412,17 @@ class SignInIT {
         assertEquals(303, b.get("/saml/test/login").statusCode(), "nor the proxy's own");
         assertTrue(b.get("/metrics").body().contains("saml2nats_signin_starts_refused_total"));
     }
+
+    /** The audit says what a sign-in yields on NATS: the roles and account, or that it grants nothing. */
+    @Test
+    void aSignInThatYieldsNoGrantIsAuditedAsSuch() throws Exception {
+        browser().signIn(idp, "test", IDP_ENTITY, PUBLIC, "nogrant@acme.test", List.of("sales"));
+        browser().signIn(idp, "test", IDP_ENTITY, PUBLIC, "granted@acme.test", List.of("eng-developers"));
+        List<String> lines = stack.audit().lines().filter(l -> l.contains("\"action\":\"sign-in\"")).toList();
+        String none = lines.stream().filter(l -> l.contains("nogrant@acme.test")).findFirst().orElseThrow();
+        assertTrue(none.contains("\"reason\":\"NO_GRANT\"") && none.contains("NO_MATCHING_ROLE"), none);
+        String granted = lines.stream().filter(l -> l.contains("granted@acme.test")).findFirst().orElseThrow();
+        assertTrue(granted.contains("\"reason\":\"OK\"") && granted.contains("developers")
+                && granted.contains("\"account\":\"DEV\""), granted);
+    }
 }
