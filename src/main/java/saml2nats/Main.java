@@ -259,7 +259,8 @@ public final class Main {
                     saml2nats.saml.Certificates.privateKey(k, "sp.decryption_key_file"),
                     saml2nats.saml.Certificates.parse(config.sp().decryptionCertificate().orElseThrow(() ->
                             new IllegalArgumentException("sp.decryption_certificate_file is needed with the key")).toString(), "sp")));
-            var sp = new saml2nats.saml.ServiceProvider(saml, config.publicUrl(), Optional.empty(), decryption);
+            var sp = new saml2nats.saml.ServiceProvider(saml, config.publicUrl(), Optional.empty(), decryption,
+                    saml2nats.saml.ServiceProvider.namesOf(config.idps()));
             var spSettings = new saml2nats.saml.SpSettings(opts.getOrDefault("--sp-entity-id", sp.entityId(idpId)),
                     opts.getOrDefault("--acs", sp.acsUrl(idpId)), decryption);
             java.time.Instant at = opts.containsKey("--at") ? java.time.Instant.parse(opts.get("--at")) : java.time.Instant.now();

@@ -185,4 +185,41 @@ class ConfigLoaderTest {
         Files.writeString(cfg, idp + "metadata_cache_dir: /var/cache/saml2nats\n");
         assertEquals(Path.of("/var/cache/saml2nats"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
     }
+
+    @Test
+    void aBadAcsPathOrSpEntityIdIsRefusedAtLoadNamingTheSetting(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { user: s }\naccounts: [DEV]\nidps:\n  - id: okta\n    metadata_url: https://idp.test/md\n";
+        java.util.function.Function<String, String> refused = more -> {
+            try {
+                Files.writeString(cfg, base + more);
+                return assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg)).getMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (String[] bad : new String[][]{
+                {"saml/acs", "must start with /"},
+                {"/saml/../metrics", "has a . or .. segment"},
+                {"/saml/./acs", "has a . or .. segment"},
+                {"/saml/acs?idp=okta", "must be a plain path"},
+                {"/saml/acs#x", "must be a plain path"},
+                {"/saml/{idp}/post", "must be a plain path"},
+                {"/saml//acs", "must be a plain path"},
+                {"/saml/acs/", "must be a plain path"},
+                {"/saml/other/acs", "has the shape of this service's own per-IdP paths"}}) {
+            String message = refused.apply("    acs_path: \"" + bad[0] + "\"\n");
+            assertTrue(message.contains("idps[okta].acs_path: '" + bad[0] + "' " + bad[1]), bad[0] + ": " + message);
+        }
+        String twice = refused.apply("    acs_path: /saml/acs\n  - id: entra\n    metadata_url: https://idp.test/e\n"
+                + "    acs_path: /saml/acs\n");
+        assertTrue(twice.contains("idps[entra].acs_path: /saml/acs is already the ACS of idps[okta]"), twice);
+        assertTrue(refused.apply("    sp_entity_id: not a uri\n").contains("idps[okta].sp_entity_id: 'not a uri' is not an absolute URI"));
+        assertTrue(refused.apply("    sp_entity_id: nats-login\n").contains("idps[okta].sp_entity_id: 'nats-login' is not an absolute URI"));
+
+        Files.writeString(cfg, base + "    acs_path: /saml/acs\n    sp_entity_id: urn:acme:nats\n");
+        Config.Idp okta = ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0);
+        assertEquals(java.util.Optional.of("/saml/acs"), okta.acsPath());
+        assertEquals(java.util.Optional.of("urn:acme:nats"), okta.spEntityId());
+    }
 }
