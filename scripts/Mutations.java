@@ -132,6 +132,10 @@ public class Mutations {
                 "saml/IdpLogout.java", "            RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());",
                 "            if (false) RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());");
         // ---- IdP trust ----
+        m("S30", "SamlBindingsIT#anIdpWithItsOwnSpEntityIdAndAcsPathSignsInThereAndNotForTheDefaultAudience",
+                "the configured sp_entity_id is not the audience", "saml/ServiceProvider.java",
+                "return new SpSettings(entityId(idp), acsUrl(idp), decryption);",
+                "return new SpSettings(publicUrl + \"/saml/\" + idp + \"/metadata\", acsUrl(idp), decryption);");
         m("T01", "IdpTrustTest#signedMetadataIsTakenOnlyWithAValidSignatureByTheConfiguredCertificate",
                 "metadata signatures are not checked", "saml/IdpMetadata.java",
                 "        if (signer.isPresent()) {\n            verify(entity, signer.get(), owner, now);",

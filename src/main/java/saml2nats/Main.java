@@ -374,7 +374,8 @@ public final class Main {
                     saml2nats.config.Certificates.privateKey(k, "sp.decryption_key_file"),
                     saml2nats.config.Certificates.parse(config.sp().decryptionCertificate().orElseThrow(() ->
                             new IllegalArgumentException("sp.decryption_certificate_file is needed with the key")).toString(), "sp")));
-            var sp = new saml2nats.saml.ServiceProvider(saml, config.publicUrl(), Optional.empty(), decryption);
+            var sp = new saml2nats.saml.ServiceProvider(saml, config.publicUrl(), Optional.empty(), decryption,
+                    saml2nats.saml.ServiceProvider.namesOf(config.idps()));
             var spSettings = new saml2nats.saml.SpSettings(a.value("--sp-entity-id", sp.entityId(idpId)),
                     a.value("--acs", sp.acsUrl(idpId)), decryption);
             java.time.Instant at = a.value("--at").isPresent() ? java.time.Instant.parse(a.value("--at").get()) : java.time.Instant.now();

@@ -139,7 +139,8 @@ public final class Saml2Nats implements AutoCloseable {
         OpenSaml saml = new OpenSaml();
         ServiceProvider sp = new ServiceProvider(saml, config.publicUrl(),
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
-                keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"));
+                keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"),
+                ServiceProvider.namesOf(config.idps()));
         this.idps = new IdpRegistry(saml, config.idps(), (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")
                 .description("IdP metadata refreshes by outcome; a failure keeps the last good copy")
                 .tag("idp", idp).tag("outcome", ok ? "ok" : "failed").register(metrics).increment());

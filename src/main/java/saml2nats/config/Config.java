@@ -101,12 +101,15 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
      * @param metadataSigningCertificate when set, metadata (file or URL) must carry a valid signature by it
      * @param metadataCacheDir the top-level {@code metadata_cache_dir}: where the last good copy of a
      *                         {@code metadata_url} is kept, to start from when the URL is down
+     * @param spEntityId this service's entity ID towards this IdP; empty: {@code {public_url}/saml/{id}/metadata}
+     * @param acsPath    the path under public_url this IdP posts Responses to; empty: {@code /saml/{id}/acs}
      */
     public record Idp(String id, String label, Set<String> accounts, String entityId, String ssoUrl, String sloUrl,
                       List<String> certificates, Optional<Path> metadataFile, Optional<URI> metadataUrl,
                       Duration metadataRefresh, Map<String, List<String>> attributes, List<String> domains,
                       boolean allowIdpInitiated, boolean allowSha1, Duration clockSkew, IdpKind kind,
-                      Optional<String> metadataSigningCertificate, Path metadataCacheDir) {
+                      Optional<String> metadataSigningCertificate, Path metadataCacheDir, Optional<String> spEntityId,
+                      Optional<String> acsPath) {
         public static final Duration DEFAULT_METADATA_REFRESH = Duration.ofHours(1);
         /** {@code metadata_cache_dir} when unset: this folder beside the config file. */
         public static final String DEFAULT_METADATA_CACHE_DIR = "metadata-cache";

@@ -47,7 +47,14 @@ public final class ConfigLoader {
     private static final Set<String> SESSIONS = Set.of("max", "length");
     private static final Set<String> IDP = Set.of("id", "label", "accounts", "entity_id", "sso_url", "slo_url",
             "certificates", "metadata_file", "metadata_url", "metadata_refresh", "attributes", "domains",
-            "allow_idp_initiated", "allow_sha1", "clock_skew", "kind", "metadata_signing_certificate");
+            "allow_idp_initiated", "allow_sha1", "clock_skew", "kind", "metadata_signing_certificate", "sp_entity_id",
+            "acs_path");
+    /** An entity ID is at most 1024 characters (SAML Core 8.3.6). */
+    private static final int MAX_ENTITY_ID = 1024;
+    /** Segments of letters, digits and . _ ~ - (nothing a router or a proxy reads as syntax). */
+    private static final java.util.regex.Pattern ACS_PATH = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    /** The shape of this service's own per-IdP paths, which an acs_path would collide with. */
+    private static final java.util.regex.Pattern PER_IDP_PATH = java.util.regex.Pattern.compile("/saml/[^/]+/(login|acs|metadata|slo)");
 
     private final Map<String, String> env;
     private final boolean readSecrets;
@@ -153,10 +160,14 @@ public final class ConfigLoader {
             idps.add(idp(idp, id, idpAccounts, base, metadataCache, errors));
         }
         Set<String> ids = new java.util.HashSet<>();
+        Map<String, String> acsPaths = new java.util.HashMap<>();
         for (Config.Idp i : idps) {
             if (!ids.add(i.id())) {
                 errors.add("idps: the id '" + i.id() + "' is used twice; each IdP needs its own id (it is part of its URLs)");
             }
+            i.acsPath().map(p -> acsPaths.putIfAbsent(p, i.id())).filter(other -> !other.equals(i.id())).ifPresent(other ->
+                    errors.add("idps[" + i.id() + "].acs_path: " + i.acsPath().get() + " is already the ACS of idps[" + other
+                            + "]; each IdP needs its own (the path says which IdP's trust a Response is checked against)"));
         }
         YamlMap sp = top.map("sp").orElse(YamlMap.parse("{}", problems));
         sp.allowOnly(SP);
@@ -246,6 +257,12 @@ public final class ConfigLoader {
                         + "to the certificate the IdP signs its metadata with"));
         metadataUrl.filter(u -> !"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()))
                 .ifPresent(u -> errors.add(where + ".metadata_url: " + u + " must be an https URL"));
+        Optional<String> spEntityId = idp.string("sp_entity_id");
+        spEntityId.filter(e -> !isAbsoluteUri(e) || e.length() > MAX_ENTITY_ID).ifPresent(e -> errors.add(where
+                + ".sp_entity_id: '" + e + "' is not an absolute URI of at most " + MAX_ENTITY_ID + " characters "
+                + "(such as https://nats-login.example.com/saml or urn:example:nats)"));
+        Optional<String> acsPath = idp.string("acs_path");
+        acsPath.ifPresent(p -> acsPathProblem(p).ifPresent(why -> errors.add(where + ".acs_path: '" + p + "' " + why)));
         return new Config.Idp(id, idp.string("label").orElse(id), accounts, entityId, sso, idp.string("slo_url").orElse(""),
                 certificates, metadataFile, metadataUrl,
                 duration(idp.string("metadata_refresh"), where + ".metadata_refresh", Config.Idp.DEFAULT_METADATA_REFRESH, errors),
@@ -253,7 +270,34 @@ public final class ConfigLoader {
                 bool(idp.string("allow_idp_initiated"), where + ".allow_idp_initiated", errors),
                 bool(idp.string("allow_sha1"), where + ".allow_sha1", errors),
                 duration(idp.string("clock_skew"), where + ".clock_skew", Config.Idp.DEFAULT_CLOCK_SKEW, errors),
-                kind, metadataSigner, metadataCache);
+                kind, metadataSigner, metadataCache, spEntityId, acsPath);
+    }
+
+    private static boolean isAbsoluteUri(String text) {
+        try {
+            return URI.create(text).isAbsolute();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Why a path cannot be an ACS path under public_url, if it cannot. */
+    private static Optional<String> acsPathProblem(String path) {
+        if (!path.startsWith("/")) {
+            return Optional.of("must start with / (it is a path under public_url, such as /saml/acs)");
+        }
+        if (!ACS_PATH.matcher(path).matches()) {
+            return Optional.of("must be a plain path: segments of letters, digits and . _ ~ - between single slashes, "
+                    + "no query, fragment, percent-encoding or trailing slash");
+        }
+        if (java.util.Arrays.stream(path.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+            return Optional.of("has a . or .. segment: the path the IdP posts to must be the path the service answers");
+        }
+        if (PER_IDP_PATH.matcher(path).matches()) {
+            return Optional.of("has the shape of this service's own per-IdP paths (/saml/{id}/login, acs, metadata, slo); "
+                    + "pick another, such as /saml/acs");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,5 +1,7 @@
 package saml2nats.saml;
 
+import saml2nats.config.Config;
+
 import java.net.URI;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -8,6 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,26 +24,64 @@ public final class ServiceProvider {
     /** An AuthnRequest on its way: its ID (to be remembered as pending) and what carries it to the IdP. */
     public record Outgoing(String id, Outbound to) { }
 
+    /**
+     * What this service calls itself towards one IdP, where set ({@code sp_entity_id},
+     * {@code acs_path}); unset parts are {@code {public_url}/saml/{id}/metadata} and {@code /saml/{id}/acs}.
+     */
+    public record Names(Optional<String> entityId, Optional<String> acsPath) { }
+
     private final OpenSaml saml;
     private final URI publicUrl;
     private final Optional<SpSettings.KeyPair> signing;
     private final Optional<SpSettings.KeyPair> decryption;
+    private final Map<String, Names> names;
     private final SecureRandom random = new SecureRandom();
 
     public ServiceProvider(OpenSaml saml, URI publicUrl, Optional<SpSettings.KeyPair> signing,
                            Optional<SpSettings.KeyPair> decryption) {
+        this(saml, publicUrl, signing, decryption, Map.of());
+    }
+
+    /** @param names by IdP id; an IdP not in it has the default names */
+    public ServiceProvider(OpenSaml saml, URI publicUrl, Optional<SpSettings.KeyPair> signing,
+                           Optional<SpSettings.KeyPair> decryption, Map<String, Names> names) {
         this.saml = saml;
         this.publicUrl = publicUrl;
         this.signing = signing;
         this.decryption = decryption;
+        this.names = Map.copyOf(names);
     }
 
+    /** The names each configured IdP sets. */
+    public static Map<String, Names> namesOf(List<Config.Idp> idps) {
+        Map<String, Names> names = new LinkedHashMap<>();
+        idps.forEach(i -> names.put(i.id(), new Names(i.spEntityId(), i.acsPath())));
+        return names;
+    }
+
+    /** The entity ID AuthnRequests and logout messages are issued by, and assertions must be meant for. */
     public String entityId(String idp) {
-        return publicUrl + "/saml/" + idp + "/metadata";
+        return names(idp).entityId().orElse(publicUrl + "/saml/" + idp + "/metadata");
+    }
+
+    /** The path this service takes the IdP's Responses at. */
+    public String acsPath(String idp) {
+        return names(idp).acsPath().orElse("/saml/" + idp + "/acs");
     }
 
     public String acsUrl(String idp) {
-        return publicUrl + "/saml/" + idp + "/acs";
+        return publicUrl + acsPath(idp);
+    }
+
+    /** The configured ACS paths that are not of the {@code /saml/{id}/acs} shape, to the IdP each belongs to. */
+    public Map<String, String> ownAcsPaths() {
+        Map<String, String> paths = new LinkedHashMap<>();
+        names.forEach((idp, n) -> n.acsPath().ifPresent(p -> paths.put(p, idp)));
+        return paths;
+    }
+
+    private Names names(String idp) {
+        return names.getOrDefault(idp, new Names(Optional.empty(), Optional.empty()));
     }
 
     public String sloUrl(String idp) {

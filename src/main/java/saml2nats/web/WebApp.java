@@ -127,8 +127,7 @@ public final class WebApp implements AutoCloseable {
         r.post("/route", this::routeByEmail);
         r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"),
                 Optional.ofNullable(ctx.cookie(signInCookie.name())), addresses.of(ctx))));
-        r.post("/saml/{idp}/acs", ctx -> answer(ctx, signIn.finish(ctx.pathParam("idp"), ctx.formParam("SAMLResponse"),
-                ctx.formParam("RelayState"), BrowserBinding.ofSecret(ctx.cookie(signInCookie.name())))));
+        r.post("/saml/{idp}/acs", ctx -> acs(ctx, ctx.pathParam("idp")));
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
         r.get("/saml/{idp}/slo", this::singleLogout);
@@ -154,11 +153,31 @@ public final class WebApp implements AutoCloseable {
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()));
+        parts.sp().ownAcsPaths().forEach((path, idp) -> ownAcs(r, path, idp)); // last: a clash names the setting
         r.exception(Exception.class, (e, ctx) -> {
             log.warn("request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).html(Pages.problem("Something went wrong",
                     "The request could not be completed. The service log has the details."));
         });
+    }
+
+    /** An IdP's Response, at its ACS path only (an IdP with an acs_path has none at /saml/{id}/acs). */
+    private void acs(Context ctx, String idp) {
+        if (!parts.sp().acsPath(idp).equals(ctx.path())) {
+            ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound());
+            return;
+        }
+        answer(ctx, signIn.finish(idp, ctx.formParam("SAMLResponse"), ctx.formParam("RelayState"),
+                BrowserBinding.ofSecret(ctx.cookie(signInCookie.name()))));
+    }
+
+    private void ownAcs(RoutesConfig r, String path, String idp) {
+        try {
+            r.post(path, ctx -> acs(ctx, idp));
+        } catch (IllegalArgumentException taken) { // Javalin refuses a second handler for one path
+            throw new IllegalArgumentException("idps[" + idp + "].acs_path: " + path + " is a path this service "
+                    + "already answers; pick another, such as /saml/acs");
+        }
     }
 
     private void securityHeaders(Context ctx) {

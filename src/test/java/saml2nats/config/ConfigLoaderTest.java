@@ -190,7 +190,7 @@ class ConfigLoaderTest {
         typos.put(base + "policy: { fille: m.yaml }\n", "line 3: policy.fille: unknown key; known: file, poll");
         typos.put(base + "sessions: { lenght: 8h }\n", "line 3: sessions.lenght: unknown key; known: length, max");
         typos.put(base + "sp: { signing_key: k.pem }\n", "line 3: sp.signing_key: unknown key; known: decryption_certificate_file,");
-        typos.put(base + idp + "    domain: [acme.com]\n", "line 6: idps[].domain: unknown key; known: accounts, allow_idp_initiated,");
+        typos.put(base + idp + "    domain: [acme.com]\n", "line 6: idps[].domain: unknown key; known: accounts, acs_path, allow_idp_initiated,");
         typos.put(base + idp + "    attributes: { mail: [m] }\n",
                 "line 6: idps[].attributes.mail: unknown key; known: display_name, email,");
         typos.put(base + "operator: { sentinel_creds: s.creds, accounts: { DEV: { public_key: A } } }\n",
@@ -414,7 +414,7 @@ class ConfigLoaderTest {
         java.util.List<String> domains = new java.util.ArrayList<>(java.util.List.of("acme.com"));
         Config.Idp built = new Config.Idp("x", "X", java.util.Set.of(), "", "", "", java.util.List.of(), java.util.Optional.empty(),
                 java.util.Optional.empty(), Duration.ofHours(1), Map.of(), domains, false, false, Duration.ofSeconds(60),
-                IdpKind.GENERIC, java.util.Optional.empty(), Path.of("metadata-cache"));
+                IdpKind.GENERIC, java.util.Optional.empty(), Path.of("metadata-cache"), java.util.Optional.empty(), java.util.Optional.empty());
         domains.add("evil.test");
         assertEquals(java.util.List.of("acme.com"), built.domains());
     }
@@ -448,5 +448,42 @@ class ConfigLoaderTest {
                 ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir().normalize());
         Files.writeString(cfg, idp + "metadata_cache_dir: /var/cache/saml2nats\n");
         assertEquals(Path.of("/var/cache/saml2nats"), ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0).metadataCacheDir());
+    }
+
+    @Test
+    void aBadAcsPathOrSpEntityIdIsRefusedAtLoadNamingTheSetting(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { user: s }\naccounts: [DEV]\nidps:\n  - id: okta\n    metadata_url: https://idp.test/md\n";
+        java.util.function.Function<String, String> refused = more -> {
+            try {
+                Files.writeString(cfg, base + more);
+                return assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg)).getMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (String[] bad : new String[][]{
+                {"saml/acs", "must start with /"},
+                {"/saml/../metrics", "has a . or .. segment"},
+                {"/saml/./acs", "has a . or .. segment"},
+                {"/saml/acs?idp=okta", "must be a plain path"},
+                {"/saml/acs#x", "must be a plain path"},
+                {"/saml/{idp}/post", "must be a plain path"},
+                {"/saml//acs", "must be a plain path"},
+                {"/saml/acs/", "must be a plain path"},
+                {"/saml/other/acs", "has the shape of this service's own per-IdP paths"}}) {
+            String message = refused.apply("    acs_path: \"" + bad[0] + "\"\n");
+            assertTrue(message.contains("idps[okta].acs_path: '" + bad[0] + "' " + bad[1]), bad[0] + ": " + message);
+        }
+        String twice = refused.apply("    acs_path: /saml/acs\n  - id: entra\n    metadata_url: https://idp.test/e\n"
+                + "    acs_path: /saml/acs\n");
+        assertTrue(twice.contains("idps[entra].acs_path: /saml/acs is already the ACS of idps[okta]"), twice);
+        assertTrue(refused.apply("    sp_entity_id: not a uri\n").contains("idps[okta].sp_entity_id: 'not a uri' is not an absolute URI"));
+        assertTrue(refused.apply("    sp_entity_id: nats-login\n").contains("idps[okta].sp_entity_id: 'nats-login' is not an absolute URI"));
+
+        Files.writeString(cfg, base + "    acs_path: /saml/acs\n    sp_entity_id: urn:acme:nats\n");
+        Config.Idp okta = ConfigLoader.withoutSecrets(Map.of()).load(cfg).idps().get(0);
+        assertEquals(java.util.Optional.of("/saml/acs"), okta.acsPath());
+        assertEquals(java.util.Optional.of("urn:acme:nats"), okta.spEntityId());
     }
 }

@@ -59,7 +59,8 @@ class IdpTrustTest {
     static Config.Idp idp(Optional<Path> file, Optional<URI> url, saml2nats.config.IdpKind kind,
                           Map<String, List<String>> attributes, Optional<String> metadataSigner, Path cacheDir) {
         return new Config.Idp("okta", "Okta", java.util.Set.of(), "", "", "", List.of(), file, url, Duration.ofHours(1),
-                attributes, List.of(), false, false, Duration.ofSeconds(60), kind, metadataSigner, cacheDir);
+                attributes, List.of(), false, false, Duration.ofSeconds(60), kind, metadataSigner, cacheDir, Optional.empty(),
+                Optional.empty());
     }
 
     static String pem(X509Certificate cert) throws Exception {

@@ -49,6 +49,35 @@ class InspectCommandTest {
         assertTrue(late.out.contains("result: REFUSED"), late.out);
     }
 
+    @Test
+    void theAcsAndSpEntityIdDefaultToTheConfiguredOnes(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("c.yaml");
+        // the Okta fixtures were made for an SP at /saml/acs and /saml/metadata, not the /saml/{id}/... defaults
+        Files.writeString(config, """
+                public_url: http://localhost:8000
+                nats: { user: x }
+                accounts: [DEV]
+                idps:
+                  - id: okta
+                    metadata_file: %s
+                    sp_entity_id: http://localhost:8000/saml/metadata
+                    acs_path: /saml/acs
+                sp:
+                  decryption_key_file: %s
+                  decryption_certificate_file: %s
+                """.formatted(FIXTURES.resolve("SignedResponseEncryptedAssertion.idp-metadata.xml"),
+                FIXTURES.resolve("sp-key.pem"), FIXTURES.resolve("sp-cert.pem")));
+        String file = FIXTURES.resolve("SignedResponseEncryptedAssertion.response.b64").toString();
+        Result ok = run(new String[]{"saml", "inspect", file, "--config", config.toString(), "--idp", "okta"},
+                "--at", "2020-03-03T19:24:28Z");
+        assertEquals(0, ok.code, ok.out + ok.err);
+        assertTrue(ok.out.contains("result: ACCEPTED"), ok.out);
+        Result other = run(new String[]{"saml", "inspect", file, "--config", config.toString(), "--idp", "okta",
+                "--sp-entity-id", "http://localhost:8000/saml/okta/metadata"}, "--at", "2020-03-03T19:24:28Z");
+        assertEquals(1, other.code, "an option still overrides the config: " + other.out);
+        assertTrue(other.out.contains("WRONG_AUDIENCE"), other.out);
+    }
+
     record Result(int code, String out, String err) { }
 
     static Result run(String[] common, String... more) throws Exception {

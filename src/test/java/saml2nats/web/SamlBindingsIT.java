@@ -57,6 +57,11 @@ class SamlBindingsIT {
     /** Its metadata URL is down when the service starts; a copy from an earlier run is on disk. */
     static final String CACHED_ENTITY = "https://cached-idp.test/entity";
 
+    /** Calls this service by names of its own (sp_entity_id, acs_path), as an SP moved from another product would. */
+    static final String OWN_ENTITY = "https://own-idp.test/entity";
+    static final String OWN_SP_ENTITY = "urn:acme:nats-login";
+    static final String OWN_ACS = "/sso/saml/acs";
+
     final SigningIdp idp = new SigningIdp(SAML, IDP_KEYS);
     CalloutStack stack;
     String startLog;
@@ -82,6 +87,7 @@ class SamlBindingsIT {
     void start(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("sp-key.pem"), pem("PRIVATE KEY", SP_KEYS.key().getEncoded()));
         Files.writeString(dir.resolve("sp-cert.pem"), pem("CERTIFICATE", SP_KEYS.certificate().getEncoded()));
+        Files.writeString(dir.resolve("idp.pem"), pem("CERTIFICATE", IDP_KEYS.certificate().getEncoded()));
         Files.writeString(dir.resolve("post-idp.xml"), idpMetadata(POST_ENTITY, """
                 <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s"/>"""
                 .formatted(POST_SSO)));
@@ -110,7 +116,14 @@ class SamlBindingsIT {
                       - id: cached
                         label: Cached IdP
                         metadata_url: %s
-                    """.formatted(downUrl));
+                      - id: own
+                        label: Own names
+                        entity_id: %s
+                        sso_url: https://own-idp.test/sso
+                        certificates: [%s]
+                        sp_entity_id: %s
+                        acs_path: %s
+                    """.formatted(downUrl, OWN_ENTITY, dir.resolve("idp.pem"), OWN_SP_ENTITY, OWN_ACS));
         } finally {
             System.setErr(err);
             startLog = log.toString(StandardCharsets.UTF_8);
@@ -206,6 +219,31 @@ class SamlBindingsIT {
         assertEquals("https://cached-idp.test/sso", started.request().getDestination());
         HttpResponse<String> acs = b.post("/saml/cached/acs",
                 form(respond(CACHED_ENTITY, sp("cached"), started.request().getID(), "cat@acme.test"), started.relayState()));
+        assertEquals(303, acs.statusCode(), acs.body());
+        connectsToNats(b);
+    }
+
+    @Test
+    void anIdpWithItsOwnSpEntityIdAndAcsPathSignsInThereAndNotForTheDefaultAudience() throws Exception {
+        HttpBrowser b = browser();
+        HttpBrowser.Started started = b.startSignIn("own");
+        assertEquals(OWN_SP_ENTITY, started.request().getIssuer().getValue());
+        assertEquals(PUBLIC + OWN_ACS, started.request().getAssertionConsumerServiceURL());
+        String metadata = b.get("/saml/own/metadata").body();
+        assertTrue(metadata.contains("entityID=\"" + OWN_SP_ENTITY + "\"")
+                && metadata.contains("Location=\"" + PUBLIC + OWN_ACS + "\""), metadata);
+
+        String id = started.request().getID();
+        SpSettings own = new SpSettings(OWN_SP_ENTITY, PUBLIC + OWN_ACS, Optional.empty());
+        SpSettings defaultAudience = new SpSettings(PUBLIC + "/saml/own/metadata", PUBLIC + OWN_ACS, Optional.empty());
+        HttpResponse<String> forDefault = b.post(OWN_ACS, form(respond(OWN_ENTITY, defaultAudience, id, "oz@acme.test"),
+                started.relayState()));
+        assertEquals(403, forDefault.statusCode(), forDefault.body());
+        assertTrue(forDefault.body().contains("WRONG_AUDIENCE"), forDefault.body());
+        String answer = respond(OWN_ENTITY, own, id, "oz@acme.test");
+        assertEquals(404, b.post("/saml/own/acs", form(answer, started.relayState())).statusCode(),
+                "its ACS is at acs_path only");
+        HttpResponse<String> acs = b.post(OWN_ACS, form(answer, started.relayState()));
         assertEquals(303, acs.statusCode(), acs.body());
         connectsToNats(b);
     }
