@@ -129,8 +129,13 @@ public class Mutations {
         m("L03", slo, "a LogoutRequest may be replayed", "saml/IdpLogout.java",
                 "if (!seen.firstLogout(idp.id(), request.getID(), keepUntil)) {", "if (false) {");
         m("L04", "SignInIT#singleLogoutFromTheIdpEndsTheSessionAndAnswers", "an unsigned LogoutRequest is taken",
-                "saml/IdpLogout.java", "            RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());",
-                "            if (false) RedirectBinding.verify(rawQuery, \"SAMLRequest\", trust.certificates());");
+                "saml/IdpLogout.java", "            RedirectBinding.verify(rawQuery, \"SAMLRequest\", idp.trust().settings().certificates());",
+                "            if (false) RedirectBinding.verify(rawQuery, \"SAMLRequest\", idp.trust().settings().certificates());");
+        m("L05", "SamlBindingsIT#aPostedLogoutRequestThatIsUnsignedForgedChangedStaleMisaddressedOrReplayedEndsNothing",
+                "a POSTed LogoutRequest's signature is not checked", "saml/IdpLogout.java",
+                "        if (bad.isPresent()) {\n            throw new Refused(bad.get().code(), bad.get().message());",
+                "        if (false) {\n            throw new Refused(bad.get().code(), bad.get().message());",
+                "saml/IdpLogout.java", "        if (request.getSignature() == null) {", "        if (false) {");
         // ---- IdP trust ----
         m("S30", "SamlBindingsIT#anIdpWithItsOwnSpEntityIdAndAcsPathSignsInThereAndNotForTheDefaultAudience",
                 "the configured sp_entity_id is not the audience", "saml/ServiceProvider.java",

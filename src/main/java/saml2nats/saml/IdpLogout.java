@@ -4,16 +4,18 @@ import org.opensaml.saml.saml2.core.LogoutRequest;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * A LogoutRequest from an IdP (IdP-initiated single logout), trusted only when its
- * redirect-binding signature verifies with that IdP's configured certificates, it was
- * issued by that IdP, to this service's SLO URL, recently, and is seen for the first time.
- * Without those a request captured once (or one dated 2001 and addressed to another SP)
- * would end a person's sessions whenever it is replayed.
+ * A LogoutRequest from an IdP (IdP-initiated single logout), by HTTP-Redirect or HTTP-POST,
+ * trusted only when its signature verifies with that IdP's configured certificates (the
+ * redirect binding's over the query, the POST binding's enveloped XML signature, checked as an
+ * assertion's is), it was issued by that IdP, to this service's SLO URL, recently, and is seen
+ * for the first time by either binding. Without those a request captured once (or one dated
+ * 2001 and addressed to another SP) would end a person's sessions whenever it is replayed.
  */
 public record IdpLogout(String requestId, String nameId) {
-    /** How old a LogoutRequest may be: it travels in the browser's redirect, so seconds are usual. */
+    /** How old a LogoutRequest may be: it travels in the browser, so seconds are usual. */
     public static final Duration MAX_AGE = Duration.ofMinutes(5);
 
     /** Why a LogoutRequest was not accepted: the code (audit reason) and a sentence. */
@@ -31,13 +33,56 @@ public record IdpLogout(String requestId, String nameId) {
     }
 
     /**
-     * @param sloUrl this service's SLO URL for the IdP, which the request must name as its Destination
-     * @param seen   remembers accepted request IDs until they could no longer be accepted anyway
+     * A request that came by HTTP-Redirect.
+     *
+     * @param rawQuery the query exactly as it was URL-encoded (the signature is over it)
+     * @param sloUrl   this service's SLO URL for the IdP, which the request must name as its Destination
+     * @param seen     remembers accepted request IDs until they could no longer be accepted anyway
      */
     public static IdpLogout read(OpenSaml saml, String rawQuery, IdentityProvider idp, String sloUrl, Instant now,
                                  RequestLedger seen) throws Refused {
+        try {
+            RedirectBinding.verify(rawQuery, "SAMLRequest", idp.trust().settings().certificates());
+        } catch (IllegalArgumentException e) {
+            throw new Refused(SamlError.BAD_SIGNATURE, e.getMessage()); // our own sentence: unsigned, weak or not verifying
+        }
+        String xml;
+        try {
+            xml = RedirectBinding.inflate(RedirectBinding.param(rawQuery, "SAMLRequest"));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(SamlError.MALFORMED_RESPONSE, e.getMessage());
+        }
+        return check(parse(saml, xml), idp, sloUrl, now, seen);
+    }
+
+    /**
+     * A request that came by HTTP-POST: its signature is inside it.
+     *
+     * @param samlRequest the posted form field, base64
+     */
+    public static IdpLogout readPosted(OpenSaml saml, String samlRequest, IdentityProvider idp, String sloUrl, Instant now,
+                                       RequestLedger seen) throws Refused {
+        String xml;
+        try {
+            xml = new String(java.util.Base64.getMimeDecoder().decode(samlRequest), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(SamlError.MALFORMED_RESPONSE, "the posted logout request is not base64");
+        }
+        LogoutRequest request = parse(saml, xml);
+        if (request.getSignature() == null) {
+            throw new Refused(SamlError.UNSIGNED, "the logout request is not signed; this service accepts only signed logout messages");
+        }
+        Optional<Step> bad = ResponseValidator.verify(request.getSignature(), request, "logout request", idp.trust().settings());
+        if (bad.isPresent()) {
+            throw new Refused(bad.get().code(), bad.get().message());
+        }
+        return check(request, idp, sloUrl, now, seen);
+    }
+
+    /** What holds whichever binding carried the request: issuer, Destination, age, expiry, first time. */
+    private static IdpLogout check(LogoutRequest request, IdentityProvider idp, String sloUrl, Instant now,
+                                   RequestLedger seen) throws Refused {
         IdpSettings trust = idp.trust().settings();
-        LogoutRequest request = parse(saml, rawQuery, trust);
         if (request.getIssuer() == null || !trust.entityId().equals(request.getIssuer().getValue())) {
             throw new Refused(SamlError.WRONG_ISSUER, "the logout request was not issued by " + trust.entityId());
         }
@@ -69,16 +114,10 @@ public record IdpLogout(String requestId, String nameId) {
         return new IdpLogout(request.getID(), request.getNameID().getValue());
     }
 
-    private static LogoutRequest parse(OpenSaml saml, String rawQuery, IdpSettings trust) throws Refused {
-        try {
-            RedirectBinding.verify(rawQuery, "SAMLRequest", trust.certificates());
-        } catch (IllegalArgumentException e) {
-            throw new Refused(SamlError.BAD_SIGNATURE, e.getMessage()); // our own sentence: unsigned, weak or not verifying
-        }
+    private static LogoutRequest parse(OpenSaml saml, String xml) throws Refused {
         Object parsed;
         try {
-            parsed = saml.unmarshal(saml.parse(RedirectBinding.inflate(RedirectBinding.param(rawQuery, "SAMLRequest")))
-                    .getDocumentElement());
+            parsed = saml.unmarshal(saml.parse(xml).getDocumentElement());
         } catch (Exception e) {
             throw new Refused(SamlError.MALFORMED_RESPONSE, "the logout request is not readable XML");
         }

@@ -305,7 +305,7 @@ public final class ResponseValidator {
         return Step.pass("signature", String.join(" and ", verified) + " signed by the IdP's configured certificate");
     }
 
-    private static Optional<Step> verify(Signature sig, SignableSAMLObject signed, String what, IdpSettings idp) {
+    static Optional<Step> verify(Signature sig, SignableSAMLObject signed, String what, IdpSettings idp) {
         try {
             new SAMLSignatureProfileValidator().validate(sig);
         } catch (SignatureException ex) {

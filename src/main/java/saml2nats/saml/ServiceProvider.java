@@ -157,7 +157,7 @@ public final class ServiceProvider {
         return Optional.of(send(slo.get(), "SAMLResponse", xml, null));
     }
 
-    /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect), certificates, NameID formats. */
+    /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect and HTTP-POST), certificates, NameID formats. */
     public String metadata(String idp) {
         StringBuilder keys = new StringBuilder();
         signing.ifPresent(k -> keys.append(keyDescriptor("signing", k.certificate())));
@@ -166,11 +166,12 @@ public final class ServiceProvider {
                 <?xml version="1.0" encoding="UTF-8"?>
                 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
                   <md:SPSSODescriptor AuthnRequestsSigned="%s" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-                %s    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
+                %s    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%4$s"/>
+                    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%4$s"/>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>
-                    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="0" isDefault="true"/>
+                    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%5$s" index="0" isDefault="true"/>
                   </md:SPSSODescriptor>
                 </md:EntityDescriptor>
                 """.formatted(xml(entityId(idp)), signing.isPresent(), keys, xml(sloUrl(idp)), xml(acsUrl(idp)));

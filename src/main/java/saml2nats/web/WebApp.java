@@ -16,7 +16,6 @@ import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.Outbound;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.DevIdp;
-import saml2nats.saml.IdpLogout;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.ResponseValidator;
 import saml2nats.saml.ServiceProvider;
@@ -61,6 +60,7 @@ public final class WebApp implements AutoCloseable {
     private final Parts parts;
     private final BrowserSessions browsers;
     private final SignIn signIn;
+    private final SingleLogout slo;
     private final CliApi cli;
     private final boolean secureCookies;
     private final ClientAddresses addresses;
@@ -78,6 +78,8 @@ public final class WebApp implements AutoCloseable {
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
                 new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()),
                 parts.policy());
+        this.slo = new SingleLogout(parts.idps(), parts.sp(), parts.saml(), parts.sessions(), parts.ledger(), parts.audit(),
+                parts.clock());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
                 parts.config().sessions().max(), parts.cliSlots()), addresses);
@@ -130,7 +132,11 @@ public final class WebApp implements AutoCloseable {
         r.post("/saml/{idp}/acs", ctx -> acs(ctx, ctx.pathParam("idp")));
         r.get("/saml/{idp}/metadata", this::metadata);
         r.post("/logout", this::logout);
-        r.get("/saml/{idp}/slo", this::singleLogout);
+        r.get("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.redirected(ctx.pathParam("idp"), ctx.queryString(),
+                ctx.queryParam("SAMLRequest") != null)));
+        // the IdP posts from its own site: no cookie and no CSRF token of ours come along, none is asked for
+        r.post("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.posted(ctx.pathParam("idp"),
+                Optional.ofNullable(ctx.formParam("SAMLRequest")))));
         r.get("/cli/login", cli::loopbackAsk);
         r.post("/cli/login", cli::loopbackAnswer);
         r.post("/cli/login/start", cli::loopbackStart);
@@ -293,27 +299,12 @@ public final class WebApp implements AutoCloseable {
                 .orElse(new Outbound.Redirect("/")));
     }
 
-    /** The IdP's LogoutRequest (ends that person's sessions here) or its LogoutResponse to ours. */
-    private void singleLogout(Context ctx) {
-        Optional<saml2nats.saml.IdentityProvider> idp = parts.idps().find(ctx.pathParam("idp"));
-        if (idp.isEmpty() || ctx.queryParam("SAMLRequest") == null) {
-            ctx.redirect("/", HttpStatus.SEE_OTHER);
-            return;
-        }
-        try {
-            IdpLogout request = IdpLogout.read(parts.saml(), ctx.queryString(), idp.get(), parts.sp().sloUrl(idp.get().id()),
-                    parts.clock().instant(), parts.ledger());
-            int ended = parts.sessions().endAll(idp.get().id(), request.nameId());
-            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
-                    "single logout from the IdP, " + ended + " session(s)", "", request.nameId(), "", idp.get().id(),
-                    List.of(), "", AuditEvent.Client.NONE, null));
-            send(ctx, parts.sp().logoutResponse(idp.get(), request.requestId(), Binding.REDIRECT, parts.clock().instant())
-                    .orElse(new Outbound.Redirect("/")));
-        } catch (IdpLogout.Refused e) {
-            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "deny", e.code().name(),
-                    "single logout from the IdP refused: " + e.getMessage(), "", "", "", idp.get().id(), List.of(), "",
-                    AuditEvent.Client.NONE, null));
-            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Logout request refused", e.getMessage()));
+    private void singleLogout(Context ctx, SingleLogout.Outcome outcome) {
+        if (outcome instanceof SingleLogout.Outcome.Go go) {
+            send(ctx, go.to());
+        } else {
+            SingleLogout.Outcome.Refused refused = (SingleLogout.Outcome.Refused) outcome;
+            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Logout request refused", refused.reason()));
         }
     }
 

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensaml.saml.saml2.core.AuthnRequest;
+import org.opensaml.saml.saml2.core.LogoutRequest;
+import org.opensaml.saml.saml2.core.LogoutResponse;
+import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
 import org.opensaml.security.x509.BasicX509Credential;
 import org.opensaml.xmlsec.signature.Signature;
@@ -14,6 +17,8 @@ import org.opensaml.xmlsec.signature.support.SignatureValidator;
 import saml2nats.saml.Binding;
 import saml2nats.saml.MetadataCache;
 import saml2nats.saml.OpenSaml;
+import saml2nats.saml.PostBinding;
+import saml2nats.saml.RedirectBinding;
 import saml2nats.saml.SigningIdp;
 import saml2nats.saml.SpSettings;
 import saml2nats.testing.CalloutStack;
@@ -54,6 +59,9 @@ class SamlBindingsIT {
     /** Takes sign-in requests by HTTP-POST only, as Google Workspace and OneLogin publish. */
     static final String POST_ENTITY = "https://post-idp.test/entity";
     static final String POST_SSO = "https://post-idp.test/sso";
+    /** It offers both bindings for logout: a request of ours goes by Redirect, an answer to its POST by POST. */
+    static final String POST_SLO = "https://post-idp.test/slo";
+    static final String POST_SLO_REDIRECT = "https://post-idp.test/slo-redirect";
     /** Its metadata URL is down when the service starts; a copy from an earlier run is on disk. */
     static final String CACHED_ENTITY = "https://cached-idp.test/entity";
 
@@ -89,8 +97,10 @@ class SamlBindingsIT {
         Files.writeString(dir.resolve("sp-cert.pem"), pem("CERTIFICATE", SP_KEYS.certificate().getEncoded()));
         Files.writeString(dir.resolve("idp.pem"), pem("CERTIFICATE", IDP_KEYS.certificate().getEncoded()));
         Files.writeString(dir.resolve("post-idp.xml"), idpMetadata(POST_ENTITY, """
+                <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
+                <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s"/>
                 <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s"/>"""
-                .formatted(POST_SSO)));
+                .formatted(POST_SLO_REDIRECT, POST_SLO, POST_SSO)));
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             downUrl = URI.create("http://127.0.0.1:" + s.getLocalPort() + "/metadata");
         }
@@ -120,6 +130,7 @@ class SamlBindingsIT {
                         label: Own names
                         entity_id: %s
                         sso_url: https://own-idp.test/sso
+                        slo_url: https://own-idp.test/slo
                         certificates: [%s]
                         sp_entity_id: %s
                         acs_path: %s
@@ -246,5 +257,145 @@ class SamlBindingsIT {
         HttpResponse<String> acs = b.post(OWN_ACS, form(answer, started.relayState()));
         assertEquals(303, acs.statusCode(), acs.body());
         connectsToNats(b);
+    }
+
+    /** A browser signed in through the POST-only IdP, and its token. */
+    record SignedIn(HttpBrowser browser, String token) { }
+
+    SignedIn signInAtPostIdp(String email) throws Exception {
+        HttpBrowser b = browser();
+        HttpBrowser.Started started = b.startSignIn("post");
+        assertEquals(303, b.post("/saml/post/acs", form(respond(POST_ENTITY, sp("post"), started.request().getID(), email),
+                started.relayState())).statusCode());
+        Matcher token = Pattern.compile("s2n_[A-Za-z0-9_-]{43}").matcher(b.get("/").body());
+        assertTrue(token.find());
+        stack.connect(token.group()).close();
+        return new SignedIn(b, token.group());
+    }
+
+    static String logoutRequest(String id, Instant issued, String destination, String issuer, String nameId) {
+        return """
+                <samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
+                Destination="%s"><saml:Issuer>%s</saml:Issuer><saml:NameID>%s</saml:NameID></samlp:LogoutRequest>"""
+                .formatted(id, issued.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), destination, issuer, nameId);
+    }
+
+    /** Signed as an IdP signs a POSTed message: an enveloped XML signature, by OpenSAML. */
+    static String signedBy(SigningIdp.Keys keys, String xml) {
+        return PostBinding.sign(SAML, xml, new SpSettings.KeyPair(keys.key(), keys.certificate()));
+    }
+
+    static Map<String, String> posted(String parameter, String xml) {
+        return Map.of(parameter, Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The IdP's POST from its own site: a browser that holds no cookie of this service. */
+    HttpResponse<String> postLogout(String idpId, String xml) throws Exception {
+        return browser().post("/saml/" + idpId + "/slo", posted("SAMLRequest", xml));
+    }
+
+    @Test
+    void aPostedSignedLogoutRequestEndsTheSessionAndIsAnsweredByPost() throws Exception {
+        SignedIn lou = signInAtPostIdp("lou@acme.test");
+        String slo = PUBLIC + "/saml/post/slo";
+        HttpResponse<String> r = postLogout("post", signedBy(IDP_KEYS,
+                logoutRequest("_post1", Instant.now(), slo, POST_ENTITY, "lou@acme.test")));
+        assertEquals(200, r.statusCode(), r.body());
+        assertThrows(java.io.IOException.class, () -> stack.connect(lou.token()), "the session ended: its token no longer connects");
+
+        // the answer goes back by POST (the IdP offers it for logout), signed inside by the SP key
+        assertTrue(r.body().contains("<form id=saml-post method=post action='" + POST_SLO + "'"), r.body());
+        LogoutResponse answer = (LogoutResponse) SAML.unmarshal(SAML.parse(new String(Base64.getDecoder().decode(
+                HttpBrowser.hidden(r.body(), "SAMLResponse")), StandardCharsets.UTF_8)).getDocumentElement());
+        assertEquals("_post1", answer.getInResponseTo());
+        assertEquals(StatusCode.SUCCESS, answer.getStatus().getStatusCode().getValue());
+        assertEquals(POST_SLO, answer.getDestination());
+        new SAMLSignatureProfileValidator().validate(answer.getSignature());
+        SignatureValidator.validate(answer.getSignature(), new BasicX509Credential(SP_KEYS.certificate()));
+        assertTrue(stack.audit().contains("single logout from the IdP (POST), 1 session(s)"), stack.audit());
+
+        // an IdP that takes logout messages by Redirect only gets the answer that way
+        HttpResponse<String> own = postLogout("own", signedBy(IDP_KEYS,
+                logoutRequest("_own1", Instant.now(), PUBLIC + "/saml/own/slo", OWN_ENTITY, "nobody@acme.test")));
+        assertEquals(303, own.statusCode(), own.body());
+        String location = own.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("https://own-idp.test/slo?SAMLResponse=") && location.contains("&Signature="), location);
+        assertTrue(RedirectBinding.inflate(HttpBrowser.query(location, "SAMLResponse")).contains("InResponseTo=\"_own1\""));
+
+        String metadata = browser().get("/saml/post/metadata").body();
+        for (Binding b : Binding.values()) {
+            assertTrue(metadata.contains("<md:SingleLogoutService Binding=\"" + b.urn + "\" Location=\"" + slo + "\"/>"), metadata);
+        }
+    }
+
+    @Test
+    void aPostedLogoutRequestThatIsUnsignedForgedChangedStaleMisaddressedOrReplayedEndsNothing() throws Exception {
+        SignedIn max = signInAtPostIdp("max@acme.test");
+        Instant now = Instant.now();
+        String slo = PUBLIC + "/saml/post/slo";
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("UNSIGNED", logoutRequest("_unsigned", now, slo, POST_ENTITY, "max@acme.test"));
+        refused.put("BAD_SIGNATURE", signedBy(SigningIdp.Keys.generate("evil"), logoutRequest("_forged", now, slo, POST_ENTITY,
+                "max@acme.test")));
+        refused.put("BAD_SIGNATURE ", signedBy(IDP_KEYS, logoutRequest("_changed", now, slo, POST_ENTITY, "someone@acme.test"))
+                .replace(">someone@acme.test<", ">max@acme.test<"));
+        refused.put("EXPIRED", signedBy(IDP_KEYS, logoutRequest("_old", Instant.parse("2001-01-01T00:00:00Z"), slo, POST_ENTITY,
+                "max@acme.test")));
+        refused.put("NOT_YET_VALID", signedBy(IDP_KEYS, logoutRequest("_future", now.plusSeconds(3600), slo, POST_ENTITY,
+                "max@acme.test")));
+        refused.put("WRONG_DESTINATION", signedBy(IDP_KEYS, logoutRequest("_elsewhere", now, "https://other-sp.test/slo",
+                POST_ENTITY, "max@acme.test")));
+        refused.put("WRONG_ISSUER", signedBy(IDP_KEYS, logoutRequest("_issuer", now, slo, OWN_ENTITY, "max@acme.test")));
+        for (var c : refused.entrySet()) {
+            HttpResponse<String> r = postLogout("post", c.getValue());
+            assertEquals(403, r.statusCode(), c.getKey() + ": " + r.body());
+            assertTrue(stack.audit().contains("\"reason\":\"" + c.getKey().trim() + "\""), c.getKey() + " in " + stack.audit());
+        }
+        stack.connect(max.token()).close(); // still signed in
+
+        String once = signedBy(IDP_KEYS, logoutRequest("_once", now, slo, POST_ENTITY, "max@acme.test"));
+        assertEquals(200, postLogout("post", once).statusCode());
+        assertThrows(java.io.IOException.class, () -> stack.connect(max.token()));
+        SignedIn again = signInAtPostIdp("max@acme.test");
+        HttpResponse<String> replay = postLogout("post", once);
+        assertEquals(403, replay.statusCode(), replay.body());
+        assertTrue(replay.body().contains("already carried out"), replay.body());
+        // nor by the other binding: the ID is spent for both
+        String byRedirect = RedirectBinding.url(PUBLIC + "/saml/post/slo", "SAMLRequest",
+                logoutRequest("_once", now, slo, POST_ENTITY, "max@acme.test"), null, Optional.of(IDP_KEYS.key()));
+        HttpResponse<String> redirected = browser().get(byRedirect.substring(PUBLIC.length()));
+        assertEquals(403, redirected.statusCode(), redirected.body());
+        assertTrue(redirected.body().contains("already carried out"), redirected.body());
+        stack.connect(again.token()).close(); // the fresh session survives both replays
+    }
+
+    @Test
+    void aPostedLogoutResponseAfterOurSignOutEndsOnTheSignedOutPage() throws Exception {
+        SignedIn ann = signInAtPostIdp("ann@acme.test");
+        HttpBrowser b = ann.browser();
+        String csrf = HttpBrowser.hidden(b.get("/").body(), "csrf");
+        HttpResponse<String> out = b.post("/logout", Map.of("csrf", csrf));
+        assertEquals(303, out.statusCode(), out.body());
+        String toIdp = out.headers().firstValue("Location").orElseThrow();
+        assertTrue(toIdp.startsWith(POST_SLO_REDIRECT + "?SAMLRequest="), "our request goes by Redirect, preferred: " + toIdp);
+        LogoutRequest ours = (LogoutRequest) SAML.unmarshal(SAML.parse(RedirectBinding.inflate(
+                HttpBrowser.query(toIdp, "SAMLRequest"))).getDocumentElement());
+        assertThrows(java.io.IOException.class, () -> stack.connect(ann.token()), "ended here at once");
+
+        // Keycloak's default: the IdP answers by POST, from its own site
+        String response = signedBy(IDP_KEYS, """
+                <samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp1" Version="2.0" IssueInstant="%s" \
+                Destination="%s/saml/post/slo" InResponseTo="%s"><saml:Issuer>%s</saml:Issuer>\
+                <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+                </samlp:LogoutResponse>""".formatted(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), PUBLIC,
+                ours.getID(), POST_ENTITY));
+        HttpResponse<String> back = b.post("/saml/post/slo", posted("SAMLResponse", response));
+        assertEquals(303, back.statusCode(), back.body());
+        assertEquals("/", back.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> page = b.get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Sign in to connect to NATS"), page.body());
     }
 }
