@@ -250,7 +250,7 @@ public final class Main {
     }
 
     private int serve(Syntax.Args opts) throws Exception {
-        Config config = new ConfigLoader(System.getenv()).load(Path.of(opts.value("--config", DEFAULT_CONFIG)));
+        Config config = new ConfigLoader(env).load(Path.of(opts.value("--config", DEFAULT_CONFIG)));
         Saml2Nats service;
         try {
             service = Saml2Nats.start(config, Clock.systemUTC());

@@ -23,10 +23,29 @@ final class NatsLog implements ConnectionListener, ErrorListener {
     static final Duration EVERY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger("saml2nats.nats");
 
+    /** One kind of news, said at once the first time and then at most once per {@link #EVERY}. */
+    private final class Line {
+        private final AtomicReference<Instant> lastSaid = new AtomicReference<>(Instant.EPOCH);
+        private final AtomicLong unsaid = new AtomicLong();
+
+        void say(boolean first, String text, String repeated) {
+            Instant now = clock.instant();
+            Instant last = lastSaid.get();
+            if ((first || !now.isBefore(last.plus(EVERY))) && lastSaid.compareAndSet(last, now)) {
+                long more = unsaid.getAndSet(0);
+                log.warn("{}", first || more == 0 ? text : repeated + " (" + more + " more since the last line)");
+            } else {
+                unsaid.incrementAndGet();
+            }
+        }
+    }
+
     private final Clock clock;
-    private final AtomicReference<Instant> lastSaid = new AtomicReference<>(Instant.EPOCH);
-    private final AtomicLong unsaid = new AtomicLong();
-    private volatile boolean down;
+    /** Connections (by name) that are down now: the outage is news when the first goes, over when the last is back. */
+    private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Line outage = new Line();
+    private final Line errors = new Line();
+    private final Line slow = new Line();
     private volatile boolean closing;
 
     NatsLog(Clock clock) {
@@ -43,48 +62,49 @@ final class NatsLog implements ConnectionListener, ErrorListener {
         if (closing) {
             return;
         }
+        String name = conn.getOptions().getConnectionName();
         switch (type) {
-            case DISCONNECTED -> trouble(conn.getOptions().getConnectionName() + " disconnected");
+            case DISCONNECTED -> {
+                boolean first = down.isEmpty();
+                down.add(name);
+                outage.say(first, "NATS is unreachable (" + name + " disconnected); callout requests are not served "
+                        + "and /readyz says not ready until it is back", "NATS still unreachable");
+            }
             case RECONNECTED -> {
-                if (down) {
-                    down = false;
-                    log.info("NATS connection back: {}", conn.getConnectedUrl());
+                if (down.remove(name) && down.isEmpty()) {
+                    log.info("NATS connections back: {}", conn.getConnectedUrl());
                 }
             }
-            case CLOSED -> log.warn("NATS connection {} closed for good", conn.getOptions().getConnectionName());
-            default -> log.debug("NATS {} ({})", type, conn.getOptions().getConnectionName());
+            case CLOSED -> log.warn("NATS connection {} closed for good", name);
+            default -> log.debug("NATS {} ({})", type, name);
         }
     }
 
     @Override
     public void errorOccurred(Connection conn, String error) {
         if (!closing) {
-            trouble(conn.getOptions().getConnectionName() + ": " + error);
+            errors.say(false, "NATS error on " + conn.getOptions().getConnectionName() + ": " + error, "NATS errors go on");
         }
     }
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
-        if (!closing) {
-            trouble(conn.getOptions().getConnectionName() + ": " + exp);
+        if (closing) {
+            return;
+        }
+        // while a connection is down every reconnect attempt fails here: part of the outage, not news of its own
+        if (down.contains(conn.getOptions().getConnectionName())) {
+            outage.say(false, "NATS still unreachable: " + exp, "NATS still unreachable: " + exp);
+        } else {
+            errors.say(false, "NATS " + conn.getOptions().getConnectionName() + ": " + exp, "NATS errors go on: " + exp);
         }
     }
 
-    private void trouble(String detail) {
-        Instant now = clock.instant();
-        Instant last = lastSaid.get();
-        boolean first = !down;
-        down = true;
-        if ((first || !now.isBefore(last.plus(EVERY))) && lastSaid.compareAndSet(last, now)) {
-            long more = unsaid.getAndSet(0);
-            if (first) {
-                log.warn("NATS is unreachable ({}); callout requests are not served and /readyz says not ready until "
-                        + "it is back", detail);
-            } else {
-                log.warn("NATS still unreachable: {} ({} more failures since the last line)", detail, more);
-            }
-        } else {
-            unsaid.incrementAndGet();
+    @Override
+    public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
+        if (!closing) {
+            slow.say(false, "NATS slow consumer on " + conn.getOptions().getConnectionName()
+                    + ": messages are dropped; callout requests may go unanswered", "NATS slow consumer goes on");
         }
     }
 }

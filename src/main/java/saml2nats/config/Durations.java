@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?");
 
     private Durations() { }
 

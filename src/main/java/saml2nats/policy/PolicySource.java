@@ -48,8 +48,10 @@ public final class PolicySource implements AutoCloseable {
 
     /** Loads the file once; a service must not start without a usable policy. */
     public static PolicySource open(Path file, PolicyLoader loader, Listener listener) throws PolicyException {
-        Policy first = loader.load(file); // an unreadable file is a finding: there is no previous policy to keep
-        byte[] bytes = read(file);
+        // the bytes first, so an edit between the two reads is seen by the poller; unreadable here is the
+        // loader's finding (there is no previous policy to keep), not the poller's warning
+        byte[] bytes = readOrNull(file);
+        Policy first = loader.load(file);
         log.info("policy loaded from {}: {} roles", file, first.roles().size());
         return new PolicySource(file, loader, listener, first, bytes);
     }
@@ -90,6 +92,14 @@ public final class PolicySource implements AutoCloseable {
             log.warn("policy edit rejected, the previous policy stays in force: {}", e.toString());
             listener.reloaded(false, List.of());
             return false;
+        }
+    }
+
+    private static byte[] readOrNull(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
         }
     }
 
