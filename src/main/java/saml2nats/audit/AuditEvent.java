@@ -5,15 +5,58 @@ import java.util.List;
 
 /**
  * One decision, as written to the audit log. Holds no secret by construction: there
- * is no field for a token, a seed or a JWT.
+ * is no field for a token, a seed or a JWT. Built by the factories below, one per kind
+ * of decision, so every call site fills the same fields the same way.
  *
- * @param outcome {@code allow} or {@code deny}
  * @param reason  the error code of a refusal ({@code UNKNOWN_TOKEN}, ...), or {@code OK}
- * @param client  the connection this was about; empty values when unknown
+ * @param session the session this was about; empty when none
+ * @param client  the connection this was about; {@link Client#NONE} outside the callout
+ * @param expires when what was granted ends; null when nothing was granted
  */
-public record AuditEvent(Instant time, String action, String outcome, String reason, String detail,
-                         String session, String subject, String email, String idp,
-                         List<String> roles, String account, Client client, Instant expires) {
+public record AuditEvent(Instant time, Action action, Outcome outcome, String reason, String detail,
+                         String session, Person person, List<String> roles, String account, Client client,
+                         Instant expires) {
+    /** The reason of every allowed decision that carries no other. */
+    public static final String OK = "OK";
+    /** A sign-in that made a session whose groups the mapping grants nothing. */
+    public static final String NO_GRANT = "NO_GRANT";
+
+    public enum Action {
+        SIGN_IN("sign-in"), SIGN_OUT("sign-out"), CONNECT("connect"), CLI_SIGN_IN("cli-sign-in"),
+        CLI_DEVICE_CODE("cli-device-code");
+
+        private final String wire;
+
+        Action(String wire) {
+            this.wire = wire;
+        }
+
+        /** As written in the log, which auditors' queries match on. */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    public enum Outcome {
+        ALLOW, DENY;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Whom a decision was about, as far as it is known (empty strings otherwise). */
+    public record Person(String subject, String email, String idp) {
+        public Person {
+            subject = subject == null ? "" : subject;
+            email = email == null ? "" : email;
+            idp = idp == null ? "" : idp;
+        }
+
+        public static Person unknown(String idp) {
+            return new Person("", "", idp);
+        }
+    }
 
     public record Client(String host, String name, String lang, String version, String serverId, long clientId,
                          String kind) {
@@ -22,5 +65,67 @@ public record AuditEvent(Instant time, String action, String outcome, String rea
 
     public AuditEvent {
         roles = List.copyOf(roles);
+        detail = detail == null ? "" : detail;
+        session = session == null ? "" : session;
+        account = account == null ? "" : account;
+    }
+
+    /** A browser sign-in that made a session with a grant. */
+    public static AuditEvent signedIn(Instant at, String session, Person who, List<String> roles, String account,
+                                      Instant expires) {
+        return new AuditEvent(at, Action.SIGN_IN, Outcome.ALLOW, OK, "", session, who, roles, account, Client.NONE,
+                expires);
+    }
+
+    /** A browser sign-in that made a session although the mapping grants it nothing (the page says why). */
+    public static AuditEvent signedInWithoutGrant(Instant at, String why, String session, Person who, Instant expires) {
+        return new AuditEvent(at, Action.SIGN_IN, Outcome.ALLOW, NO_GRANT, why, session, who, List.of(), "",
+                Client.NONE, expires);
+    }
+
+    public static AuditEvent signInRefused(Instant at, Enum<?> code, String detail, Person who) {
+        return new AuditEvent(at, Action.SIGN_IN, Outcome.DENY, code.name(), detail, "", who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /** One session ended by its holder; {@code how} says from where (web, cli). */
+    public static AuditEvent signedOut(Instant at, String how, String session, Person who) {
+        return new AuditEvent(at, Action.SIGN_OUT, Outcome.ALLOW, OK, how, session, who, List.of(), "", Client.NONE,
+                null);
+    }
+
+    /** Every session of a person ended by someone else (an admin, the IdP); {@code detail} says who and how many. */
+    public static AuditEvent sessionsEnded(Instant at, String detail, Person who) {
+        return new AuditEvent(at, Action.SIGN_OUT, Outcome.ALLOW, OK, detail, "", who, List.of(), "", Client.NONE,
+                null);
+    }
+
+    public static AuditEvent signOutRefused(Instant at, Enum<?> code, String detail, Person who) {
+        return new AuditEvent(at, Action.SIGN_OUT, Outcome.DENY, code.name(), detail, "", who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /** A CLI session handed over by a signed-in browser; {@code how} is the hand-off (loopback, device). */
+    public static AuditEvent cliSignedIn(Instant at, String how, String session, Person who, Instant expires) {
+        return new AuditEvent(at, Action.CLI_SIGN_IN, Outcome.ALLOW, OK, how, session, who, List.of(), "",
+                Client.NONE, expires);
+    }
+
+    public static AuditEvent cliCodeRefused(Instant at, Enum<?> code, String session, Person who) {
+        return new AuditEvent(at, Action.CLI_DEVICE_CODE, Outcome.DENY, code.name(), "", session, who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /** A NATS connection the callout let in, with what it was granted until when. */
+    public static AuditEvent connected(Instant at, String session, Person who, List<String> roles, String account,
+                                       Client client, Instant expires) {
+        return new AuditEvent(at, Action.CONNECT, Outcome.ALLOW, OK, "", session, who, roles, account, client,
+                expires);
+    }
+
+    public static AuditEvent connectRefused(Instant at, Enum<?> code, String detail, String session, Person who,
+                                            Client client) {
+        return new AuditEvent(at, Action.CONNECT, Outcome.DENY, code.name(), detail, session, who, List.of(), "",
+                client, null);
     }
 }

@@ -48,14 +48,14 @@ public final class AuditLog implements AutoCloseable {
     static String toJson(AuditEvent e) {
         StringBuilder sb = new StringBuilder(384).append('{');
         field(sb, "time", e.time().toString());
-        field(sb, "action", e.action());
-        field(sb, "outcome", e.outcome());
+        field(sb, "action", e.action().wire());
+        field(sb, "outcome", e.outcome().wire());
         field(sb, "reason", e.reason());
         field(sb, "detail", e.detail());
         field(sb, "session", e.session());
-        field(sb, "subject", e.subject());
-        field(sb, "email", e.email());
-        field(sb, "idp", e.idp());
+        field(sb, "subject", e.person().subject());
+        field(sb, "email", e.person().email());
+        field(sb, "idp", e.person().idp());
         sb.append("\"roles\":[");
         for (int i = 0; i < e.roles().size(); i++) {
             if (i > 0) {

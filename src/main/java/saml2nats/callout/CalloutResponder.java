@@ -248,16 +248,16 @@ public final class CalloutResponder implements AutoCloseable {
                 .orElse(AuditEvent.Client.NONE);
         Verdict v = outcome.verdict();
         if (v instanceof Verdict.Allowed a) {
-            Identity who = a.session().identity();
-            return new AuditEvent(clock.instant(), "connect", result, reason, "", a.session().id(), who.subject(),
-                    who.email(), who.idp(), a.grant().roles(), a.grant().account(), client, a.expires());
+            return AuditEvent.connected(clock.instant(), a.session().id(), person(a.session().identity()),
+                    a.grant().roles(), a.grant().account(), client, a.expires());
         }
         Verdict.Denied d = (Verdict.Denied) v;
-        Optional<Identity> who = d.session().map(s -> s.identity());
-        return new AuditEvent(clock.instant(), "connect", result, reason, d.reason(),
-                d.session().map(s -> s.id()).orElse(""),
-                who.map(Identity::subject).orElse(""), who.map(Identity::email).orElse(""),
-                who.map(Identity::idp).orElse(""), List.of(), "", client, null);
+        return AuditEvent.connectRefused(clock.instant(), d.code(), d.reason(), d.session().map(s -> s.id()).orElse(""),
+                d.session().map(s -> person(s.identity())).orElse(AuditEvent.Person.unknown("")), client);
+    }
+
+    private static AuditEvent.Person person(Identity who) {
+        return new AuditEvent.Person(who.subject(), who.email(), who.idp());
     }
 
     @Override

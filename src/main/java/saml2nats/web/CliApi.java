@@ -181,7 +181,8 @@ final class CliApi {
             ctx.html(Pages.deviceConfirm(signed.get().session(), decision, waiting, signed.get().entry().csrf(),
                     parts.clock().instant(), parts.serverMaxPayload().get()));
         } catch (CliHandoff.Refusal r) {
-            record("cli-device-code", "deny", r.error.name(), "", signed.get().session(), null);
+            parts.audit().record(AuditEvent.cliCodeRefused(parts.clock().instant(), r.error,
+                    signed.get().session().id(), Audited.person(signed.get().session().identity())));
             ctx.status(r.error.status).html(Pages.deviceEnter(CliHandoff.normalize(typed), signed.get().entry().csrf(),
                     r.error.message));
         }
@@ -241,7 +242,8 @@ final class CliApi {
             return;
         }
         parts.sessions().end(AccessToken.hash(token(ctx)));
-        record("sign-out", "allow", "OK", "cli", session.get(), null);
+        parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "cli", session.get().id(),
+                Audited.person(session.get().identity())));
         StringBuilder sb = JsonUtils.beginJson();
         JsonUtils.addField(sb, "ended", session.get().id());
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
@@ -268,8 +270,8 @@ final class CliApi {
             return;
         }
         int ended = parts.sessions().endAll(idp, subject);
-        parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK",
-                "ended by an admin, " + ended + " session(s)", "", subject, "", idp, List.of(), "", AuditEvent.Client.NONE, null));
+        parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), "ended by an admin, " + ended + " session(s)",
+                new AuditEvent.Person(subject, "", idp)));
         StringBuilder sb = JsonUtils.beginJson();
         JsonUtils.addField(sb, "ended", ended);
         ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
@@ -290,7 +292,8 @@ final class CliApi {
         }
         SessionStore.Created created = parts.sessions().create(approval.identity(),
                 Duration.between(now, approval.sessionEnds()));
-        record("cli-sign-in", "allow", "OK", how, created.session(), created.session().expires());
+        parts.audit().record(AuditEvent.cliSignedIn(parts.clock().instant(), how, created.session().id(),
+                Audited.person(created.session().identity()), created.session().expires()));
         StringBuilder sb = identityJson(created.session());
         JsonUtils.addField(sb, "token", created.token());
         JsonUtils.addField(sb, "nats_url", parts.config().nats().url());
@@ -347,11 +350,6 @@ final class CliApi {
         return signed;
     }
 
-    private void record(String action, String outcome, String reason, String detail, Session s, Instant expires) {
-        parts.audit().record(new AuditEvent(parts.clock().instant(), action, outcome, reason, detail, s.id(),
-                s.identity().subject(), s.identity().email(), s.identity().idp(), List.of(), "",
-                AuditEvent.Client.NONE, expires));
-    }
 
     /** Only unprivileged loopback ports: the code goes nowhere but this machine. */
     private static Optional<Integer> loopbackPort(String p) {

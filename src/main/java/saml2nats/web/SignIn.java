@@ -122,7 +122,7 @@ final class SignIn {
         Validation v = validator.validate(samlResponse, idp.get().trust().settings(), sp.settings(idpId), ledger, browser, true);
         if (!v.accepted()) {
             Step first = v.firstFailure().orElseThrow();
-            record(idpId, v, "deny", first.code().name(), first.message(), Optional.empty());
+            refused(idpId, v, first.code(), first.message());
             return new Outcome.Refused(status(first.code()), first.code().name(), title(first.code()), first.message(), v.steps());
         }
         Identity who = v.identity().orElseThrow();
@@ -130,36 +130,41 @@ final class SignIn {
         Duration length = v.idpSessionEnds().map(end -> Duration.between(clock.instant(), end))
                 .filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);
         if (length.isNegative() || length.isZero()) { // ended since the validator looked: no session at all
-            record(idpId, v, "deny", SamlError.EXPIRED.name(), "the IdP's session ended", Optional.empty());
+            refused(idpId, v, SamlError.EXPIRED, "the IdP's session ended");
             return new Outcome.Refused(400, SamlError.EXPIRED.name(), title(SamlError.EXPIRED),
                     "Your session at the identity provider has just ended. Sign in again.", v.steps());
         }
         SessionStore.Created created = sessions.create(who, length);
         // signed in, and what it yields on NATS: an auditor must see a sign-in that grants nothing as such
         Decision decision = policy.current().decide(who);
+        AuditEvent.Person person = person(idpId, v);
         if (decision instanceof Decision.Allow allow) {
-            record(idpId, v, "allow", "OK", "", Optional.of(created), allow.grant().roles(), allow.grant().account());
+            count(idpId, AuditEvent.Outcome.ALLOW, AuditEvent.OK);
+            audit.record(AuditEvent.signedIn(clock.instant(), created.session().id(), person, allow.grant().roles(),
+                    allow.grant().account(), created.session().expires()));
         } else {
             Decision.Deny deny = (Decision.Deny) decision;
-            record(idpId, v, "allow", "NO_GRANT", deny.code() + ": " + deny.reason(), Optional.of(created), List.of(), "");
+            count(idpId, AuditEvent.Outcome.ALLOW, AuditEvent.NO_GRANT);
+            audit.record(AuditEvent.signedInWithoutGrant(clock.instant(), deny.code() + ": " + deny.reason(),
+                    created.session().id(), person, created.session().expires()));
         }
         String back = returnUrls.check(relayState).orElse("/");
         return new Outcome.Go(new Outbound.Redirect(back), Optional.of(browsers.open(created)), Optional.empty());
     }
 
-    private void record(String idp, Validation v, String outcome, String reason, String detail,
-                        Optional<SessionStore.Created> created) {
-        record(idp, v, outcome, reason, detail, created, List.of(), "");
+    private void refused(String idp, Validation v, SamlError code, String detail) {
+        count(idp, AuditEvent.Outcome.DENY, code.name());
+        audit.record(AuditEvent.signInRefused(clock.instant(), code, detail, person(idp, v)));
     }
 
-    private void record(String idp, Validation v, String outcome, String reason, String detail,
-                        Optional<SessionStore.Created> created, List<String> roles, String account) {
+    private void count(String idp, AuditEvent.Outcome outcome, String reason) {
         Counter.builder("saml2nats.signins").description("SAML sign-ins by outcome and reason")
-                .tag("idp", idp).tag("outcome", outcome).tag("reason", reason).register(metrics).increment();
-        audit.record(new AuditEvent(clock.instant(), "sign-in", outcome, reason, detail,
-                created.map(c -> c.session().id()).orElse(""), v.summary().nameId(),
-                v.identity().map(Identity::email).orElse(""), idp, roles, account, AuditEvent.Client.NONE,
-                created.map(c -> c.session().expires()).orElse(null)));
+                .tag("idp", idp).tag("outcome", outcome.wire()).tag("reason", reason).register(metrics).increment();
+    }
+
+    /** Whom the Response named, as far as it was read before any failure. */
+    private static AuditEvent.Person person(String idp, Validation v) {
+        return new AuditEvent.Person(v.summary().nameId(), v.identity().map(Identity::email).orElse(""), idp);
     }
 
     /** 403 when the IdP or the content is not trusted; 400 when the message is broken or stale. */

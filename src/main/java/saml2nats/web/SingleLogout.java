@@ -78,17 +78,16 @@ final class SingleLogout {
         try {
             IdpLogout request = reader.read(idp.get());
             int ended = sessions.endAll(idpId, request.nameId());
-            record("allow", "OK", "single logout from the IdP (" + came + "), " + ended + " session(s)", request.nameId(), idpId);
+            audit.record(AuditEvent.sessionsEnded(clock.instant(),
+                    "single logout from the IdP (" + came + "), " + ended + " session(s)",
+                    new AuditEvent.Person(request.nameId(), "", idpId)));
             return sp.logoutResponse(idp.get(), request.requestId(), came, clock.instant())
                     .<Outcome>map(Outcome.Go::new).orElse(SIGNED_OUT);
         } catch (IdpLogout.Refused e) {
-            record("deny", e.code().name(), "single logout from the IdP (" + came + ") refused: " + e.getMessage(), "", idpId);
+            audit.record(AuditEvent.signOutRefused(clock.instant(), e.code(),
+                    "single logout from the IdP (" + came + ") refused: " + e.getMessage(), AuditEvent.Person.unknown(idpId)));
             return new Outcome.Refused(e.code().name(), e.getMessage());
         }
     }
 
-    private void record(String outcome, String reason, String detail, String nameId, String idp) {
-        audit.record(new AuditEvent(clock.instant(), "sign-out", outcome, reason, detail, "", nameId, "", idp, List.of(), "",
-                AuditEvent.Client.NONE, null));
-    }
 }

@@ -284,10 +284,8 @@ public final class WebApp implements AutoCloseable {
         if (signed.isPresent() && sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
             parts.sessions().end(signed.get().entry().tokenHash());
             browsers.close(cookie);
-            parts.audit().record(new AuditEvent(parts.clock().instant(), "sign-out", "allow", "OK", "web",
-                    signed.get().session().id(), signed.get().session().identity().subject(),
-                    signed.get().session().identity().email(), signed.get().session().identity().idp(), List.of(), "",
-                    AuditEvent.Client.NONE, null));
+            parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "web", signed.get().session().id(),
+                    Audited.person(signed.get().session().identity())));
         } else if (signed.isPresent()) {
             ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Sign-out refused", "The form was not from this page (CSRF check). Sign out from the page itself."));
             return;

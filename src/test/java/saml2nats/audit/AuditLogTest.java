@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AuditLogTest {
     @Test
     void oneParseableJsonLinePerEventEvenWithHostileText() throws Exception {
-        AuditEvent e = new AuditEvent(Instant.parse("2026-01-01T00:00:00Z"), "connect", "deny", "UNKNOWN_TOKEN",
-                "quote \" backslash \\ newline \n tab \t ctl \u0001", "", "a\"b", "e@x", "dev", List.of("r\"1", "r2"), "",
+        AuditEvent e = new AuditEvent(Instant.parse("2026-01-01T00:00:00Z"), AuditEvent.Action.CONNECT,
+                AuditEvent.Outcome.DENY, "UNKNOWN_TOKEN", "quote \" backslash \\ newline \n tab \t ctl \u0001", "",
+                new AuditEvent.Person("a\"b", "e@x", "dev"), List.of("r\"1", "r2"), "",
                 new AuditEvent.Client("127.0.0.1", "my\napp", "java", "2.26", "NABC", 7, "Client"), null);
         String line = AuditLog.toJson(e);
         assertEquals(-1, line.indexOf('\n'), "one line");
