@@ -22,8 +22,6 @@ import java.util.Map;
  * Pure: keys and times in, text out.
  */
 final class JwtIssuer {
-    static final String RESPONSE_TYPE = "authorization_response";
-
     private final SigningKey issuer;
     private final Map<String, Signer> operatorAccounts;
 
@@ -118,8 +116,8 @@ final class JwtIssuer {
             StringBuilder sb = JsonUtils.beginJson();
             JsonUtils.addField(sb, "jwt", jwt);
             JsonUtils.addField(sb, "error", error);
-            JsonUtils.addField(sb, "type", RESPONSE_TYPE);
-            JsonUtils.addField(sb, "version", 2);
+            JsonUtils.addField(sb, "type", Protocol.RESPONSE_TYPE);
+            JsonUtils.addField(sb, "version", Protocol.VERSION);
             return JsonUtils.endJson(sb).toString();
         }
     }

@@ -17,9 +17,6 @@ import saml2nats.session.ExpiringCache;
  * that has not passed, and seen for the first time.
  */
 final class RequestDecoder {
-    static final String REQUEST_AUDIENCE = "nats-authorization-request";
-    static final String REQUEST_TYPE = "authorization_request";
-
     private final Optional<XKey> xkey;
     /** Requests seen, by their user key, until they expire: a few seconds each, so even a storm stays small. */
     static final long MAX_REMEMBERED = 262_144;
@@ -60,8 +57,8 @@ final class RequestDecoder {
     AuthRequest decode(String jwt) throws CalloutException {
         JsonValue claims = NatsJwt.verify(jwt, servers);
         JsonValue nats = NatsJwt.object(claims, "nats");
-        if (!REQUEST_AUDIENCE.equals(NatsJwt.text(claims, "aud")) || nats == null
-                || !REQUEST_TYPE.equals(NatsJwt.text(nats, "type"))) {
+        if (!Protocol.REQUEST_AUDIENCE.equals(NatsJwt.text(claims, "aud")) || nats == null
+                || !Protocol.REQUEST_TYPE.equals(NatsJwt.text(nats, "type"))) {
             throw new CalloutException(CalloutError.WRONG_TYPE, "JWT is not an authorization_request");
         }
         String issuer = NatsJwt.text(claims, "iss");

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * of one key are shared.
  */
 final class ServerRoster implements ServerTrust {
-    static final String IDZ = "$SYS.REQ.SERVER.%s.IDZ";
     private static final Logger log = LoggerFactory.getLogger(ServerRoster.class);
     private static final Duration ASK_WAIT = Duration.ofSeconds(1);
     private static final Duration FORGET_UNKNOWN = Duration.ofSeconds(2);
@@ -79,7 +78,7 @@ final class ServerRoster implements ServerTrust {
 
     private Answer ask(String serverId) {
         try {
-            Message reply = system.request(String.format(IDZ, serverId), new byte[0], ASK_WAIT);
+            Message reply = system.request(String.format(Protocol.IDZ_SUBJECT, serverId), new byte[0], ASK_WAIT);
             if (reply == null || reply.isStatusMessage()) {
                 // jnats gives null for a timeout and for "no responders" alike: not remembered, asked again next time
                 return Answer.UNAVAILABLE;

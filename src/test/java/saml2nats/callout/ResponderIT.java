@@ -79,13 +79,13 @@ class ResponderIT {
             List<String> codes = List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST");
             for (int i = 0; i < garbage.size(); i++) {
                 long t0 = System.nanoTime();
-                Message reply = asServer.request(CalloutResponder.SUBJECT, garbage.get(i), Duration.ofSeconds(2));
+                Message reply = asServer.request(Protocol.AUTH_SUBJECT, garbage.get(i), Duration.ofSeconds(2));
                 assertNotNull(reply, "an answer, not a timeout");
                 assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "answered at once");
                 String error = claims(reply).map.get("nats").map.get("error").string;
                 assertTrue(error.startsWith(codes.get(i)), error);
             }
-            Message ok = asServer.request(CalloutResponder.SUBJECT, requests.valid(user, token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            Message ok = asServer.request(Protocol.AUTH_SUBJECT, requests.valid(user, token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
             assertNotNull(claims(ok).map.get("nats").map.get("jwt"), "still serving: a good request gets a user JWT");
         }
         String lines = java.nio.file.Files.readString(auditFile);
@@ -102,7 +102,7 @@ class ResponderIT {
         Path auditFile;
         try (Bare bare = new Bare(dir, new CalloutResponder.Settings("q", 1, 16, Duration.ZERO))) {
             auditFile = bare.auditFile;
-            Message reply = bare.asServer.request(CalloutResponder.SUBJECT,
+            Message reply = bare.asServer.request(Protocol.AUTH_SUBJECT,
                     requests.valid(AuthRequests.newUserNkey(), bare.token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
             assertNotNull(reply, "an answer, not a timeout");
             assertEquals(0, reply.getData().length, "the empty answer: the server refuses the client at once");
@@ -170,7 +170,7 @@ class ResponderIT {
         long audited = stack.audit().lines().count();
         try (CalloutStack.Client asService = stack.connect(new io.nats.client.Options.Builder()
                 .userInfo(CalloutStack.SERVICE_USER, stack.servicePassword).maxReconnects(0))) {
-            asService.connection.publish(CalloutResponder.SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
+            asService.connection.publish(Protocol.AUTH_SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
             asService.connection.flush(Duration.ofSeconds(2));
             String error = asService.errors.poll(3, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"$SYS.REQ.USER.AUTH\""), error);

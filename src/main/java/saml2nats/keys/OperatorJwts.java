@@ -1,9 +1,10 @@
-package saml2nats.callout;
+package saml2nats.keys;
 
 import io.nats.client.NKey;
 import io.nats.client.support.JsonSerializable;
 import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JwtUtils;
+import saml2nats.callout.Protocol;
 
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +27,8 @@ public final class OperatorJwts {
         return JwtUtils.issueJWT(operator, pub, name, null, iat, pub, () -> {
             StringBuilder sb = JsonUtils.beginJson();
             JsonUtils.addField(sb, "system_account", systemAccount);
-            JsonUtils.addField(sb, "type", "operator");
-            JsonUtils.addField(sb, "version", 2);
+            JsonUtils.addField(sb, "type", Protocol.OPERATOR_TYPE);
+            JsonUtils.addField(sb, "version", Protocol.VERSION);
             return JsonUtils.endJson(sb).toString();
         });
     }
@@ -54,8 +55,8 @@ public final class OperatorJwts {
                 a.xkey().ifPresent(x -> JsonUtils.addField(auth, "xkey", x));
                 JsonUtils.addRawJson(sb, "authorization", JsonUtils.endJson(auth).toString());
             });
-            JsonUtils.addField(sb, "type", "account");
-            JsonUtils.addField(sb, "version", 2);
+            JsonUtils.addField(sb, "type", Protocol.ACCOUNT_TYPE);
+            JsonUtils.addField(sb, "version", Protocol.VERSION);
             return JsonUtils.endJson(sb).toString();
         };
         return JwtUtils.issueJWT(operator, accountPublic, name, null, iat, new String(operator.getPublicKey()), claim);
