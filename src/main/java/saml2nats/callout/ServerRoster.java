@@ -4,11 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.support.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,8 +82,8 @@ final class ServerRoster implements ServerTrust {
                 // jnats gives null for a timeout and for "no responders" alike: not remembered, asked again next time
                 return Answer.UNAVAILABLE;
             }
-            var id = JsonParser.parse(new String(reply.getData(), StandardCharsets.UTF_8)).map.get("id");
-            return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;
+            return JsonObject.parse(reply.getData()).text("id").filter(serverId::equals).isPresent()
+                    ? Answer.KNOWN : Answer.UNKNOWN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Answer.UNAVAILABLE;
