@@ -1,7 +1,7 @@
 package saml2nats;
 
-import saml2nats.callout.KeysInit;
-import saml2nats.callout.OperatorInit;
+import saml2nats.keys.KeysInit;
+import saml2nats.keys.OperatorInit;
 import saml2nats.cli.CliException;
 import saml2nats.cli.EndSessions;
 import saml2nats.cli.Login;

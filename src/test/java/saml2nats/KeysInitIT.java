@@ -5,7 +5,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import saml2nats.callout.KeysInit;
+import saml2nats.keys.KeysInit;
 import saml2nats.config.Config;
 import saml2nats.config.ConfigLoader;
 import saml2nats.testing.HttpBrowser;

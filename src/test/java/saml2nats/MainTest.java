@@ -107,7 +107,7 @@ class MainTest {
     void generatedPasswordsAreSafeAsNatsConfigValues() {
         var random = new java.security.SecureRandom();
         for (int i = 0; i < 200; i++) {
-            String p = saml2nats.callout.KeysInit.password(random);
+            String p = saml2nats.keys.KeysInit.password(random);
             assertTrue(p.matches("pw[0-9a-f]{48}"), p);
         }
     }

@@ -1,9 +1,8 @@
 package saml2nats.callout;
 
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.json.JsonObject;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Policy;
 import saml2nats.session.Session;
@@ -145,17 +144,12 @@ public final class Authorizer {
         static Addressee guess(String jwt) {
             try {
                 String[] parts = jwt.split("\\.", -1);
-                JsonValue claims = JsonParser.parse(Base64.getUrlDecoder().decode(parts[1]));
-                JsonValue nats = NatsJwt.object(claims, "nats");
-                return new Addressee(orEmpty(NatsJwt.text(NatsJwt.object(nats, "server_id"), "id")),
-                        orEmpty(NatsJwt.text(nats, "user_nkey")));
+                Optional<JsonObject> nats = JsonObject.parse(Base64.getUrlDecoder().decode(parts[1])).object("nats");
+                return new Addressee(nats.flatMap(n -> n.object("server_id")).flatMap(id -> id.text("id")).orElse(""),
+                        nats.flatMap(n -> n.text("user_nkey")).orElse(""));
             } catch (Exception e) {
                 return new Addressee("", "");
             }
-        }
-
-        private static String orEmpty(String s) {
-            return s == null ? "" : s;
         }
     }
 }

@@ -34,8 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instead of piling up until every one of them hits the server's timeout.
  */
 public final class CalloutResponder implements AutoCloseable {
-    public static final String SUBJECT = "$SYS.REQ.USER.AUTH";
-    public static final String XKEY_HEADER = "Nats-Server-Xkey";
     public static final String SERVICE_NAME = "saml2nats";
 
     private static final Logger log = LoggerFactory.getLogger(CalloutResponder.class);
@@ -116,7 +114,7 @@ public final class CalloutResponder implements AutoCloseable {
     public CalloutResponder start() {
         ServiceEndpoint endpoint = ServiceEndpoint.builder()
                 .endpointName("authorize")
-                .endpointSubject(SUBJECT)
+                .endpointSubject(Protocol.AUTH_SUBJECT)
                 .endpointQueueGroup(settings.queueGroup())
                 .handler(this::accept)
                 .build();
@@ -147,7 +145,7 @@ public final class CalloutResponder implements AutoCloseable {
                 .description("answers allowed inside nats-server at once, all workers together; shrinks when it lags")
                 .register(registry);
         log.info("auth callout responder serving {} in queue group '{}' with {} workers",
-                SUBJECT, settings.queueGroup(), settings.workers());
+                Protocol.AUTH_SUBJECT, settings.queueGroup(), settings.workers());
         return this;
     }
 
@@ -205,7 +203,7 @@ public final class CalloutResponder implements AutoCloseable {
 
     /** @return whether the answer went out through {@code path} (false: through {@code nc}, or not at all) */
     private boolean handle(ServiceMessage msg, long start, Connection path) {
-        String serverXkey = msg.hasHeaders() ? msg.getHeaders().getFirst(XKEY_HEADER) : null;
+        String serverXkey = msg.hasHeaders() ? msg.getHeaders().getFirst(Protocol.XKEY_HEADER) : null;
         Authorizer.Outcome outcome;
         try {
             outcome = authorizer.authorize(msg.getData(), serverXkey);

@@ -2,8 +2,8 @@ package saml2nats.callout;
 
 import io.nats.client.NKey;
 import io.nats.client.support.JsonSerializable;
-import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JwtUtils;
+import saml2nats.json.JsonBuilder;
 import saml2nats.policy.Grant;
 import saml2nats.policy.Role;
 
@@ -22,8 +22,6 @@ import java.util.Map;
  * Pure: keys and times in, text out.
  */
 final class JwtIssuer {
-    static final String RESPONSE_TYPE = "authorization_response";
-
     private final SigningKey issuer;
     private final Map<String, Signer> operatorAccounts;
 
@@ -115,12 +113,12 @@ final class JwtIssuer {
     private record ResponseClaim(String jwt, String error) implements JsonSerializable {
         @Override
         public String toJson() {
-            StringBuilder sb = JsonUtils.beginJson();
-            JsonUtils.addField(sb, "jwt", jwt);
-            JsonUtils.addField(sb, "error", error);
-            JsonUtils.addField(sb, "type", RESPONSE_TYPE);
-            JsonUtils.addField(sb, "version", 2);
-            return JsonUtils.endJson(sb).toString();
+            return JsonBuilder.object()
+                    .textIfAny("jwt", jwt)
+                    .textIfAny("error", error)
+                    .text("type", Protocol.RESPONSE_TYPE)
+                    .number("version", Protocol.VERSION)
+                    .toJson();
         }
     }
 }

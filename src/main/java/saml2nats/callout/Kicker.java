@@ -6,6 +6,8 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
 import saml2nats.session.ExpiringCache;
 import saml2nats.session.Session;
 
@@ -27,7 +29,6 @@ import java.util.concurrent.Executors;
  * connections then stay until their user JWT expires.
  */
 public final class Kicker implements AutoCloseable {
-    public static final String KICK_SUBJECT = "$SYS.REQ.SERVER.%s.KICK";
     private static final Logger log = LoggerFactory.getLogger(Kicker.class);
     private static final Duration REPLY_WAIT = Duration.ofSeconds(2);
 
@@ -99,14 +100,27 @@ public final class Kicker implements AutoCloseable {
 
     private void kick(Live c) {
         try {
-            Message reply = system.get().request(String.format(KICK_SUBJECT, c.serverId()),
+            Message reply = system.get().request(String.format(Protocol.KICK_SUBJECT, c.serverId()),
                     ("{\"cid\":" + c.clientId() + "}").getBytes(StandardCharsets.UTF_8), REPLY_WAIT);
-            String body = reply == null ? "" : new String(reply.getData(), StandardCharsets.UTF_8);
-            // an already closed connection answers "no such client": nothing left to kick
-            count(body.contains("\"error\"") ? "gone" : "kicked", 1);
+            count(refused(reply) ? "gone" : "kicked", 1);
         } catch (Exception e) {
             count("failed", 1);
             log.warn("could not kick client {} on server {}: {}", c.clientId(), c.serverId(), e.toString());
+        }
+    }
+
+    /**
+     * Whether the server's API answer carries its {@code error} object: an already closed
+     * connection answers "no such client", so there was nothing left to kick.
+     */
+    private static boolean refused(Message reply) {
+        if (reply == null) {
+            return false;
+        }
+        try {
+            return JsonObject.parse(reply.getData()).has("error");
+        } catch (JsonException e) {
+            return false;
         }
     }
 

@@ -2,11 +2,10 @@ package saml2nats.callout;
 
 import io.nats.client.NKey;
 import io.nats.client.support.Encoding;
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonSerializable;
-import io.nats.client.support.JsonUtils;
-import io.nats.client.support.JsonValue;
+import saml2nats.json.JsonBuilder;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +32,7 @@ final class NatsJwt {
      * @param audience  null for none
      * @param name      null for none
      * @param expires   epoch seconds, or 0 for none
+     * @param nats      the {@code nats} claim, written as it writes itself
      */
     static String issue(SigningKey key, String subject, String name, long issuedAt, long expires, String audience,
                         JsonSerializable nats) {
@@ -53,33 +53,32 @@ final class NatsJwt {
 
     private static String claims(String issuer, String subject, String name, long issuedAt, long expires,
                                  String audience, String jti, JsonSerializable nats) {
-        StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "aud", audience);
-        JsonUtils.addFieldEvenEmpty(sb, "jti", jti);
-        JsonUtils.addField(sb, "iat", issuedAt);
-        JsonUtils.addField(sb, "iss", issuer);
-        JsonUtils.addField(sb, "name", name);
-        JsonUtils.addField(sb, "sub", subject);
+        JsonBuilder claims = JsonBuilder.object()
+                .textIfAny("aud", audience)
+                .text("jti", jti)
+                .number("iat", issuedAt)
+                .textIfAny("iss", issuer)
+                .textIfAny("name", name)
+                .textIfAny("sub", subject);
         if (expires > 0) {
-            JsonUtils.addField(sb, "exp", expires);
+            claims.number("exp", expires);
         }
-        JsonUtils.addField(sb, "nats", nats);
-        return JsonUtils.endJson(sb).toString();
+        return claims.raw("nats", nats.toJson()).toJson();
     }
 
     /** The verified claims; the caller still decides whether the issuer is one it trusts. */
-    static JsonValue verify(String jwt, ServerKeys servers) throws CalloutException {
+    static JsonObject verify(String jwt, ServerKeys servers) throws CalloutException {
         String[] parts = jwt.split("\\.", -1);
         if (parts.length != 3) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "not a JWT (expected three dot-separated parts)");
         }
-        JsonValue header = json(parts[0], "header");
-        String alg = text(header, "alg");
+        JsonObject header = json(parts[0], "header");
+        String alg = header.text("alg").orElse(null);
         if (!"ed25519-nkey".equals(alg) && !"ed25519".equals(alg)) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "JWT algorithm '" + alg + "' is not ed25519-nkey");
         }
-        JsonValue claims = json(parts[1], "claims");
-        String issuer = text(claims, "iss");
+        JsonObject claims = json(parts[1], "claims");
+        String issuer = claims.text("iss").orElse(null);
         if (!isPublicKey(issuer, NKey.Type.SERVER)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "request not issued by a server nkey");
         }
@@ -108,30 +107,14 @@ final class NatsJwt {
         }
     }
 
-    private static JsonValue json(String part, String what) throws CalloutException {
+    private static JsonObject json(String part, String what) throws CalloutException {
         try {
-            JsonValue v = JsonParser.parse(B64.decode(part));
-            if (v.map == null) {
-                throw new CalloutException(CalloutError.MALFORMED_REQUEST, "JWT " + what + " is not a JSON object");
-            }
-            return v;
-        } catch (IllegalArgumentException | JsonParseException e) {
+            return JsonObject.parse(B64.decode(part));
+        } catch (IllegalArgumentException e) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "JWT " + what + " is not base64url JSON");
+        } catch (JsonException e) {
+            throw new CalloutException(CalloutError.MALFORMED_REQUEST, "JWT " + what
+                    + (e.problem() == JsonException.Problem.NOT_AN_OBJECT ? " is not a JSON object" : " is not base64url JSON"));
         }
-    }
-
-    static JsonValue object(JsonValue parent, String key) {
-        JsonValue v = parent == null || parent.map == null ? null : parent.map.get(key);
-        return v != null && v.map != null ? v : null;
-    }
-
-    static String text(JsonValue parent, String key) {
-        JsonValue v = parent == null || parent.map == null ? null : parent.map.get(key);
-        return v != null && v.type == JsonValue.Type.STRING ? v.string : null;
-    }
-
-    static long number(JsonValue parent, String key, long otherwise) {
-        JsonValue v = parent == null || parent.map == null ? null : parent.map.get(key);
-        return v != null && v.number != null ? v.number.longValue() : otherwise;
     }
 }

@@ -1,13 +1,13 @@
 package saml2nats.callout;
 
 import io.nats.client.NKey;
-import io.nats.client.support.JsonValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
+import saml2nats.json.JsonObject;
 import saml2nats.session.ExpiringCache;
 
 /**
@@ -17,9 +17,6 @@ import saml2nats.session.ExpiringCache;
  * that has not passed, and seen for the first time.
  */
 final class RequestDecoder {
-    static final String REQUEST_AUDIENCE = "nats-authorization-request";
-    static final String REQUEST_TYPE = "authorization_request";
-
     private final Optional<XKey> xkey;
     /** Requests seen, by their user key, until they expire: a few seconds each, so even a storm stays small. */
     static final long MAX_REMEMBERED = 262_144;
@@ -58,20 +55,21 @@ final class RequestDecoder {
     }
 
     AuthRequest decode(String jwt) throws CalloutException {
-        JsonValue claims = NatsJwt.verify(jwt, servers);
-        JsonValue nats = NatsJwt.object(claims, "nats");
-        if (!REQUEST_AUDIENCE.equals(NatsJwt.text(claims, "aud")) || nats == null
-                || !REQUEST_TYPE.equals(NatsJwt.text(nats, "type"))) {
+        JsonObject claims = NatsJwt.verify(jwt, servers);
+        Optional<JsonObject> request = claims.object("nats");
+        if (!Protocol.REQUEST_AUDIENCE.equals(claims.text("aud").orElse(null)) || request.isEmpty()
+                || !Protocol.REQUEST_TYPE.equals(request.get().text("type").orElse(null))) {
             throw new CalloutException(CalloutError.WRONG_TYPE, "JWT is not an authorization_request");
         }
-        String issuer = NatsJwt.text(claims, "iss");
-        JsonValue server = NatsJwt.object(nats, "server_id");
-        String serverId = NatsJwt.text(server, "id");
+        JsonObject nats = request.get();
+        String issuer = claims.text("iss").orElseThrow(); // verify checked it is a server key
+        Optional<JsonObject> server = nats.object("server_id");
+        String serverId = text(server, "id");
         if (!issuer.equals(serverId)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, "request issuer differs from server_id.id");
         }
         // nats-server always sets exp (now + its auth timeout); one without could be answered forever
-        long exp = NatsJwt.number(claims, "exp", 0);
+        long exp = claims.number("exp").orElse(0);
         if (exp <= 0) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "request has no exp: nats-server always sets one");
         }
@@ -84,7 +82,7 @@ final class RequestDecoder {
         if (!trust.trusts(serverId)) {
             throw new CalloutException(CalloutError.UNTRUSTED_SERVER, trust.refusal(serverId));
         }
-        String userNkey = NatsJwt.text(nats, "user_nkey");
+        String userNkey = nats.text("user_nkey").orElse(null);
         if (!NatsJwt.isPublicKey(userNkey, NKey.Type.USER)) {
             throw new CalloutException(CalloutError.MALFORMED_REQUEST, "request has no valid user_nkey");
         }
@@ -93,28 +91,28 @@ final class RequestDecoder {
             throw new CalloutException(CalloutError.REPLAYED_REQUEST, "request for user key " + userNkey
                     + " was answered already: a replay");
         }
-        JsonValue info = NatsJwt.object(nats, "client_info");
-        JsonValue opts = NatsJwt.object(nats, "connect_opts");
+        Optional<JsonObject> info = nats.object("client_info");
+        Optional<JsonObject> opts = nats.object("connect_opts");
         AuthRequest.Client client = new AuthRequest.Client(
-                orEmpty(NatsJwt.text(info, "host")), NatsJwt.number(info, "id", 0), orEmpty(NatsJwt.text(info, "kind")),
-                orEmpty(NatsJwt.text(opts, "name")), orEmpty(NatsJwt.text(opts, "lang")),
-                orEmpty(NatsJwt.text(opts, "version")), orEmpty(NatsJwt.text(opts, "user")));
-        return new AuthRequest(serverId, orEmpty(NatsJwt.text(server, "name")),
-                Optional.ofNullable(NatsJwt.text(server, "xkey")), userNkey, client, token(opts), expires);
+                text(info, "host"), info.map(i -> i.number("id").orElse(0)).orElse(0L), text(info, "kind"),
+                text(opts, "name"), text(opts, "lang"), text(opts, "version"), text(opts, "user"));
+        return new AuthRequest(serverId, text(server, "name"), server.flatMap(s -> s.text("xkey")), userNkey, client,
+                token(opts), expires);
     }
 
     /** {@code auth_token}, or the password when a user name is given (for clients that only do user+pass). */
-    private static Optional<String> token(JsonValue opts) {
-        String token = NatsJwt.text(opts, "auth_token");
-        if (token != null && !token.isEmpty()) {
+    private static Optional<String> token(Optional<JsonObject> opts) {
+        String token = text(opts, "auth_token");
+        if (!token.isEmpty()) {
             return Optional.of(token);
         }
-        String user = NatsJwt.text(opts, "user");
-        String pass = NatsJwt.text(opts, "pass");
-        return user != null && !user.isEmpty() && pass != null && !pass.isEmpty() ? Optional.of(pass) : Optional.empty();
+        String user = text(opts, "user");
+        String pass = text(opts, "pass");
+        return !user.isEmpty() && !pass.isEmpty() ? Optional.of(pass) : Optional.empty();
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+    /** A text field of an object that may be absent; "" when either is. */
+    private static String text(Optional<JsonObject> object, String key) {
+        return object.flatMap(o -> o.text(key)).orElse("");
     }
 }

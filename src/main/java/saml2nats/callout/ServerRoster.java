@@ -4,11 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.support.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  * of one key are shared.
  */
 final class ServerRoster implements ServerTrust {
-    static final String IDZ = "$SYS.REQ.SERVER.%s.IDZ";
     private static final Logger log = LoggerFactory.getLogger(ServerRoster.class);
     private static final Duration ASK_WAIT = Duration.ofSeconds(1);
     private static final Duration FORGET_UNKNOWN = Duration.ofSeconds(2);
@@ -79,13 +77,13 @@ final class ServerRoster implements ServerTrust {
 
     private Answer ask(String serverId) {
         try {
-            Message reply = system.request(String.format(IDZ, serverId), new byte[0], ASK_WAIT);
+            Message reply = system.request(String.format(Protocol.IDZ_SUBJECT, serverId), new byte[0], ASK_WAIT);
             if (reply == null || reply.isStatusMessage()) {
                 // jnats gives null for a timeout and for "no responders" alike: not remembered, asked again next time
                 return Answer.UNAVAILABLE;
             }
-            var id = JsonParser.parse(new String(reply.getData(), StandardCharsets.UTF_8)).map.get("id");
-            return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;
+            return JsonObject.parse(reply.getData()).text("id").filter(serverId::equals).isPresent()
+                    ? Answer.KNOWN : Answer.UNKNOWN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Answer.UNAVAILABLE;

@@ -150,17 +150,17 @@ public final class Login {
                     + "...): is it the address of a saml2nats service? Context '" + context + "' is unchanged.");
         }
         String natsUrl = token.text("nats_url");
-        String creds = token.body().containsKey("sentinel_creds") ? token.body().get("sentinel_creds").string : null;
+        java.util.Optional<String> creds = token.body().text("sentinel_creds");
         contexts.write(context, new NatsContext.Entry(natsUrl, token.text("token"), service.base()),
-                "saml2nats: " + token.text("email") + " via " + service.base(), java.util.Optional.ofNullable(creds));
+                "saml2nats: " + token.text("email") + " via " + service.base(), creds);
         out.println("Signed in as " + token.text("name") + " (" + token.text("email") + "); the token works until "
                 + Whoami.ends(token.text("session_expires"), java.time.Instant.now()) + ".");
         out.println("Wrote NATS context '" + context + "' (" + contexts.natsFile(context) + ", readable by you only).");
         // subjects this person's grant allows, from the service: a fixed '>' is refused for every role
-        if (token.body().containsKey("subscribe_example")) {
+        if (token.body().keys().contains("subscribe_example")) {
             out.println("Use it:   nats --context " + context + " sub '" + token.text("subscribe_example") + "'");
         }
-        if (token.body().containsKey("publish_example")) {
+        if (token.body().keys().contains("publish_example")) {
             out.println("          nats --context " + context + " pub '" + token.text("publish_example") + "' hello");
         }
         out.println("or make it the default:   nats context select " + context);

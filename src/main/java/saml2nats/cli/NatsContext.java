@@ -1,8 +1,8 @@
 package saml2nats.cli;
 
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
+import saml2nats.json.JsonBuilder;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -70,19 +69,17 @@ public record NatsContext(Path configHome) {
      */
     public void write(String name, Entry entry, String description, Optional<String> sentinelCreds) throws CliException {
         checkName(name);
-        Map<String, JsonValue> nats = readObject(natsFile(name));
-        nats.put("description", new JsonValue(description));
-        nats.put("url", new JsonValue(entry.natsUrl()));
-        nats.put("token", new JsonValue(entry.token()));
+        JsonBuilder nats = edit(natsFile(name))
+                .text("description", description)
+                .text("url", entry.natsUrl())
+                .text("token", entry.token());
         if (sentinelCreds.isPresent()) {
             Path creds = serviceFile(name).resolveSibling(name + ".creds");
             writeText(creds, sentinelCreds.get());
-            nats.put("creds", new JsonValue(creds.toString()));
+            nats.text("creds", creds.toString());
         }
         writeObject(natsFile(name), nats);
-        Map<String, JsonValue> ours = readObject(serviceFile(name));
-        ours.put("service_url", new JsonValue(entry.service().toString()));
-        writeObject(serviceFile(name), ours);
+        writeObject(serviceFile(name), edit(serviceFile(name)).text("service_url", entry.service().toString()));
     }
 
     public Optional<Entry> read(String name) throws CliException {
@@ -90,45 +87,46 @@ public record NatsContext(Path configHome) {
         if (!Files.exists(natsFile(name))) {
             return Optional.empty();
         }
-        Map<String, JsonValue> nats = readObject(natsFile(name));
-        Map<String, JsonValue> ours = readObject(serviceFile(name));
-        String service = text(ours, "service_url");
+        Optional<JsonObject> nats = readObject(natsFile(name));
+        String service = text(readObject(serviceFile(name)), "service_url");
         return Optional.of(new Entry(text(nats, "url"), text(nats, "token"), service.isEmpty() ? null : URI.create(service)));
     }
 
     /** Takes the token out of the context (the server URL and everything else stay). */
     public void forgetToken(String name) throws CliException {
         checkName(name);
-        Map<String, JsonValue> nats = readObject(natsFile(name));
-        if (nats.remove("token") != null) {
-            writeObject(natsFile(name), nats);
+        Optional<JsonObject> nats = readObject(natsFile(name));
+        if (nats.isPresent() && nats.get().keys().contains("token")) {
+            writeObject(natsFile(name), nats.get().edit().remove("token"));
         }
     }
 
-    private static String text(Map<String, JsonValue> m, String key) {
-        JsonValue v = m.get(key);
-        return v == null || v.string == null ? "" : v.string;
+    private static String text(Optional<JsonObject> object, String key) {
+        return object.flatMap(o -> o.text(key)).orElse("");
     }
 
-    private static Map<String, JsonValue> readObject(Path file) throws CliException {
+    /** The file's fields to change, every other field kept (the nats CLI and people edit these files too). */
+    private static JsonBuilder edit(Path file) throws CliException {
+        return readObject(file).map(JsonObject::edit).orElseGet(JsonBuilder::object);
+    }
+
+    /** Empty when the file does not exist. */
+    private static Optional<JsonObject> readObject(Path file) throws CliException {
         if (!Files.exists(file)) {
-            return new LinkedHashMap<>();
+            return Optional.empty();
         }
         try {
-            JsonValue v = JsonParser.parse(Files.readString(file, StandardCharsets.UTF_8));
-            if (v.map == null) {
-                throw new CliException(file + " is not a JSON object; fix or remove it, then run the command again");
-            }
-            return new LinkedHashMap<>(v.map);
-        } catch (JsonParseException e) {
-            throw new CliException(file + " is not valid JSON (" + e.getMessage() + "); fix or remove it, then run the command again");
+            return Optional.of(JsonObject.parse(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (JsonException e) {
+            throw new CliException(file + (e.problem() == JsonException.Problem.NOT_AN_OBJECT ? " is not a JSON object"
+                    : " is not valid JSON (" + e.detail() + ")") + "; fix or remove it, then run the command again");
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static void writeObject(Path file, Map<String, JsonValue> object) throws CliException {
-        writeText(file, new JsonValue(object).toJson() + "\n");
+    private static void writeObject(Path file, JsonBuilder object) throws CliException {
+        writeText(file, object.toJson() + "\n");
     }
 
     private static void writeText(Path file, String text) throws CliException {

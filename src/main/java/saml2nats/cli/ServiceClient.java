@@ -1,8 +1,7 @@
 package saml2nats.cli;
 
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,9 +31,9 @@ public final class ServiceClient {
     private final HttpClient http;
 
     /** One JSON answer: the object, and its {@code error} code when it is one. */
-    public record Answer(int status, Map<String, JsonValue> body) {
+    public record Answer(int status, JsonObject body) {
         public Optional<String> error() {
-            return Optional.ofNullable(body.get("error")).map(v -> v.string);
+            return body.text("error");
         }
 
         /**
@@ -42,18 +41,14 @@ public final class ServiceClient {
          * come from an IdP, and an escape sequence in one must not reach the terminal.
          */
         public String text(String field) {
-            JsonValue v = body.get(field);
-            if (v == null || v.string == null) {
-                return "";
-            }
-            StringBuilder b = new StringBuilder(v.string.length());
-            v.string.codePoints().filter(c -> c == '\n' || !Character.isISOControl(c)).forEach(b::appendCodePoint);
+            String v = body.text(field).orElse("");
+            StringBuilder b = new StringBuilder(v.length());
+            v.codePoints().filter(c -> c == '\n' || !Character.isISOControl(c)).forEach(b::appendCodePoint);
             return b.toString();
         }
 
         public long number(String field, long otherwise) {
-            JsonValue v = body.get(field);
-            return v == null || v.i == null && v.l == null ? otherwise : v.l != null ? v.l : v.i;
+            return body.number(field).orElse(otherwise);
         }
 
         /** The server's explanation of an error, or the code itself. */
@@ -119,15 +114,13 @@ public final class ServiceClient {
                     + (type.isEmpty() ? "no content type" : type.replaceAll(";.*", "")) + ", not JSON: is " + base
                     + " the address of a saml2nats service (version with CLI sign-in)?");
         }
-        Map<String, JsonValue> body;
+        JsonObject body;
         try {
-            JsonValue v = JsonParser.parse(response.body());
-            if (v.map == null) {
-                throw new CliException(r.uri() + " answered something other than a JSON object");
-            }
-            body = v.map;
-        } catch (JsonParseException e) {
-            throw new CliException(r.uri() + " answered malformed JSON: " + e.getMessage(), e);
+            body = JsonObject.parse(response.body());
+        } catch (JsonException e) {
+            throw e.problem() == JsonException.Problem.NOT_AN_OBJECT
+                    ? new CliException(r.uri() + " answered something other than a JSON object")
+                    : new CliException(r.uri() + " answered malformed JSON: " + e.detail(), e);
         }
         Answer answer = new Answer(response.statusCode(), body);
         // a refusal of ours names its error; any other failure (a 404 from a wrong path) is no answer at all

@@ -1,6 +1,5 @@
 package saml2nats.cli;
 
-import io.nats.client.support.JsonValue;
 import saml2nats.config.Durations;
 
 import java.io.PrintStream;
@@ -32,9 +31,7 @@ public final class Whoami {
         if (a.error().isPresent()) {
             throw new CliException("the token in context '" + context + "' is not signed in: " + a.why());
         }
-        JsonValue groups = a.body().get("groups");
-        List<String> names = groups == null || groups.array == null ? List.of()
-                : groups.array.stream().map(g -> String.valueOf(g.string).replaceAll("\\p{Cntrl}", "")).toList();
+        List<String> names = a.body().texts("groups").stream().map(g -> g.replaceAll("\\p{Cntrl}", "")).toList();
         out.println("name:     " + a.text("name"));
         out.println("email:    " + a.text("email"));
         out.println("subject:  " + a.text("subject"));

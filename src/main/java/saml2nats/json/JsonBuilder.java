@@ -72,6 +72,29 @@ public final class JsonBuilder {
         return this;
     }
 
+    /**
+     * A value another writer made, kept as it wrote it (jnats's user claim inside a JWT):
+     * its text is signed, so it must not be parsed and written again in another order.
+     */
+    public JsonBuilder raw(String key, String json) {
+        fields.put(key, new Raw(json));
+        return this;
+    }
+
+    /** A value whose JSON text is already written. */
+    private static final class Raw extends JsonValue {
+        private final String json;
+
+        Raw(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String toJson() {
+            return json;
+        }
+    }
+
     public JsonBuilder remove(String key) {
         fields.remove(key);
         return this;

@@ -34,10 +34,10 @@ public final class JsonObject {
         try {
             v = JsonParser.parse(text);
         } catch (JsonParseException | RuntimeException e) {
-            throw new JsonException("not JSON (" + e.getMessage() + ")");
+            throw new JsonException(JsonException.Problem.NOT_JSON, "not JSON (" + e.getMessage() + ")", e.getMessage());
         }
         if (v == null || v.type != JsonValue.Type.MAP || v.map == null) {
-            throw new JsonException("not a JSON object");
+            throw new JsonException(JsonException.Problem.NOT_AN_OBJECT, "not a JSON object", "not a JSON object");
         }
         return new JsonObject(new LinkedHashMap<>(v.map));
     }

@@ -1,10 +1,9 @@
 package saml2nats.callout;
 
 import io.nats.client.NKey;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
 import io.nats.client.support.JwtUtils;
 import org.junit.jupiter.api.Test;
+import saml2nats.json.JsonObject;
 import saml2nats.policy.Policy;
 import saml2nats.policy.PolicyLoader;
 import saml2nats.policy.Tenancy;
@@ -23,8 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The protocol core without any server: request bytes in, signed answer out. */
@@ -56,8 +55,8 @@ class AuthorizerTest {
                 ? ServerTrust.ANY_SIGNING_SERVER : ServerTrust.listed(allowedServers), sessions, () -> policy, clock);
     }
 
-    static JsonValue claims(String jwt) throws Exception {
-        return JsonParser.parse(JwtUtils.getClaimBody(jwt));
+    static JsonObject claims(String jwt) throws Exception {
+        return JsonObject.parse(JwtUtils.getClaimBody(jwt));
     }
 
     /** A session that ended while its connect was authorized gets a signed refusal, not a user JWT. */
@@ -73,9 +72,9 @@ class AuthorizerTest {
         assertEquals(CalloutError.SESSION_ENDED, denied.code());
         String response = new String(out.reply(), StandardCharsets.UTF_8);
         assertTrue(signatureVerifies(response, issuer), "a signed answer the server reads at once (no timeout)");
-        JsonValue nats = claims(response).map.get("nats");
-        assertNull(nats.map.get("jwt"), "no user JWT");
-        assertTrue(nats.map.get("error").string.contains("session ended"), nats.toString());
+        JsonObject nats = claims(response).object("nats").orElseThrow();
+        assertFalse(nats.keys().contains("jwt"), "no user JWT");
+        assertTrue(nats.text("error").orElseThrow().contains("session ended"), nats.toString());
     }
 
     @Test
@@ -86,32 +85,31 @@ class AuthorizerTest {
 
         assertInstanceOf(Verdict.Allowed.class, out.verdict());
         String response = new String(out.reply(), StandardCharsets.UTF_8);
-        JsonValue r = claims(response);
-        assertEquals(requests.serverId, r.map.get("aud").string, "aud = the server id");
-        assertEquals(userNkey, r.map.get("sub").string, "sub = the fresh user nkey");
-        assertEquals(new String(issuer.getPublicKey()), r.map.get("iss").string);
-        assertEquals("authorization_response", r.map.get("nats").map.get("type").string);
-        assertNull(r.map.get("nats").map.get("error"));
+        JsonObject r = claims(response);
+        assertEquals(requests.serverId, r.text("aud").orElse(null), "aud = the server id");
+        assertEquals(userNkey, r.text("sub").orElse(null), "sub = the fresh user nkey");
+        assertEquals(new String(issuer.getPublicKey()), r.text("iss").orElse(null));
+        assertEquals("authorization_response", r.object("nats").orElseThrow().text("type").orElse(null));
+        assertFalse(r.object("nats").orElseThrow().keys().contains("error"));
         assertTrue(signatureVerifies(response, issuer), "the response is signed by the issuer");
 
-        String userJwt = r.map.get("nats").map.get("jwt").string;
+        String userJwt = r.object("nats").orElseThrow().text("jwt").orElse(null);
         assertTrue(signatureVerifies(userJwt, issuer), "the user JWT is signed by the issuer");
-        JsonValue u = claims(userJwt);
-        assertEquals(userNkey, u.map.get("sub").string);
-        assertEquals("DEV", u.map.get("aud").string, "config mode: aud names the account");
-        assertEquals("alice", u.map.get("name").string);
-        JsonValue nats = u.map.get("nats");
-        assertNull(nats.map.get("issuer_account"), "config mode refuses issuer_account");
-        assertEquals("dev.>", nats.map.get("pub").map.get("allow").array.get(0).string);
-        assertEquals("dev.secret", nats.map.get("pub").map.get("deny").array.get(0).string);
+        JsonObject u = claims(userJwt);
+        assertEquals(userNkey, u.text("sub").orElse(null));
+        assertEquals("DEV", u.text("aud").orElse(null), "config mode: aud names the account");
+        assertEquals("alice", u.text("name").orElse(null));
+        JsonObject nats = u.object("nats").orElseThrow();
+        assertFalse(nats.keys().contains("issuer_account"), "config mode refuses issuer_account");
+        assertEquals("dev.>", nats.object("pub").orElseThrow().texts("allow").get(0));
+        assertEquals("dev.secret", nats.object("pub").orElseThrow().texts("deny").get(0));
         for (String limit : List.of("subs", "payload", "data")) {
-            JsonValue v = nats.map.get(limit);
-            assertTrue(v == null || v.i != null && v.i == -1 || v.l != null && v.l == -1,
-                    "no per-user " + limit + " limit: nats-server would not apply it to a callout user (" + v + ")");
+            assertTrue(!nats.keys().contains(limit) || nats.number(limit).orElse(0) == -1,
+                    "no per-user " + limit + " limit: nats-server would not apply it to a callout user (" + nats.number(limit) + ")");
         }
-        assertEquals(List.of("idp:okta", "role:developers"), nats.map.get("tags").array.stream().map(v -> v.string).toList());
-        long iat = u.map.get("iat").l != null ? u.map.get("iat").l : u.map.get("iat").i;
-        long exp = u.map.get("exp").l != null ? u.map.get("exp").l : u.map.get("exp").i;
+        assertEquals(List.of("idp:okta", "role:developers"), nats.texts("tags"));
+        long iat = u.number("iat").orElseThrow();
+        long exp = u.number("exp").orElseThrow();
         assertEquals(30 * 60, exp - iat, "the role's ttl, shorter than the session");
     }
 
@@ -212,7 +210,7 @@ class AuthorizerTest {
         Authorizer.Outcome out = authorizer(allowed).authorize(request.getBytes(StandardCharsets.UTF_8), null);
         Verdict.Denied d = assertInstanceOf(Verdict.Denied.class, out.verdict(), request);
         assertEquals(expected, d.code(), d.reason());
-        String error = claims(new String(out.reply(), StandardCharsets.UTF_8)).map.get("nats").map.get("error").string;
+        String error = claims(new String(out.reply(), StandardCharsets.UTF_8)).object("nats").orElseThrow().text("error").orElseThrow();
         assertTrue(error.startsWith(expected.name()), "the signed refusal carries the code: " + error);
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import saml2nats.Saml2Nats;
 import saml2nats.config.Config;
 import saml2nats.config.ConfigLoader;
+import saml2nats.keys.KeysInit;
 import saml2nats.session.Identity;
 import saml2nats.testing.NatsServerProcess;
 

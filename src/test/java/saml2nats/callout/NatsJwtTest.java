@@ -82,7 +82,7 @@ class NatsJwtTest {
                 .encodeToString(server.sign(signed.getBytes(StandardCharsets.US_ASCII)));
 
         ServerKeys keys = new ServerKeys();
-        assertEquals(new String(server.getPublicKey()), NatsJwt.verify(genuine, keys).map.get("iss").string);
+        assertEquals(new String(server.getPublicKey()), NatsJwt.verify(genuine, keys).text("iss").orElseThrow());
         CalloutException e = assertThrows(CalloutException.class, () -> NatsJwt.verify(forged, keys));
         assertEquals(CalloutError.BAD_SIGNATURE, e.code());
     }

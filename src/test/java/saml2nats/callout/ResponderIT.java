@@ -2,14 +2,13 @@ package saml2nats.callout;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
 import io.nats.client.support.JwtUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import saml2nats.json.JsonObject;
 import saml2nats.session.AccessToken;
 import saml2nats.session.Identity;
 import saml2nats.testing.AuthRequests;
@@ -79,14 +78,14 @@ class ResponderIT {
             List<String> codes = List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST");
             for (int i = 0; i < garbage.size(); i++) {
                 long t0 = System.nanoTime();
-                Message reply = asServer.request(CalloutResponder.SUBJECT, garbage.get(i), Duration.ofSeconds(2));
+                Message reply = asServer.request(Protocol.AUTH_SUBJECT, garbage.get(i), Duration.ofSeconds(2));
                 assertNotNull(reply, "an answer, not a timeout");
                 assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "answered at once");
-                String error = claims(reply).map.get("nats").map.get("error").string;
+                String error = claims(reply).object("nats").orElseThrow().text("error").orElseThrow();
                 assertTrue(error.startsWith(codes.get(i)), error);
             }
-            Message ok = asServer.request(CalloutResponder.SUBJECT, requests.valid(user, token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
-            assertNotNull(claims(ok).map.get("nats").map.get("jwt"), "still serving: a good request gets a user JWT");
+            Message ok = asServer.request(Protocol.AUTH_SUBJECT, requests.valid(user, token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            assertTrue(claims(ok).object("nats").orElseThrow().keys().contains("jwt"), "still serving: a good request gets a user JWT");
         }
         String lines = java.nio.file.Files.readString(auditFile);
         for (String code : List.of("MALFORMED_REQUEST", "WRONG_TYPE", "UNTRUSTED_SERVER", "EXPIRED_REQUEST", "OK")) {
@@ -102,7 +101,7 @@ class ResponderIT {
         Path auditFile;
         try (Bare bare = new Bare(dir, new CalloutResponder.Settings("q", 1, 16, Duration.ZERO))) {
             auditFile = bare.auditFile;
-            Message reply = bare.asServer.request(CalloutResponder.SUBJECT,
+            Message reply = bare.asServer.request(Protocol.AUTH_SUBJECT,
                     requests.valid(AuthRequests.newUserNkey(), bare.token).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
             assertNotNull(reply, "an answer, not a timeout");
             assertEquals(0, reply.getData().length, "the empty answer: the server refuses the client at once");
@@ -160,8 +159,8 @@ class ResponderIT {
                 audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), settings, clock).start();
     }
 
-    static JsonValue claims(Message reply) throws Exception {
-        return JsonParser.parse(JwtUtils.getClaimBody(new String(reply.getData(), StandardCharsets.UTF_8)));
+    static JsonObject claims(Message reply) throws Exception {
+        return JsonObject.parse(JwtUtils.getClaimBody(new String(reply.getData(), StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -170,7 +169,7 @@ class ResponderIT {
         long audited = stack.audit().lines().count();
         try (CalloutStack.Client asService = stack.connect(new io.nats.client.Options.Builder()
                 .userInfo(CalloutStack.SERVICE_USER, stack.servicePassword).maxReconnects(0))) {
-            asService.connection.publish(CalloutResponder.SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
+            asService.connection.publish(Protocol.AUTH_SUBJECT, "forged".getBytes(StandardCharsets.UTF_8));
             asService.connection.flush(Duration.ofSeconds(2));
             String error = asService.errors.poll(3, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(String.valueOf(error).contains("Permissions Violation for Publish to \"$SYS.REQ.USER.AUTH\""), error);

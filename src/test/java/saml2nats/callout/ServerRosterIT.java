@@ -65,7 +65,7 @@ class ServerRosterIT {
         // something in the system account answers for the self-made key, but with the real server's identity
         var d = system.createDispatcher(m -> system.publish(m.getReplyTo(),
                 ("{\"name\":\"n\",\"host\":\"0.0.0.0\",\"id\":\"" + real + "\"}").getBytes(StandardCharsets.UTF_8)));
-        d.subscribe(String.format(ServerRoster.IDZ, selfMade));
+        d.subscribe(String.format(Protocol.IDZ_SUBJECT, selfMade));
         system.flush(Duration.ofSeconds(2));
         assertFalse(ServerTrust.systemAccount(system).trusts(selfMade), "the answer must be about the key asked");
     }

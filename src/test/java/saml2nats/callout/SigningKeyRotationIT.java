@@ -7,6 +7,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import saml2nats.keys.OperatorInit;
+import saml2nats.keys.OperatorJwts;
 import saml2nats.session.Identity;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.Mappings;

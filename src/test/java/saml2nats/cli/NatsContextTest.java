@@ -1,9 +1,8 @@
 package saml2nats.cli;
 
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import saml2nats.json.JsonObject;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,9 +25,9 @@ class NatsContextTest {
         contexts.write("work", new NatsContext.Entry("nats://nats.example:4222", TOKEN, URI.create("https://login.example/")),
                 "saml2nats: alice@example.com");
         Path file = home.resolve("nats/context/work.json");
-        JsonValue json = JsonParser.parse(Files.readString(file));
-        assertEquals("nats://nats.example:4222", json.map.get("url").string);
-        assertEquals(TOKEN, json.map.get("token").string);
+        JsonObject json = JsonObject.parse(Files.readString(file));
+        assertEquals("nats://nats.example:4222", json.text("url").orElse(null));
+        assertEquals(TOKEN, json.text("token").orElse(null));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -45,15 +44,15 @@ class NatsContextTest {
         Files.writeString(file, "{\"url\":\"nats://old:4222\",\"jetstream_domain\":\"hub\",\"ca\":\"/etc/ca.pem\"}");
         NatsContext contexts = new NatsContext(home);
         contexts.write("work", new NatsContext.Entry("nats://new:4222", TOKEN, URI.create("http://localhost:8080/")), "d");
-        Map<String, JsonValue> m = JsonParser.parse(Files.readString(file)).map;
-        assertEquals("hub", m.get("jetstream_domain").string);
-        assertEquals("/etc/ca.pem", m.get("ca").string);
-        assertEquals("nats://new:4222", m.get("url").string);
+        JsonObject m = JsonObject.parse(Files.readString(file));
+        assertEquals("hub", m.text("jetstream_domain").orElse(null));
+        assertEquals("/etc/ca.pem", m.text("ca").orElse(null));
+        assertEquals("nats://new:4222", m.text("url").orElse(null));
 
         contexts.forgetToken("work");
-        m = JsonParser.parse(Files.readString(file)).map;
-        assertFalse(m.containsKey("token"));
-        assertEquals("nats://new:4222", m.get("url").string, "the server stays, so a new login refills the same context");
+        m = JsonObject.parse(Files.readString(file));
+        assertFalse(m.keys().contains("token"));
+        assertEquals("nats://new:4222", m.text("url").orElse(null), "the server stays, so a new login refills the same context");
         assertEquals("", contexts.read("work").orElseThrow().token());
     }
 

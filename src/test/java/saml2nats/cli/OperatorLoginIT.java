@@ -3,11 +3,10 @@ package saml2nats.cli;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.testing.CalloutStack;
+import saml2nats.json.JsonObject;
 import saml2nats.testing.HttpBrowser;
 import saml2nats.testing.Mappings;
 import saml2nats.testing.TestIdp;
@@ -41,11 +40,11 @@ class OperatorLoginIT {
             new Login(new ServiceClient(URI.create(base)), new NatsContext(home),
                     new PrintStream(new ByteArrayOutputStream()), new SecureRandom(), d -> Thread.sleep(d.toMillis()))
                     .withBrowser("op", ann.approvingCli("allow"));
-            JsonValue context = JsonParser.parse(Files.readString(home.resolve("nats/context/op.json")));
-            Path creds = Path.of(context.map.get("creds").string);
+            JsonObject context = JsonObject.parse(Files.readString(home.resolve("nats/context/op.json")));
+            Path creds = Path.of(context.text("creds").orElseThrow());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds)));
-            try (Connection nc = Nats.connect(new Options.Builder().server(context.map.get("url").string)
-                    .authHandler(Nats.credentials(creds.toString())).token(context.map.get("token").string.toCharArray())
+            try (Connection nc = Nats.connect(new Options.Builder().server(context.text("url").orElseThrow())
+                    .authHandler(Nats.credentials(creds.toString())).token(context.text("token").orElseThrow().toCharArray())
                     .maxReconnects(0).build())) {
                 var sub = nc.subscribe("dev.op");
                 nc.flush(Duration.ofSeconds(2));

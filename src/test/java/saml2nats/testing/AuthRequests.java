@@ -1,9 +1,8 @@
 package saml2nats.testing;
 
 import io.nats.client.NKey;
-import io.nats.client.support.JsonSerializable;
-import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JwtUtils;
+import saml2nats.json.JsonBuilder;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -31,22 +30,17 @@ public final class AuthRequests {
     /** A request for {@code token}; {@code type} and {@code aud} as given, issued at {@code iat} lasting {@code life}. */
     public String request(NKey signer, String type, String aud, String userNkey, String token, long iat, Duration life)
             throws Exception {
-        JsonSerializable nats = () -> {
-            StringBuilder sb = JsonUtils.beginJson();
-            sb.append("\"server_id\":{\"id\":\"").append(serverId).append("\",\"name\":\"test-server\"},");
-            JsonUtils.addField(sb, "user_nkey", userNkey);
-            sb.append("\"client_info\":{\"host\":\"127.0.0.1\",\"id\":42,\"kind\":\"Client\",\"type\":\"nats\"},");
-            sb.append("\"connect_opts\":{");
-            if (token != null) {
-                sb.append("\"auth_token\":\"").append(token).append("\",");
-            }
-            sb.append("\"lang\":\"java\",\"version\":\"test\",\"protocol\":1},");
-            JsonUtils.addField(sb, "type", type);
-            JsonUtils.addField(sb, "version", 2);
-            return JsonUtils.endJson(sb).toString();
-        };
+        JsonBuilder nats = JsonBuilder.object()
+                .object("server_id", JsonBuilder.object().text("id", serverId).text("name", "test-server"))
+                .textIfAny("user_nkey", userNkey)
+                .object("client_info", JsonBuilder.object().text("host", "127.0.0.1").number("id", 42).text("kind", "Client")
+                        .text("type", "nats"))
+                .object("connect_opts", JsonBuilder.object().text("auth_token", token).text("lang", "java")
+                        .text("version", "test").number("protocol", 1))
+                .textIfAny("type", type)
+                .number("version", 2);
         return JwtUtils.issueJWT(signer, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, life, iat,
-                new String(signer.getPublicKey()), aud, nats);
+                new String(signer.getPublicKey()), aud, nats::toJson);
     }
 
     public String valid(String userNkey, String token) throws Exception {

@@ -68,10 +68,10 @@ public final class CalloutStack implements AutoCloseable {
     public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
                                              String extraConfig) throws Exception {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
-        saml2nats.callout.OperatorInit.Made made = saml2nats.callout.OperatorInit.init(dir.resolve("op"),
+        saml2nats.keys.OperatorInit.Made made = saml2nats.keys.OperatorInit.init(dir.resolve("op"),
                 java.util.List.of("DEV", "OPS", "ACME"), xkey, defaultSentinel, new SecureRandom());
         NatsServerProcess server = NatsServerProcess.startWithFile(dir, dir.resolve("op").resolve(
-                saml2nats.callout.OperatorInit.SERVER_CONF), Map.of());
+                saml2nats.keys.OperatorInit.SERVER_CONF), Map.of());
         try {
             Path audit = dir.resolve("audit.jsonl");
             StringBuilder accounts = new StringBuilder();

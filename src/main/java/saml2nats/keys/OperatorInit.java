@@ -1,6 +1,7 @@
-package saml2nats.callout;
+package saml2nats.keys;
 
 import io.nats.client.NKey;
+import saml2nats.callout.XKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
-package saml2nats.callout;
+package saml2nats.keys;
 
 import io.nats.client.NKey;
-import io.nats.client.support.JsonSerializable;
-import io.nats.client.support.JsonUtils;
 import io.nats.client.support.JwtUtils;
+import saml2nats.callout.Protocol;
+import saml2nats.json.JsonBuilder;
 
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +23,11 @@ public final class OperatorJwts {
 
     public static String operator(NKey operator, String name, String systemAccount, long iat) throws Exception {
         String pub = new String(operator.getPublicKey());
-        return JwtUtils.issueJWT(operator, pub, name, null, iat, pub, () -> {
-            StringBuilder sb = JsonUtils.beginJson();
-            JsonUtils.addField(sb, "system_account", systemAccount);
-            JsonUtils.addField(sb, "type", "operator");
-            JsonUtils.addField(sb, "version", 2);
-            return JsonUtils.endJson(sb).toString();
-        });
+        JsonBuilder claim = JsonBuilder.object()
+                .textIfAny("system_account", systemAccount)
+                .text("type", Protocol.OPERATOR_TYPE)
+                .number("version", Protocol.VERSION);
+        return JwtUtils.issueJWT(operator, pub, name, null, iat, pub, claim::toJson);
     }
 
     /**
@@ -40,25 +38,21 @@ public final class OperatorJwts {
     public static String account(NKey operator, String name, String accountPublic, List<String> signingKeys,
                                  Optional<Authorization> authorization, long iat) throws Exception {
         boolean jetstream = !name.equals("SYS");
-        JsonSerializable claim = () -> {
-            StringBuilder sb = JsonUtils.beginJson();
-            sb.append("\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,\"imports\":-1,\"exports\":-1,"
-                    + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1")
-                    .append(jetstream ? ",\"mem_storage\":-1,\"disk_storage\":-1,\"streams\":-1,\"consumer\":-1" : "")
-                    .append("},");
-            JsonUtils.addStrings(sb, "signing_keys", signingKeys);
-            authorization.ifPresent(a -> {
-                StringBuilder auth = JsonUtils.beginJson();
-                JsonUtils.addStrings(auth, "auth_users", a.authUsers());
-                JsonUtils.addStrings(auth, "allowed_accounts", a.allowedAccounts());
-                a.xkey().ifPresent(x -> JsonUtils.addField(auth, "xkey", x));
-                JsonUtils.addRawJson(sb, "authorization", JsonUtils.endJson(auth).toString());
-            });
-            JsonUtils.addField(sb, "type", "account");
-            JsonUtils.addField(sb, "version", 2);
-            return JsonUtils.endJson(sb).toString();
-        };
-        return JwtUtils.issueJWT(operator, accountPublic, name, null, iat, new String(operator.getPublicKey()), claim);
+        JsonBuilder limits = JsonBuilder.object().number("subs", -1).number("data", -1).number("payload", -1)
+                .number("imports", -1).number("exports", -1).bool("wildcards", true).number("conn", -1).number("leaf", -1);
+        if (jetstream) {
+            limits.number("mem_storage", -1).number("disk_storage", -1).number("streams", -1).number("consumer", -1);
+        }
+        JsonBuilder claim = JsonBuilder.object().object("limits", limits);
+        textsIfAny(claim, "signing_keys", signingKeys);
+        authorization.ifPresent(a -> {
+            JsonBuilder auth = JsonBuilder.object();
+            textsIfAny(auth, "auth_users", a.authUsers());
+            textsIfAny(auth, "allowed_accounts", a.allowedAccounts());
+            claim.object("authorization", auth.textIfAny("xkey", a.xkey().orElse(null)));
+        });
+        claim.text("type", Protocol.ACCOUNT_TYPE).number("version", Protocol.VERSION);
+        return JwtUtils.issueJWT(operator, accountPublic, name, null, iat, new String(operator.getPublicKey()), claim::toJson);
     }
 
     /**
@@ -74,6 +68,13 @@ public final class OperatorJwts {
             claim.bearerToken = true;
         }
         return JwtUtils.issueJWT(account, userPublic, name, null, iat, new String(account.getPublicKey()), claim);
+    }
+
+    /** An empty list is left out, as nats's own JWT writers do. */
+    private static void textsIfAny(JsonBuilder json, String key, List<String> values) {
+        if (!values.isEmpty()) {
+            json.texts(key, values);
+        }
     }
 
     /** The creds file format nats clients read ({@code Nats.credentials}, {@code nats --creds}). */
