@@ -1,6 +1,7 @@
 package saml2nats.web;
 
 import saml2nats.config.Durations;
+import saml2nats.handoff.CliHandoff;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
 import saml2nats.policy.Grant;
