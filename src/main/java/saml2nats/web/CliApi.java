@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.nats.client.support.JsonUtils;
 import saml2nats.audit.AuditEvent;
+import saml2nats.handoff.CliHandoff;
+import saml2nats.handoff.HandoffError;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
 import saml2nats.session.AccessToken;
@@ -27,8 +29,10 @@ final class CliApi {
     private final BrowserSessions browsers;
     private final CliHandoff handoff;
     private final ClientAddresses addresses;
+    private final CliStarts starts;
 
     CliApi(WebApp.Parts parts, BrowserSessions browsers, CliHandoff handoff, ClientAddresses addresses) {
+        this.starts = new CliStarts(parts.config().sessions().max(), parts.clock());
         this.parts = parts;
         this.browsers = browsers;
         this.handoff = handoff;
@@ -48,7 +52,7 @@ final class CliApi {
             ctx.status(HttpStatus.BAD_REQUEST).html(Pages.problem("Not a CLI sign-in link", olderCli
                     ? "This link comes from an older saml2nats login, which this service no longer accepts (such "
                             + "links could be made by anyone). Update saml2nats on your computer and run saml2nats login again."
-                    : r.error.message));
+                    : r.error().message()));
             return;
         }
         Optional<BrowserSessions.Signed> signed = signedInOrRedirect(ctx);
@@ -77,10 +81,10 @@ final class CliApi {
                     : Optional.empty());
             String back = "http://127.0.0.1:" + answer.port() + "/callback?state=" + enc(answer.state());
             String outcome = answer.code().map(c -> "&code=" + enc(c))
-                    .orElse("&error=" + (allowed ? HandoffError.NO_ACCESS : HandoffError.ACCESS_DENIED).wire);
+                    .orElse("&error=" + (allowed ? HandoffError.NO_ACCESS : HandoffError.ACCESS_DENIED).wire());
             ctx.redirect(back + outcome, HttpStatus.SEE_OTHER);
         } catch (CliHandoff.Refusal r) {
-            ctx.status(r.error.status).html(Pages.problem("That sign-in is no longer waiting", r.error.message));
+            ctx.status(r.error().status()).html(Pages.problem("That sign-in is no longer waiting", r.error().message()));
         }
     }
 
@@ -100,7 +104,7 @@ final class CliApi {
             return;
         }
         try {
-            handoff.checkStartAllowed(address);
+            starts.checkStartAllowed(address);
             CliHandoff.LoopbackStart start = handoff.startLoopback(port.get(), state, ctx.formParam("challenge"),
                     requestedFrom(address, ctx.formParam("host")));
             StringBuilder sb = JsonUtils.beginJson();
@@ -109,7 +113,7 @@ final class CliApi {
             JsonUtils.addField(sb, "expires_in", CliHandoff.LOOPBACK_REQUEST_LIFE.toSeconds());
             ctx.contentType("application/json").result(JsonUtils.endJson(sb).toString());
         } catch (CliHandoff.Refusal r) {
-            error(ctx, r.error);
+            error(ctx, r.error());
         }
     }
 
@@ -124,7 +128,7 @@ final class CliApi {
         try {
             issue(ctx, handoff.redeemLoopback(ctx.formParam("code"), ctx.formParam("verifier")), "loopback");
         } catch (CliHandoff.Refusal r) {
-            error(ctx, r.error);
+            error(ctx, r.error());
         }
     }
 
@@ -135,9 +139,9 @@ final class CliApi {
         String address = addresses.of(ctx);
         String from = requestedFrom(address, ctx.formParam("host"));
         try {
-            handoff.checkStartAllowed(address);
+            starts.checkStartAllowed(address);
         } catch (CliHandoff.Refusal r) {
-            error(ctx, r.error);
+            error(ctx, r.error());
             return;
         }
         CliHandoff.DeviceStart start = handoff.startDevice(from);
@@ -157,7 +161,7 @@ final class CliApi {
         try {
             issue(ctx, handoff.poll(ctx.formParam("device_code")), "device");
         } catch (CliHandoff.Refusal r) {
-            error(ctx, r.error);
+            error(ctx, r.error());
         }
     }
 
@@ -181,10 +185,10 @@ final class CliApi {
             ctx.html(Pages.deviceConfirm(signed.get().session(), decision, waiting, signed.get().entry().csrf(),
                     parts.clock().instant(), parts.serverMaxPayload().get()));
         } catch (CliHandoff.Refusal r) {
-            parts.audit().record(AuditEvent.cliCodeRefused(parts.clock().instant(), r.error,
+            parts.audit().record(AuditEvent.cliCodeRefused(parts.clock().instant(), r.error(),
                     signed.get().session().id(), Audited.person(signed.get().session().identity())));
-            ctx.status(r.error.status).html(Pages.deviceEnter(CliHandoff.normalize(typed), signed.get().entry().csrf(),
-                    r.error.message));
+            ctx.status(r.error().status()).html(Pages.deviceEnter(CliHandoff.normalize(typed), signed.get().entry().csrf(),
+                    r.error().message()));
         }
     }
 
@@ -210,7 +214,7 @@ final class CliApi {
                 ctx.html(Pages.deviceDone(true));
             }
         } catch (CliHandoff.Refusal r) {
-            ctx.status(r.error.status).html(Pages.problem("That code is no longer waiting", r.error.message));
+            ctx.status(r.error().status()).html(Pages.problem("That code is no longer waiting", r.error().message()));
         }
     }
 
@@ -317,9 +321,9 @@ final class CliApi {
 
     private void error(Context ctx, HandoffError e) {
         StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "error", e.wire);
-        JsonUtils.addField(sb, "error_description", e.message);
-        ctx.status(e.status).contentType("application/json").result(JsonUtils.endJson(sb).toString());
+        JsonUtils.addField(sb, "error", e.wire());
+        JsonUtils.addField(sb, "error_description", e.message());
+        ctx.status(e.status()).contentType("application/json").result(JsonUtils.endJson(sb).toString());
     }
 
     private Optional<Session> bearer(Context ctx) {

@@ -1,6 +1,7 @@
 package saml2nats.web;
 
 import saml2nats.config.Durations;
+import saml2nats.handoff.CliHandoff;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
 import saml2nats.policy.Grant;
@@ -115,7 +116,7 @@ final class Pages {
 
     static String refused(SignIn.Outcome.Refused r) {
         StringBuilder b = new StringBuilder("<div class=card><h1>").append(esc(r.title())).append("</h1><p>")
-                .append(esc(r.reason())).append("</p><p class=muted>Reason code: <code>").append(esc(r.code()))
+                .append(esc(r.reason())).append("</p><p class=muted>Reason code: <code>").append(esc(r.code().name()))
                 .append("</code>. An administrator can see every check with <code>saml2nats saml inspect</code>.</p>")
                 .append("<p><a class=button href='/'>Back to sign-in</a></p></div>");
         if (r.steps().stream().filter(Step::failed).count() > 1) {

@@ -41,7 +41,15 @@ final class SignIn {
          */
         record Go(Outbound to, Optional<String> cookie, Optional<String> signInSecret) implements Outcome { }
 
-        record Refused(int status, String code, String title, String reason, List<Step> steps) implements Outcome { }
+        /**
+         * Refused: {@code code} is a {@link SignInError}, or the {@link SamlError} of the first check the
+         * IdP's Response failed ({@code steps} then holds every check).
+         */
+        record Refused(int status, Enum<?> code, String title, String reason, List<Step> steps) implements Outcome {
+            static Refused of(SignInError code, String reason) {
+                return new Refused(code.status, code, code.title, reason, List.of());
+            }
+        }
     }
 
     private final IdpRegistry idps;
@@ -91,21 +99,21 @@ final class SignIn {
     Outcome start(String idpId, String returnUrl, Optional<String> browserSecret, String clientAddress) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
-            return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
-                    "There is no identity provider '" + idpId + "' here. Go back to the sign-in page and pick one.", List.of());
+            return Outcome.Refused.of(SignInError.UNKNOWN_IDP,
+                    "There is no identity provider '" + idpId + "' here. Go back to the sign-in page and pick one.");
         }
         Optional<String> back = returnUrls.check(returnUrl);
         if (back.isEmpty()) {
-            return new Outcome.Refused(400, "RETURN_URL_NOT_ALLOWED", "That return address is not allowed",
+            return Outcome.Refused.of(SignInError.RETURN_URL_NOT_ALLOWED,
                     "After sign-in this service only sends you back to its own pages or to addresses listed in "
-                            + "allowed_return_urls; " + returnUrl + " is neither.", List.of());
+                            + "allowed_return_urls; " + returnUrl + " is neither.");
         }
         if (!starts.allow(clientAddress)) {
             Counter.builder("saml2nats.signin.starts.refused").description("sign-ins refused at the start: too many from one address")
                     .register(metrics).increment();
-            return new Outcome.Refused(429, "TOO_MANY_SIGN_INS", "Too many sign-ins started",
+            return Outcome.Refused.of(SignInError.TOO_MANY_SIGN_INS,
                     "More than " + starts.max() + " sign-ins were started from your address within "
-                            + Durations.format(starts.window()) + ". Wait a minute, then sign in again.", List.of());
+                            + Durations.format(starts.window()) + ". Wait a minute, then sign in again.");
         }
         String secret = browserSecret.filter(BrowserBinding::isSecret).orElseGet(() -> BrowserBinding.newSecret(random));
         ServiceProvider.Outgoing out = sp.authnRequest(idp.get(), back.get(), clock.instant());
@@ -116,14 +124,13 @@ final class SignIn {
     Outcome finish(String idpId, String samlResponse, String relayState, BrowserBinding browser) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
-            return new Outcome.Refused(404, "UNKNOWN_IDP", "Unknown identity provider",
-                    "There is no identity provider '" + idpId + "' here.", List.of());
+            return Outcome.Refused.of(SignInError.UNKNOWN_IDP, "There is no identity provider '" + idpId + "' here.");
         }
         Validation v = validator.validate(samlResponse, idp.get().trust().settings(), sp.settings(idpId), ledger, browser, true);
         if (!v.accepted()) {
             Step first = v.firstFailure().orElseThrow();
             refused(idpId, v, first.code(), first.message());
-            return new Outcome.Refused(status(first.code()), first.code().name(), title(first.code()), first.message(), v.steps());
+            return new Outcome.Refused(status(first.code()), first.code(), title(first.code()), first.message(), v.steps());
         }
         Identity who = v.identity().orElseThrow();
         // never longer than the IdP's own session (SessionNotOnOrAfter)
@@ -131,7 +138,7 @@ final class SignIn {
                 .filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);
         if (length.isNegative() || length.isZero()) { // ended since the validator looked: no session at all
             refused(idpId, v, SamlError.EXPIRED, "the IdP's session ended");
-            return new Outcome.Refused(400, SamlError.EXPIRED.name(), title(SamlError.EXPIRED),
+            return new Outcome.Refused(400, SamlError.EXPIRED, title(SamlError.EXPIRED),
                     "Your session at the identity provider has just ended. Sign in again.", v.steps());
         }
         SessionStore.Created created = sessions.create(who, length);

@@ -9,6 +9,7 @@ import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.OpenSaml;
 import saml2nats.saml.Outbound;
 import saml2nats.saml.RequestLedger;
+import saml2nats.saml.SamlError;
 import saml2nats.saml.ServiceProvider;
 import saml2nats.session.SessionStore;
 
@@ -30,7 +31,8 @@ final class SingleLogout {
         /** Send the browser on: the LogoutResponse to the IdP, or the signed-out page. */
         record Go(Outbound to) implements Outcome { }
 
-        record Refused(String code, String reason) implements Outcome { }
+        /** Refused: the IdP's message failed the check {@code code} names (also the audit reason). */
+        record Refused(SamlError code, String reason) implements Outcome { }
     }
 
     private static final Outcome SIGNED_OUT = new Outcome.Go(new Outbound.Redirect("/"));
@@ -86,7 +88,7 @@ final class SingleLogout {
         } catch (IdpLogout.Refused e) {
             audit.record(AuditEvent.signOutRefused(clock.instant(), e.code(),
                     "single logout from the IdP (" + came + ") refused: " + e.getMessage(), AuditEvent.Person.unknown(idpId)));
-            return new Outcome.Refused(e.code().name(), e.getMessage());
+            return new Outcome.Refused(e.code(), e.getMessage());
         }
     }
 

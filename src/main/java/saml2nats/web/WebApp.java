@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
+import saml2nats.handoff.CliHandoff;
 import saml2nats.policy.PolicySource;
 import saml2nats.saml.Binding;
 import saml2nats.saml.BrowserBinding;

@@ -1,10 +1,10 @@
-package saml2nats.web;
+package saml2nats.handoff;
 
 /**
  * Why a CLI call (sign-in hand-off, whoami, logout, admin) did not do what it asked. The wire names are OAuth's
  * (RFC 6749 5.2, RFC 8628 3.5) so anyone who has written a device-flow client reads them at once.
  */
-enum HandoffError {
+public enum HandoffError {
     INVALID_REQUEST(400, "The request is missing a parameter or has a malformed one."),
     INVALID_GRANT(400,
             "That sign-in code is unknown, already used, or was not made for this verifier. Run saml2nats login again "
@@ -29,13 +29,27 @@ enum HandoffError {
     ADMIN_OFF(404, "The admin API is off: set admin_token_file (or $SAML2NATS_ADMIN_TOKEN) in the service config."),
     ADMIN_REFUSED(401, "Wrong admin token: pass the service's admin token in $SAML2NATS_ADMIN_TOKEN.");
 
-    /** The name on the wire: the constant's name in lower case ({@code authorization_pending}). */
-    final String wire = name().toLowerCase(java.util.Locale.ROOT);
-    final int status;
-    final String message;
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+    private final int status;
+    private final String message;
 
     HandoffError(int status, String message) {
         this.status = status;
         this.message = message;
+    }
+
+    /** The name on the wire: the constant's name in lower case ({@code authorization_pending}). */
+    public String wire() {
+        return wire;
+    }
+
+    /** The HTTP status the refusal is answered with. */
+    public int status() {
+        return status;
+    }
+
+    /** What the person (or the CLI, as {@code error_description}) is told. */
+    public String message() {
+        return message;
     }
 }
