@@ -11,7 +11,7 @@ import java.util.Optional;
  *                  and the user JWT must both name it, which is what stops a replay
  * @param token     the secret the client presented; never logged, never in toString
  */
-public record AuthRequest(String serverId, String serverName, Optional<String> serverXkey, String userNkey,
+record AuthRequest(String serverId, String serverName, Optional<String> serverXkey, String userNkey,
                           Client client, Optional<String> token, Instant expires) {
 
     /** What the server tells us of the connecting client, for the audit line. */

@@ -25,7 +25,7 @@ public final class Authorizer {
     private static final Logger log = LoggerFactory.getLogger(Authorizer.class);
 
     /** The reply to send and what was decided, for the audit line and the metrics. */
-    public record Outcome(byte[] reply, Verdict verdict, Optional<AuthRequest> request) { }
+    record Outcome(byte[] reply, Verdict verdict, Optional<AuthRequest> request) { }
 
     private final Admission admission;
     private final RequestDecoder decoder;
@@ -60,7 +60,7 @@ public final class Authorizer {
         this.clock = clock;
     }
 
-    public Outcome authorize(byte[] data, String serverXkey) {
+    Outcome authorize(byte[] data, String serverXkey) {
         String jwt;
         AuthRequest request;
         try {

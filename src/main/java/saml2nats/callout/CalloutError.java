@@ -6,7 +6,7 @@ package saml2nats.callout;
  * "Authorization Violation", so the server log (which shows our short error text)
  * and our audit line are where an operator reads the cause.
  */
-public enum CalloutError {
+enum CalloutError {
     /** The request is not a JWT, not JSON, or lacks a field the protocol requires (user_nkey, server_id, exp). */
     MALFORMED_REQUEST,
     /** An xkey is configured but the request was not sealed, was sealed to another key, or its bytes were altered. */

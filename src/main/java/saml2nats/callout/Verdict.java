@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** What the responder decided for one request. */
-public sealed interface Verdict {
+sealed interface Verdict {
     /** A user JWT was issued for the session, with the grant, until {@code expires}. */
     record Allowed(Session session, Grant grant, Instant expires) implements Verdict { }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * company, lost a laptop); their live NATS connections are kicked. The admin token
  * comes from the environment, never from the command line, where {@code ps} shows it.
  */
-public final class EndSessions {
+final class EndSessions {
     public static final String TOKEN_ENV = "SAML2NATS_ADMIN_TOKEN";
 
     private EndSessions() { }

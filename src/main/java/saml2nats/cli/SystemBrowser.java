@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param env the environment: {@code BROWSER}, {@code DISPLAY}, {@code WAYLAND_DISPLAY}
  */
-public record SystemBrowser(Map<String, String> env) implements Login.Browser {
+record SystemBrowser(Map<String, String> env) implements Login.Browser {
     public static final String VARIABLE = "BROWSER";
 
     @Override
