@@ -187,7 +187,7 @@ public class Mutations {
                 "ending a session this replica has not seen yet ends nothing",
                 "session/KvSessionStore.java", "&& !storedLive(tokenHash)) {", "&& true) {");
         m("K03", "KeysInitIT#thePrintedSetupWorksAndSignOutKicks", "keys init leaves the system user to the callout",
-                "callout/KeysInit.java", "auth_users: [ %s, %s ]", "auth_users: [ %s ]%.0s");
+                "keys/KeysInit.java", "auth_users: [ %s, %s ]", "auth_users: [ %s ]%.0s");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",
@@ -219,25 +219,25 @@ public class Mutations {
                 "policy/Explanation.java", "        if (allow.isEmpty()) {\n            out.append(verb)",
                 "        if (false) {\n            out.append(verb)");
         // ---- CLI hand-off ----
-        String h = "web/CliHandoff.java";
+        String loop = "handoff/LoopbackCodes.java", devices = "handoff/DeviceCodes.java", guesses = "handoff/GuessLimit.java";
         m("H01", "CliHandoffTest#anInterceptedCodeIsUselessWithoutTheVerifierAndIsBurntByTheTry", "no PKCE check",
-                h, "Verifier.challenge(verifier).getBytes(StandardCharsets.US_ASCII))) {",
+                loop, "Verifier.challenge(verifier).getBytes(StandardCharsets.US_ASCII))) {",
                 "pending.challenge().getBytes(StandardCharsets.US_ASCII))) {");
         m("H02", "CliHandoffTest#loopbackCodeTradesOnceForTheApprovalWithTheRightVerifier", "a loopback code works twice",
-                h, "        if (!slots.remove(key, slot)) {\n            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first",
+                loop, "        if (!slots.remove(key, slot)) {\n            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first",
                 "        if (false) {\n            throw new Refusal(HandoffError.INVALID_GRANT); // someone redeemed it first");
         m("H03", "CliHandoffTest#aLoopbackRequestShowsWhatAskedAndIsAnsweredOnceBeforeItExpires", "a loopback request is answered twice",
-                h, "if (!clock.instant().isBefore(pending.expires()) || !slots.remove(key, slot)) {",
+                loop, "if (!clock.instant().isBefore(pending.expires()) || !slots.remove(key, slot)) {",
                 "if (!clock.instant().isBefore(pending.expires())) {");
         m("H04", "CliHandoffTest#wrongGuessesAreLimitedPerSessionEvenForTheRightCodeAfterwards", "wrong device codes are unlimited",
-                h, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {", "if (false) {");
+                guesses, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {", "if (false) {");
         m("H05", "CliHandoffTest#throwAwayIdentitiesGuessingCannotLockARealPersonOut", "the global brake refuses right codes (as before)",
-                h, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {",
+                guesses, "if (g.wrong() > WRONG_GUESSES_PER_SESSION) {",
                 "if (g.wrong() > WRONG_GUESSES_PER_SESSION || everyoneWrong > WRONG_GUESSES_PER_MINUTE) {");
-        m("H06", "CliHandoffTest#deviceStartsAreLimitedPerAddress", "CLI sign-ins may be started without limit",
-                h, "if (!startsByAddress.allow(address)) {", "if (false) {");
+        m("H06", "CliStartsTest#deviceStartsAreLimitedPerAddress", "CLI sign-ins may be started without limit",
+                "web/CliStarts.java", "if (!byAddress.allow(address)) {", "if (false) {");
         m("H07", "CliHandoffTest#onlyThePersonWhoFoundACodeThroughTheLimitsCanAnswerIt", "anyone may answer a device code",
-                h, "if (!guesser.equals(d.confirmedBy()) || !clock.instant().isBefore(d.expires())",
+                devices, "if (!guesser.equals(d.confirmedBy()) || !clock.instant().isBefore(d.expires())",
                 "if (!clock.instant().isBefore(d.expires())");
         m("H08", "CliLoginIT#cancelNoAccessAndForgedFormsEndWithoutAToken", "a CLI approval without the page's CSRF token",
                 "web/CliApi.java", "        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {\n"
@@ -255,8 +255,8 @@ public class Mutations {
                 "callout/ServerRoster.java", "            Message reply = system.request(",
                 "            if (true) return Answer.KNOWN;\n            Message reply = system.request(");
         m("C10", "ServerRosterIT#anAnswerNamingAnotherServerVouchesForNothing", "any answer vouches for the key asked",
-                "callout/ServerRoster.java", "return id != null && serverId.equals(id.string) ? Answer.KNOWN : Answer.UNKNOWN;",
-                "return Answer.KNOWN;");
+                "callout/ServerRoster.java", ".filter(serverId::equals).isPresent()\n                    ? Answer.KNOWN : Answer.UNKNOWN;",
+                "!= null ? Answer.KNOWN : Answer.UNKNOWN;");
         m("C05", "AuthorizerTest#aRequestWithoutExpiryIsRefused", "a request without exp is answered",
                 dec, "if (exp <= 0) {", "if (false) {");
         m("C06", "AuthorizerTest#everyGarbledRequestGetsItsCode", "an expired request is answered",
@@ -348,6 +348,9 @@ public class Mutations {
     static String apply(Mutation m, Map<Path, String> originals) throws IOException {
         for (Edit e : m.edits()) {
             Path file = Path.of(e.file());
+            if (!Files.isRegularFile(file)) {
+                return e.file() + ": no such file (the code moved: update the mutation's path)";
+            }
             String text = Files.readString(file, StandardCharsets.UTF_8);
             originals.putIfAbsent(file, text);
             int at = text.indexOf(e.from());
