@@ -21,29 +21,18 @@ import saml2nats.policy.PolicyLoader;
 import saml2nats.policy.PolicySource;
 import saml2nats.policy.Tenancy;
 import saml2nats.session.AccessToken;
-import saml2nats.session.CaffeineSessionStore;
 import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
+import saml2nats.handoff.CliHandoff;
+import saml2nats.saml.SamlService;
 import saml2nats.saml.SlotRequestLedger;
-import saml2nats.saml.RequestLedger;
-import saml2nats.config.Certificates;
-import saml2nats.saml.DevIdp;
-import saml2nats.saml.IdpRegistry;
-import saml2nats.saml.OpenSaml;
-import saml2nats.saml.ResponseValidator;
-import saml2nats.saml.ServiceProvider;
-import saml2nats.saml.SpSettings;
+import saml2nats.store.StateBackend;
 import java.util.Optional;
 
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import saml2nats.session.CookieStore;
-import saml2nats.session.KvSessionStore;
-import saml2nats.session.KvSlots;
-import saml2nats.session.MemorySlots;
-import saml2nats.session.Slots;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +54,7 @@ public final class Saml2Nats implements AutoCloseable {
     private final List<Connection> replyConnections;
     private final CalloutResponder responder;
     private final WebApp web;
-    private IdpRegistry idps;
+    private SamlService saml;
     private Kicker kicker;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final NatsLog natsLog;
@@ -90,7 +79,8 @@ public final class Saml2Nats implements AutoCloseable {
         try {
             audit = openAudit(config);
             nats = connectAtStart(natsOptionsBuilder(config, "saml2nats").build(), serviceUser(config), config);
-            sessions = sessionStore(config, clock, nats);
+            StateBackend state = stateBackend(config, clock, nats);
+            sessions = SessionStore.open(state, config.sessions().length(), clock, new AccessToken(new SecureRandom()));
             this.sessions = sessions;
             Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
                     .description("sessions that have not ended").register(metrics);
@@ -111,12 +101,11 @@ public final class Saml2Nats implements AutoCloseable {
                             config.callout().maxPending(), config.callout().maxWait()), clock).start();
             Connection connection = nats;
             this.web = listen(new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
-                    ledger(config, clock, nats), cookies(config, clock, nats), cliSlots(config, clock, nats),
-                    () -> maxPayload(connection))), config);
+                    state, () -> maxPayload(connection))), config);
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             replyConnections.forEach(c -> closeQuietly(c::close));
-            closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, idps);
+            closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, saml);
             throw e;
         }
         this.audit = audit;
@@ -131,22 +120,17 @@ public final class Saml2Nats implements AutoCloseable {
         return new Saml2Nats(config, clock);
     }
 
-    /** The SAML side: IdPs (and the dev IdP), this service as SP, the validator and its ledger. */
+    /** The web front's parts: the SAML side (IdPs, the dev IdP, this SP, the validator), its ledger and the CLI hand-off. */
     private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
-                                  RequestLedger ledger, CookieStore cookies, Slots cliSlots,
-                                  java.util.function.Supplier<java.util.OptionalLong> maxPayload) {
-        OpenSaml saml = new OpenSaml();
-        ServiceProvider sp = new ServiceProvider(saml, config.publicUrl(),
-                keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
-                keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"),
-                ServiceProvider.namesOf(config.idps()));
-        this.idps = new IdpRegistry(saml, config.idps(), (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")
+                                  StateBackend state, java.util.function.Supplier<java.util.OptionalLong> maxPayload)
+            throws IOException {
+        this.saml = SamlService.start(config, clock, (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")
                 .description("IdP metadata refreshes by outcome; a failure keeps the last good copy")
                 .tag("idp", idp).tag("outcome", ok ? "ok" : "failed").register(metrics).increment());
-        Optional<DevIdp> dev = config.devIdp() ? Optional.of(new DevIdp(saml, sp, config.publicUrl(), clock)) : Optional.empty();
-        dev.ifPresent(d -> idps.add(d.provider()));
-        return new WebApp.Parts(config, sessions, policy, metrics, connected, idps, sp, new ResponseValidator(saml, clock),
-                ledger, dev, audit, clock, saml, cookies, sentinelCreds(config), cliSlots, maxPayload);
+        CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), config.sessions().max(), state.slots(CliHandoff.BUCKET));
+        return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
+                saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
+                state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload);
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */
@@ -154,17 +138,6 @@ public final class Saml2Nats implements AutoCloseable {
         io.nats.client.api.ServerInfo info = connection.getServerInfo();
         return info == null || info.getMaxPayload() <= 0 ? java.util.OptionalLong.empty()
                 : java.util.OptionalLong.of(info.getMaxPayload());
-    }
-
-    private static Optional<SpSettings.KeyPair> keyPair(Optional<java.nio.file.Path> key, Optional<java.nio.file.Path> cert, String setting) {
-        if (key.isEmpty() && cert.isEmpty()) {
-            return Optional.empty();
-        }
-        if (key.isEmpty() || cert.isEmpty()) {
-            throw new IllegalArgumentException(setting + ": give both the key file and the certificate file");
-        }
-        return Optional.of(new SpSettings.KeyPair(Certificates.privateKey(key.get(), setting + "_key_file"),
-                Certificates.parse(cert.get().toString(), setting + "_certificate_file")));
     }
 
     private Counter reloads(String outcome) {
@@ -181,29 +154,17 @@ public final class Saml2Nats implements AutoCloseable {
     }
 
     /**
-     * {@code store: embedded} (default): this process's memory. {@code store: nats-kv}: JetStream KV
-     * shared by every replica, so sessions survive restarts and a sign-out anywhere is seen everywhere.
+     * The one place the state backend is chosen. {@code store: embedded} (default): this
+     * process's memory. {@code store: nats-kv}: JetStream KV shared by every replica, so
+     * sessions survive restarts and a sign-out anywhere is seen everywhere. Each consumer
+     * takes its own bucket from it.
      */
-    private static SessionStore sessionStore(Config config, Clock clock, Connection nats) throws IOException, InterruptedException {
-        AccessToken tokens = new AccessToken(new SecureRandom());
+    private static StateBackend stateBackend(Config config, Clock clock, Connection nats) throws InterruptedException {
         if (config.store().kind() == Config.Store.Kind.NATS_KV) {
-            // wait for the first connection: the bucket must load before the first request is answered
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (nats.getStatus() != Connection.Status.CONNECTED && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            return KvSessionStore.open(nats, config.store().bucketPrefix() + "-sessions", config.store().replicas(),
-                    config.sessions().length(), config.sessions().max(), clock, tokens);
+            return StateBackend.jetStream(nats, config.store().bucketPrefix(), config.store().replicas(),
+                    config.sessions().max());
         }
-        return new CaffeineSessionStore(config.sessions().max(), clock, tokens);
-    }
-
-    /** Browser sign-ins (cookie to session): with the sessions, so a page may load from any replica. */
-    private static CookieStore cookies(Config config, Clock clock, Connection nats) throws IOException {
-        return new CookieStore(config.store().kind() == Config.Store.Kind.NATS_KV
-                ? KvSlots.open(nats, config.store().bucketPrefix() + "-browsers", config.store().replicas(),
-                        config.sessions().length().plusMinutes(1))
-                : new MemorySlots(config.sessions().max(), clock), clock);
+        return StateBackend.embedded(config.sessions().max(), clock);
     }
 
     /** Operator mode: the sentinel creds handed to clients, read once; must look like a creds file. */
@@ -219,23 +180,6 @@ public final class Saml2Nats implements AutoCloseable {
                 throw new IllegalArgumentException("operator.sentinel_creds_file: cannot read " + path + " (" + e.getMessage() + ")");
             }
         });
-    }
-
-    /** Pending CLI sign-in codes: with the sessions, so any replica can finish what another started. */
-    private static Slots cliSlots(Config config, Clock clock, Connection nats) throws IOException {
-        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
-            return KvSlots.open(nats, config.store().bucketPrefix() + "-cli", config.store().replicas(), Duration.ofMinutes(30));
-        }
-        return new MemorySlots(config.sessions().max(), clock);
-    }
-
-    /** Where AuthnRequest and Assertion IDs are remembered: with the sessions, so replicas share them. */
-    private static RequestLedger ledger(Config config, Clock clock, Connection nats) throws IOException {
-        if (config.store().kind() == Config.Store.Kind.NATS_KV) {
-            return SlotRequestLedger.open(nats, config.store().bucketPrefix(), config.store().replicas(),
-                    RequestLedger.REQUEST_LIFETIME, RequestLedger.ASSERTION_MEMORY, clock);
-        }
-        return SlotRequestLedger.inMemory(config.sessions().max(), clock);
     }
 
     /** The callout keys and, in operator mode, each target account's signing keys; parsed once. */
@@ -383,8 +327,8 @@ public final class Saml2Nats implements AutoCloseable {
         web.close();
         responder.close();
         kicker.close();
-        if (sessions instanceof KvSessionStore kv) {
-            kv.close(); // before the connection its watch runs on
+        if (sessions instanceof AutoCloseable watched) {
+            closeQuietly(watched); // the KV store's watch: before the connection it runs on
         }
         for (Connection c : replyConnections) {
             closeQuietly(c::close);
@@ -396,6 +340,6 @@ public final class Saml2Nats implements AutoCloseable {
         }
         policy.close();
         audit.close();
-        idps.close();
+        saml.close();
     }
 }

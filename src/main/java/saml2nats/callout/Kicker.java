@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.json.JsonException;
 import saml2nats.json.JsonObject;
-import saml2nats.session.ExpiringCache;
+import saml2nats.store.ExpiringCache;
 import saml2nats.session.Session;
 
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import saml2nats.json.JsonObject;
-import saml2nats.session.ExpiringCache;
+import saml2nats.store.ExpiringCache;
 
 /**
  * Turns the bytes nats-server sent into a verified {@link AuthRequest}:

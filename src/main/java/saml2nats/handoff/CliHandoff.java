@@ -1,7 +1,8 @@
 package saml2nats.handoff;
 
 import saml2nats.session.Identity;
-import saml2nats.session.Slots;
+import saml2nats.store.Bucket;
+import saml2nats.store.Slots;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,6 +35,8 @@ public final class CliHandoff {
     public static final Duration LOOPBACK_REQUEST_LIFE = Duration.ofMinutes(5);
     public static final Duration DEVICE_CODE_LIFE = Duration.ofMinutes(10);
     public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    /** Where pending codes are kept: the longest lives {@link #DEVICE_CODE_LIFE}; each entry carries its own end. */
+    public static final Bucket BUCKET = new Bucket("cli", Duration.ofMinutes(30));
     static final int WRONG_GUESSES_PER_SESSION = GuessLimit.WRONG_GUESSES_PER_SESSION;
     static final Duration GUESS_WINDOW = GuessLimit.GUESS_WINDOW;
     static final int WRONG_GUESSES_PER_MINUTE = GuessLimit.WRONG_GUESSES_PER_MINUTE;

@@ -5,7 +5,7 @@ import saml2nats.handoff.CliHandoff.DeviceStart;
 import saml2nats.handoff.CliHandoff.Refusal;
 import saml2nats.handoff.CliHandoff.Waiting;
 import saml2nats.session.AccessToken;
-import saml2nats.session.Slots;
+import saml2nats.store.Slots;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.config.Durations;
 import saml2nats.handoff.CliHandoff.Refusal;
-import saml2nats.session.ExpiringCache;
+import saml2nats.store.ExpiringCache;
 
 import java.time.Clock;
 import java.time.Duration;

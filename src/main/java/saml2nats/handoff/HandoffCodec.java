@@ -1,8 +1,5 @@
 package saml2nats.handoff;
 
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonUtils;
 import saml2nats.handoff.CliHandoff.Approval;
 import saml2nats.handoff.CliHandoff.LoopbackRequest;
 import saml2nats.handoff.CliHandoff.Waiting;
@@ -84,21 +81,12 @@ final class HandoffCodec {
         return new Approval(identity(o), text(o, "approving"), instant(o, "ends"));
     }
 
-    // IdentityJson (the one shape every store writes people in) still speaks jnats's writer and
-    // reader: these two bridge it to the facade until it speaks the facade itself.
-
     private static JsonBuilder identity(Identity who) {
-        StringBuilder sb = JsonUtils.beginJson();
-        IdentityJson.write(sb, who);
-        return parse(JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8)).edit();
+        return IdentityJson.write(JsonBuilder.object(), who);
     }
 
     private static Identity identity(JsonObject o) {
-        try {
-            return IdentityJson.read(JsonParser.parse(o.toJson()));
-        } catch (JsonParseException e) {
-            throw unreadable(e.getMessage());
-        }
+        return IdentityJson.read(o);
     }
 
     private static byte[] bytes(JsonBuilder b) {

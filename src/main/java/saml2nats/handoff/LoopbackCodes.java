@@ -7,7 +7,7 @@ import saml2nats.handoff.CliHandoff.LoopbackStart;
 import saml2nats.handoff.CliHandoff.Refusal;
 import saml2nats.handoff.CliHandoff.Waiting;
 import saml2nats.session.AccessToken;
-import saml2nats.session.Slots;
+import saml2nats.store.Slots;
 import saml2nats.session.Verifier;
 
 import java.nio.charset.StandardCharsets;

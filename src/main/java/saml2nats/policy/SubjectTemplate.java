@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code {{username}}} must also have {@code {{idp}}}, and every placeholder stands in a
  * token of its own (two in one token run together, and "ab"+"c" equals "a"+"bc").
  */
-public record SubjectTemplate(String text) {
+record SubjectTemplate(String text) {
     static final Set<String> PLACEHOLDERS = Set.of("subject", "email", "username", "idp");
     /** Placeholders that name one person; each is unique only within one IdP, so never without {@code {{idp}}}. */
     static final Set<String> PERSONAL = Set.of("subject", "email", "username");

@@ -9,7 +9,7 @@ import java.util.List;
  * several an assertion happens to carry. Names only show on pages; for them the first of the
  * usual attribute names present is taken.
  */
-public record AttributeNames(String email, String username, List<String> displayName,
+record AttributeNames(String email, String username, List<String> displayName,
                              List<String> givenName, List<String> familyName, String groups) {
 
     static final String ENTRA = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";

@@ -27,7 +27,7 @@ import java.util.List;
  * crossed a network it could be changed on (plain http) is taken only with a signature by
  * a certificate configured beside it ({@code metadata_signing_certificate}).
  */
-public record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, Endpoints sso, Endpoints slo) {
+record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, Endpoints sso, Endpoints slo) {
 
     public static IdpMetadata parse(OpenSaml saml, String xml, String owner) {
         return parse(saml, xml, owner, Optional.empty(), Instant.now());

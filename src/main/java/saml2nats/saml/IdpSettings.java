@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param certificates one, or two during a rotation; a signature by either is accepted
  */
-public record IdpSettings(String id, String entityId, List<X509Certificate> certificates, AttributeNames attributes,
+record IdpSettings(String id, String entityId, List<X509Certificate> certificates, AttributeNames attributes,
                           boolean allowSha1, boolean allowIdpInitiated, Duration clockSkew) {
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
 

@@ -11,7 +11,7 @@ import java.util.List;
  * (which requests it sent, which assertions it saw) or the browser's cookie, so they are replaced by steps
  * that say so; every other check is the ACS's own.
  */
-public final class Inspection {
+final class Inspection {
     private Inspection() { }
 
     public static List<ResponseValidator.Check> rules() {

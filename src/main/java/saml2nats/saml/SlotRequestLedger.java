@@ -1,15 +1,13 @@
 package saml2nats.saml;
 
-import io.nats.client.Connection;
 import saml2nats.session.AccessToken;
-import saml2nats.session.KvSlots;
-import saml2nats.session.MemorySlots;
-import saml2nats.session.Slots;
+import saml2nats.store.Bucket;
+import saml2nats.store.Slots;
+import saml2nats.store.StateBackend;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,20 +31,23 @@ public final class SlotRequestLedger implements RequestLedger {
         this.clock = clock;
     }
 
-    /** In this process: at most {@code maxEntries} pending requests and as many remembered assertions. */
-    public static SlotRequestLedger inMemory(long maxEntries, Clock clock) {
-        return new SlotRequestLedger(new MemorySlots(maxEntries, clock), new MemorySlots(maxEntries, clock), clock);
+    /** Pending AuthnRequests: kept as long as one may be answered. */
+    public static final Bucket REQUESTS = new Bucket("requests", REQUEST_LIFETIME);
+    /**
+     * Accepted assertion IDs: kept {@link #ASSERTION_MEMORY}; assertions valid for longer are
+     * refused by the validator's own time checks first.
+     */
+    public static final Bucket ASSERTIONS = new Bucket("assertions", ASSERTION_MEMORY);
+
+    /** The ledger in the chosen backend: in JetStream KV a Response is single-use across every replica. */
+    public static SlotRequestLedger over(StateBackend backend, Clock clock) throws IOException {
+        return new SlotRequestLedger(backend.slots(REQUESTS), backend.slots(ASSERTIONS), clock);
     }
 
-    /**
-     * @param requestLife   how long an AuthnRequest may be answered
-     * @param assertionLife how long accepted assertion IDs are kept; assertions valid for
-     *                      longer are refused by the validator's own time checks first
-     */
-    public static SlotRequestLedger open(Connection nats, String prefix, int replicas, Duration requestLife,
-                                       Duration assertionLife, Clock clock) throws IOException {
-        return new SlotRequestLedger(KvSlots.open(nats, prefix + "-requests", replicas, requestLife),
-                KvSlots.open(nats, prefix + "-assertions", replicas, assertionLife), clock);
+    /** In this process: at most {@code maxEntries} pending requests and as many remembered assertions. */
+    public static SlotRequestLedger inMemory(long maxEntries, Clock clock) {
+        StateBackend.Embedded memory = new StateBackend.Embedded(maxEntries, clock);
+        return new SlotRequestLedger(memory.slots(REQUESTS), memory.slots(ASSERTIONS), clock);
     }
 
     /** A pending request's slot holds when it may be answered until and the browser that started it. */

@@ -1,6 +1,7 @@
 package saml2nats.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import saml2nats.store.ExpiringCache;
 
 import java.time.Clock;
 import java.time.Duration;

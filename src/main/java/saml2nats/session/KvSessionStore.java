@@ -1,18 +1,17 @@
 package saml2nats.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonUtils;
-import io.nats.client.support.JsonValue;
 import org.slf4j.Logger;
+import saml2nats.json.JsonBuilder;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
+import saml2nats.store.ExpiringCache;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -38,7 +37,7 @@ import java.util.function.Consumer;
  * milliseconds and tells its listeners (so each kicks the connections it authorized).
  * The bucket's max age is the longest session; each session still ends at its own time.
  */
-public final class KvSessionStore implements SessionStore, AutoCloseable {
+final class KvSessionStore implements SessionStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KvSessionStore.class);
 
     private final KeyValue kv;
@@ -84,10 +83,10 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
      * Opens (creating when missing) the bucket and loads every live session before returning,
      * so a restarted replica answers for sessions made before it started.
      */
-    public static KvSessionStore open(Connection nats, String bucket, int replicas, Duration maxSession, long maxSessions,
-                                      Clock clock, AccessToken tokens) throws IOException, InterruptedException {
-        return new KvSessionStore(KvBuckets.open(nats, bucket, replicas, maxSession.plusMinutes(1)), ExpiringCache.create(maxSessions, clock, Session::expires), clock,
-                tokens, Duration.ofSeconds(30));
+    static KvSessionStore open(KeyValue kv, long maxSessions, Clock clock, AccessToken tokens)
+            throws IOException, InterruptedException {
+        return new KvSessionStore(kv, ExpiringCache.create(maxSessions, clock, Session::expires), clock, tokens,
+                Duration.ofSeconds(30));
     }
 
     @Override
@@ -195,23 +194,17 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     static byte[] encode(Session s) {
-        StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "id", s.id());
-        IdentityJson.write(sb, s.identity());
-        JsonUtils.addField(sb, "created", s.created().toEpochMilli());
-        JsonUtils.addField(sb, "expires", s.expires().toEpochMilli());
-        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+        JsonBuilder json = IdentityJson.write(JsonBuilder.object().textIfAny("id", s.id()), s.identity());
+        return json.number("created", s.created().toEpochMilli()).number("expires", s.expires().toEpochMilli())
+                .toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     static Session decode(byte[] bytes) {
-        JsonValue v;
+        JsonObject v;
         try {
-            v = JsonParser.parse(bytes);
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException("not JSON", e);
-        }
-        if (v.map == null) {
-            throw new IllegalArgumentException("not a JSON object");
+            v = JsonObject.parse(bytes);
+        } catch (JsonException e) {
+            throw new IllegalArgumentException(e.problem() == JsonException.Problem.NOT_AN_OBJECT ? "not a JSON object" : "not JSON", e);
         }
         String id = IdentityJson.text(v, "id");
         if (id.isEmpty()) {
@@ -221,12 +214,8 @@ public final class KvSessionStore implements SessionStore, AutoCloseable {
                 Instant.ofEpochMilli(number(v, "expires")));
     }
 
-    private static long number(JsonValue v, String key) {
-        JsonValue x = v.map.get(key);
-        if (x == null || x.l == null && x.i == null) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        return x.l != null ? x.l : x.i;
+    private static long number(JsonObject v, String key) {
+        return v.number(key).orElseThrow(() -> new IllegalArgumentException("missing " + key));
     }
 
     @Override

@@ -1,5 +1,10 @@
 package saml2nats.session;
 
+import saml2nats.store.Bucket;
+import saml2nats.store.StateBackend;
+
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,6 +13,23 @@ import java.util.Optional;
  * {@link Session#expires()}; callers still check {@link Session#isLiveAt} with their clock.
  */
 public interface SessionStore {
+
+    /** The sessions' bucket outlives the longest session by a minute, so no live session loses its entry. */
+    static Bucket bucket(Duration maxSession) {
+        return new Bucket("sessions", maxSession.plusMinutes(1));
+    }
+
+    /**
+     * The store over the chosen backend: in JetStream KV, watched, so a sign-out anywhere is
+     * seen everywhere and every live session is loaded before this returns; else in memory.
+     */
+    static SessionStore open(StateBackend backend, Duration maxSession, Clock clock, AccessToken tokens)
+            throws IOException, InterruptedException {
+        if (backend instanceof StateBackend.JetStreamKv kv) {
+            return KvSessionStore.open(kv.open(bucket(maxSession)), kv.maxEntries(), clock, tokens);
+        }
+        return new CaffeineSessionStore(backend.maxEntries(), clock, tokens);
+    }
 
     /** A new session and the access token that opens it; the token is returned once and not kept. */
     record Created(String token, Session session) {

@@ -1,7 +1,7 @@
 package saml2nats.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import saml2nats.session.ExpiringCache;
+import saml2nats.store.ExpiringCache;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package saml2nats.web;
 
 import saml2nats.session.AccessToken;
-import saml2nats.session.CookieStore;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 

@@ -11,6 +11,8 @@ import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
 import saml2nats.handoff.CliHandoff;
+import saml2nats.store.Bucket;
+import saml2nats.store.Slots;
 import saml2nats.policy.PolicySource;
 import saml2nats.saml.Binding;
 import saml2nats.saml.BrowserBinding;
@@ -23,7 +25,6 @@ import saml2nats.saml.ServiceProvider;
 import saml2nats.session.SessionStore;
 
 import java.net.URI;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,19 +51,31 @@ public final class WebApp implements AutoCloseable {
     private static final long MAX_POST_BYTES = 1024 * 1024;
     private static final String COPY_JS = resource("/web/copy.js");
 
+    /**
+     * Browser sign-ins (cookie to session) live as long as the longest session, and a minute
+     * more; kept with the sessions, so a page may load from any replica.
+     */
+    public static Bucket browserBucket(Duration maxSession) {
+        return new Bucket("browsers", maxSession.plusMinutes(1));
+    }
+
     /** What the web front works with, wired in {@code Saml2Nats}. */
     public record Parts(Config config, SessionStore sessions, PolicySource policy, PrometheusMeterRegistry metrics,
                         BooleanSupplier natsConnected, IdpRegistry idps, ServiceProvider sp, ResponseValidator validator,
                         RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
-                        saml2nats.saml.OpenSaml saml, saml2nats.session.CookieStore cookies,
-                        Optional<String> sentinelCreds, saml2nats.session.Slots cliSlots,
+                        saml2nats.saml.OpenSaml saml, Slots browserSlots,
+                        Optional<String> sentinelCreds, CliHandoff handoff,
                         java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
     private final SignIn signIn;
     private final SingleLogout slo;
-    private final CliApi cli;
+    private final AccessRules access;
+    private final CliApproval approvals;
+    private final CliSignIn cliSignIn;
+    private final CliTokenApi cliToken;
+    private final AdminApi admin;
     private final boolean secureCookies;
     private final ClientAddresses addresses;
     private final SignInCookie signInCookie;
@@ -73,7 +86,7 @@ public final class WebApp implements AutoCloseable {
 
     public WebApp(Parts parts) {
         this.parts = parts;
-        this.browsers = new BrowserSessions(parts.sessions(), parts.cookies());
+        this.browsers = new BrowserSessions(parts.sessions(), new CookieStore(parts.browserSlots(), parts.clock()));
         this.signIn = new SignIn(parts.idps(), parts.sp(), parts.validator(), parts.ledger(), parts.sessions(), browsers,
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
@@ -82,8 +95,12 @@ public final class WebApp implements AutoCloseable {
         this.slo = new SingleLogout(parts.idps(), parts.sp(), parts.saml(), parts.sessions(), parts.ledger(), parts.audit(),
                 parts.clock());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
-        this.cli = new CliApi(parts, browsers, new CliHandoff(parts.clock(), new java.security.SecureRandom(),
-                parts.config().sessions().max(), parts.cliSlots()), addresses);
+        CliHandoff handoff = parts.handoff();
+        this.access = new AccessRules(parts, browsers);
+        this.approvals = new CliApproval(parts, handoff);
+        this.cliSignIn = new CliSignIn(parts, handoff, addresses, new CliStarts(parts.config().sessions().max(), parts.clock()));
+        this.cliToken = new CliTokenApi(parts);
+        this.admin = new AdminApi(parts);
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
@@ -124,42 +141,49 @@ public final class WebApp implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Every route, with who may call it ({@link Access}, checked before the handler runs). The link
+     * of GET /cli/login is checked even before that: a stale link is refused, not sent to sign in.
+     */
     private void routes(RoutesConfig r) {
         r.before(this::securityHeaders);
-        r.get("/", this::home);
-        r.post("/route", this::routeByEmail);
+        r.beforeMatched("/cli/login", approvals::knownRequest);
+        r.beforeMatched(access::check);
+        r.get("/", this::home, Access.ANYONE);
+        r.post("/route", this::routeByEmail, Access.ANYONE);
         r.get("/saml/{idp}/login", ctx -> answer(ctx, signIn.start(ctx.pathParam("idp"), ctx.queryParam("return"),
-                Optional.ofNullable(ctx.cookie(signInCookie.name())), addresses.of(ctx))));
-        r.post("/saml/{idp}/acs", ctx -> acs(ctx, ctx.pathParam("idp")));
-        r.get("/saml/{idp}/metadata", this::metadata);
-        r.post("/logout", this::logout);
+                Optional.ofNullable(ctx.cookie(signInCookie.name())), addresses.of(ctx))), Access.ANYONE);
+        r.post("/saml/{idp}/acs", ctx -> acs(ctx, ctx.pathParam("idp")), Access.ANYONE);
+        r.get("/saml/{idp}/metadata", this::metadata, Access.ANYONE);
+        r.post("/logout", this::logout, Access.SIGN_OUT_FORM);
         r.get("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.redirected(ctx.pathParam("idp"), ctx.queryString(),
-                ctx.queryParam("SAMLRequest") != null)));
+                ctx.queryParam("SAMLRequest") != null)), Access.ANYONE);
         // the IdP posts from its own site: no cookie and no CSRF token of ours come along, none is asked for
         r.post("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.posted(ctx.pathParam("idp"),
-                Optional.ofNullable(ctx.formParam("SAMLRequest")))));
-        r.get("/cli/login", cli::loopbackAsk);
-        r.post("/cli/login", cli::loopbackAnswer);
-        r.post("/cli/login/start", cli::loopbackStart);
-        r.post("/cli/token", cli::loopbackToken);
-        r.post("/cli/device", cli::deviceStart);
-        r.post("/cli/device/token", cli::devicePoll);
-        r.get("/device", cli::deviceEnter);
-        r.post("/device", cli::deviceFind);
-        r.post("/device/answer", cli::deviceAnswer);
-        r.get("/cli/whoami", cli::whoami);
-        r.post("/cli/logout", cli::logout);
-        r.post("/admin/sessions/end", cli::adminEnd);
-        r.get("/dev-idp/sso", this::devIdpPick);
-        r.post("/dev-idp/sso", this::devIdpAnswer);
+                Optional.ofNullable(ctx.formParam("SAMLRequest")))), Access.ANYONE);
+        r.get("/cli/login", approvals::loopbackAsk, Access.BROWSER);
+        r.post("/cli/login", approvals::loopbackAnswer, Access.CLI_APPROVAL_FORM);
+        r.post("/cli/login/start", cliSignIn::loopbackStart, Access.ANYONE);
+        r.post("/cli/token", cliSignIn::loopbackToken, Access.ANYONE);
+        r.post("/cli/device", cliSignIn::deviceStart, Access.ANYONE);
+        r.post("/cli/device/token", cliSignIn::devicePoll, Access.ANYONE);
+        r.get("/device", approvals::deviceEnter, Access.BROWSER);
+        r.post("/device", approvals::deviceFind, Access.DEVICE_FORM);
+        r.post("/device/answer", approvals::deviceAnswer, Access.DEVICE_FORM);
+        r.get("/cli/whoami", cliToken::whoami, Access.CLI_TOKEN);
+        r.post("/cli/logout", cliToken::logout, Access.CLI_TOKEN);
+        r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);
+        r.get("/dev-idp/sso", this::devIdpPick, Access.ANYONE);
+        r.post("/dev-idp/sso", this::devIdpAnswer, Access.ANYONE);
         // operator mode: the do-nothing bearer user every client connects with; it grants nothing by itself
         r.get("/sentinel.creds", ctx -> parts.sentinelCreds().ifPresentOrElse(c -> ctx.contentType("text/plain")
                 .header("Content-Disposition", "attachment; filename=\"sentinel.creds\"").result(c),
-                () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound())));
-        r.get("/assets/copy.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(COPY_JS));
-        r.get("/healthz", ctx -> ctx.result("ok"));
-        r.get("/readyz", this::ready);
-        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()));
+                () -> ctx.status(HttpStatus.NOT_FOUND).html(Pages.notFound())), Access.ANYONE);
+        r.get("/assets/copy.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(COPY_JS), Access.ANYONE);
+        r.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);
+        r.get("/readyz", this::ready, Access.ANYONE);
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().scrape()),
+                Access.ANYONE);
         parts.sp().ownAcsPaths().forEach((path, idp) -> ownAcs(r, path, idp)); // last: a clash names the setting
         r.exception(Exception.class, (e, ctx) -> {
             log.warn("request {} {} failed", ctx.method(), ctx.path(), e);
@@ -180,7 +204,7 @@ public final class WebApp implements AutoCloseable {
 
     private void ownAcs(RoutesConfig r, String path, String idp) {
         try {
-            r.post(path, ctx -> acs(ctx, idp));
+            r.post(path, ctx -> acs(ctx, idp), Access.ANYONE);
         } catch (IllegalArgumentException taken) { // Javalin refuses a second handler for one path
             throw new IllegalArgumentException("idps[" + idp + "].acs_path: " + path + " is a path this service "
                     + "already answers; pick another, such as /saml/acs");
@@ -280,22 +304,20 @@ public final class WebApp implements AutoCloseable {
     }
 
     private void logout(Context ctx) {
-        String cookie = ctx.cookie(BrowserSessions.COOKIE);
-        Optional<BrowserSessions.Signed> signed = browsers.find(cookie);
-        if (signed.isPresent() && sameSecret(signed.get().entry().csrf(), ctx.formParam("csrf"))) {
-            parts.sessions().end(signed.get().entry().tokenHash());
-            browsers.close(cookie);
-            parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "web", signed.get().session().id(),
-                    Audited.person(signed.get().session().identity())));
-        } else if (signed.isPresent()) {
-            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Sign-out refused", "The form was not from this page (CSRF check). Sign out from the page itself."));
-            return;
-        }
+        Optional<BrowserSessions.Signed> signed = AccessRules.signedInIfAny(ctx);
+        signed.ifPresent(this::signOut);
         ctx.header("Set-Cookie", cookie("", Duration.ZERO));
         // with an IdP that does single logout, sign out there too (SP-initiated SLO)
         send(ctx, signed.flatMap(s -> parts.idps().find(s.session().identity().idp()))
                 .flatMap(idp -> parts.sp().logoutRequest(idp, signed.get().session().identity().subject(), parts.clock().instant()))
                 .orElse(new Outbound.Redirect("/")));
+    }
+
+    private void signOut(BrowserSessions.Signed signed) {
+        parts.sessions().end(signed.entry().tokenHash());
+        browsers.close(signed.cookie());
+        parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "web", signed.session().id(),
+                Audited.person(signed.session().identity())));
     }
 
     private void singleLogout(Context ctx, SingleLogout.Outcome outcome) {
@@ -347,10 +369,6 @@ public final class WebApp implements AutoCloseable {
     private String cookie(String value, Duration maxAge) {
         return BrowserSessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + maxAge.toSeconds()
                 + (secureCookies ? "; Secure" : "");
-    }
-
-    static boolean sameSecret(String expected, String given) {
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

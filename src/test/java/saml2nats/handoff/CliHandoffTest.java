@@ -21,7 +21,7 @@ class CliHandoffTest {
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String VERIFIER = "v".repeat(20) + "erifier-that-is-long-enough-0123";
     final MutableClock clock = new MutableClock(T0);
-    final CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), 10_000, new saml2nats.session.MemorySlots(10_000, clock));
+    final CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), 10_000, new saml2nats.store.StateBackend.Embedded(10_000, clock).slots(CliHandoff.BUCKET));
     final CliHandoff.Approval alice = new CliHandoff.Approval(
             new Identity("kc", "alice", "alice@example.com", "alice", "Alice", List.of("eng-developers")), "hash-of-alice",
             T0.plusSeconds(3600));

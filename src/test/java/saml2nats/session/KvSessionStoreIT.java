@@ -3,6 +3,7 @@ package saml2nats.session;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import saml2nats.store.StateBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,11 @@ class KvSessionStoreIT {
         server.close();
     }
 
+    /** The store on bucket {@code <prefix>-sessions}, as the service opens it. */
     KvSessionStore open(Connection nc, String bucket) throws Exception {
-        return KvSessionStore.open(nc, bucket, 1, Duration.ofHours(8), 10_000, Clock.systemUTC(),
-                new AccessToken(new SecureRandom()));
+        String prefix = bucket.substring(0, bucket.length() - "-sessions".length());
+        return KvSessionStore.open(new StateBackend.JetStreamKv(nc, prefix, 1, 10_000).open(SessionStore.bucket(Duration.ofHours(8))),
+                10_000, Clock.systemUTC(), new AccessToken(new SecureRandom()));
     }
 
     static void within(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {

@@ -1,4 +1,4 @@
-package saml2nats.session;
+package saml2nats.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,4 +1,4 @@
-package saml2nats.session;
+package saml2nats.store;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -14,12 +14,12 @@ import java.time.Duration;
  * is still electing its JetStream leader answers "temporarily unavailable": that is
  * retried for a while rather than failing the start of every replica at once.
  */
-public final class KvBuckets {
+final class KvBuckets {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private KvBuckets() { }
 
-    public static KeyValue open(Connection nats, String name, int replicas, Duration ttl) throws IOException {
+    static KeyValue open(Connection nats, String name, int replicas, Duration ttl) throws IOException {
         long end = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
             try {

@@ -1,4 +1,4 @@
-package saml2nats.session;
+package saml2nats.store;
 
 import java.time.Instant;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package saml2nats.session;
+package saml2nats.store;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -7,7 +7,6 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,16 +15,13 @@ import java.util.Optional;
  * expected-revision update and delete. Entries go with the bucket's age limit; callers
  * keep their own expiry inside the value.
  */
-public final class KvSlots implements Slots {
+final class KvSlots implements Slots {
     private final KeyValue kv;
 
-    private KvSlots(KeyValue kv) {
+    KvSlots(KeyValue kv) {
         this.kv = kv;
     }
 
-    public static KvSlots open(Connection nats, String bucket, int replicas, Duration maxAge) throws IOException {
-        return new KvSlots(KvBuckets.open(nats, bucket, replicas, maxAge));
-    }
 
     @Override
     public Optional<Slot> get(String key) {

@@ -1,4 +1,4 @@
-package saml2nats.session;
+package saml2nats.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Slots} in this process: bounded, each entry dropped at its own time. */
-public final class MemorySlots implements Slots {
+final class MemorySlots implements Slots {
     private record Entry(byte[] value, long revision, Instant forgetAt) { }
 
     private final Cache<String, Entry> entries;
     private final AtomicLong revisions = new AtomicLong();
 
-    public MemorySlots(long max, Clock clock) {
+    MemorySlots(long max, Clock clock) {
         this.entries = ExpiringCache.create(max, clock, Entry::forgetAt);
     }
 

@@ -1,9 +1,9 @@
-package saml2nats.session;
+package saml2nats.web;
 
-import io.nats.client.support.JsonParseException;
-import io.nats.client.support.JsonParser;
-import io.nats.client.support.JsonUtils;
-import io.nats.client.support.JsonValue;
+import saml2nats.json.JsonBuilder;
+import saml2nats.json.JsonException;
+import saml2nats.json.JsonObject;
+import saml2nats.store.Slots;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,30 +18,30 @@ import java.util.Optional;
  * by replicas (the sign-in may land on one replica and the page on another). Taking the
  * token is a compare-and-set, so it is shown once wherever the page loads.
  */
-public final class CookieStore {
+final class CookieStore {
 
     /** @param sealedToken the token encrypted under a key only the cookie gives; empty once shown */
-    public record Entry(String tokenHash, String csrf, byte[] sealedToken, Instant expires) { }
+    record Entry(String tokenHash, String csrf, byte[] sealedToken, Instant expires) { }
 
     private final Slots slots;
     private final Clock clock;
 
-    public CookieStore(Slots slots, Clock clock) {
+    CookieStore(Slots slots, Clock clock) {
         this.slots = slots;
         this.clock = clock;
     }
 
     /** A new sign-in: cookies are fresh random secrets, so their key is never there already. */
-    public void put(String cookieHash, Entry entry) {
+    void put(String cookieHash, Entry entry) {
         slots.create(cookieHash, encode(entry), entry.expires());
     }
 
-    public Optional<Entry> get(String cookieHash) {
+    Optional<Entry> get(String cookieHash) {
         return slots.get(cookieHash).map(s -> decode(s.value())).filter(e -> clock.instant().isBefore(e.expires()));
     }
 
     /** The sealed token, once: the caller that clears it gets it; everyone after gets empty. */
-    public Optional<byte[]> takeSealedToken(String cookieHash) {
+    Optional<byte[]> takeSealedToken(String cookieHash) {
         Optional<Slots.Slot> stored = slots.get(cookieHash);
         if (stored.isEmpty()) {
             return Optional.empty();
@@ -54,7 +54,7 @@ public final class CookieStore {
         return Optional.of(e.sealedToken());
     }
 
-    public void remove(String cookieHash) {
+    void remove(String cookieHash) {
         Optional<Slots.Slot> stored = slots.get(cookieHash);
         while (stored.isPresent() && !slots.remove(cookieHash, stored.get())) {
             stored = slots.get(cookieHash); // changed meanwhile (its token was taken): remove what is there now
@@ -62,23 +62,19 @@ public final class CookieStore {
     }
 
     private static byte[] encode(Entry e) {
-        StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "token_hash", e.tokenHash());
-        JsonUtils.addField(sb, "csrf", e.csrf());
-        JsonUtils.addField(sb, "sealed", Base64.getEncoder().encodeToString(e.sealedToken()));
-        JsonUtils.addField(sb, "expires", e.expires().toEpochMilli());
-        return JsonUtils.endJson(sb).toString().getBytes(StandardCharsets.UTF_8);
+        // an empty sealed token (shown already) is left out, as before, so replicas read each other's entries
+        return JsonBuilder.object().textIfAny("token_hash", e.tokenHash()).textIfAny("csrf", e.csrf())
+                .textIfAny("sealed", Base64.getEncoder().encodeToString(e.sealedToken()))
+                .number("expires", e.expires().toEpochMilli()).toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     private static Entry decode(byte[] bytes) {
         try {
-            JsonValue v = JsonParser.parse(bytes);
-            JsonValue sealed = v.map.get("sealed");
-            JsonValue expires = v.map.get("expires");
-            return new Entry(v.map.get("token_hash").string, v.map.get("csrf").string,
-                    sealed == null || sealed.string == null ? new byte[0] : Base64.getDecoder().decode(sealed.string),
-                    Instant.ofEpochMilli(expires.l != null ? expires.l : expires.i));
-        } catch (RuntimeException | JsonParseException e) {
+            JsonObject v = JsonObject.parse(bytes);
+            return new Entry(v.text("token_hash").orElseThrow(), v.text("csrf").orElseThrow(),
+                    v.text("sealed").map(Base64.getDecoder()::decode).orElse(new byte[0]),
+                    Instant.ofEpochMilli(v.number("expires").orElseThrow()));
+        } catch (RuntimeException | JsonException e) {
             throw new IllegalStateException("a browser sign-in in the store is not readable: " + e.getMessage(), e);
         }
     }
