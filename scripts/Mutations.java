@@ -191,8 +191,8 @@ public class Mutations {
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",
-                "web/WebApp.java", "if (signed.isPresent() && sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {",
-                "if (signed.isPresent()) {");
+                "web/AccessRules.java", "if (signed.isPresent() && !sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {",
+                "if (false) {");
         m("W07", "SignInIT#hardening", "pages may be framed (clickjacking)",
                 "web/WebApp.java", "        ctx.header(\"X-Frame-Options\", \"DENY\");\n", "");
         m("W10", "SamlBindingsIT#anIdpThatTakesOnlyHttpPostGetsTheRequestPostedSignedInsideAndSignsIn",
@@ -240,9 +240,8 @@ public class Mutations {
                 devices, "if (!guesser.equals(d.confirmedBy()) || !clock.instant().isBefore(d.expires())",
                 "if (!clock.instant().isBefore(d.expires())");
         m("H08", "CliLoginIT#cancelNoAccessAndForgedFormsEndWithoutAToken", "a CLI approval without the page's CSRF token",
-                "web/CliApi.java", "        if (signed.isEmpty() || !WebApp.sameSecret(signed.get().entry().csrf(), ctx.formParam(\"csrf\"))) {\n"
-                        + "            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem(\"CLI sign-in refused\",",
-                "        if (signed.isEmpty()) {\n            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem(\"CLI sign-in refused\",");
+                "web/AccessRules.java", "                .filter(s -> sameSecret(s.entry().csrf(), ctx.formParam(\"csrf\")));",
+                "                .filter(s -> true);");
         // ---- callout ----
         String dec = "callout/RequestDecoder.java";
         m("C01", "AuthorizerTest#everyGarbledRequestGetsItsCode", "request signatures are not verified",

@@ -3,7 +3,6 @@ package saml2nats.saml;
 import net.shibboleth.utilities.java.support.xml.SerializeSupport;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
 import org.opensaml.saml.common.SignableSAMLObject;
-import org.opensaml.security.x509.BasicX509Credential;
 import org.opensaml.xmlsec.signature.Signature;
 import org.opensaml.xmlsec.signature.support.SignatureConstants;
 import org.opensaml.xmlsec.signature.support.Signer;
@@ -37,12 +36,8 @@ public final class PostBinding {
         try {
             SignableSAMLObject object = (SignableSAMLObject) saml.unmarshal(saml.parse(xml).getDocumentElement());
             object.releaseDOM();
-            Signature sig = (Signature) XMLObjectProviderRegistrySupport.getBuilderFactory()
-                    .getBuilderOrThrow(Signature.DEFAULT_ELEMENT_NAME).buildObject(Signature.DEFAULT_ELEMENT_NAME);
-            sig.setSigningCredential(new BasicX509Credential(key.certificate(), key.key()));
-            sig.setSignatureAlgorithm("EC".equals(key.key().getAlgorithm())
+            Signature sig = EnvelopedSignature.of(key.certificate(), key.key(), "EC".equals(key.key().getAlgorithm())
                     ? SignatureConstants.ALGO_ID_SIGNATURE_ECDSA_SHA256 : SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256);
-            sig.setCanonicalizationAlgorithm(SignatureConstants.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
             object.setSignature(sig);
             XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(object).marshall(object);
             Signer.signObject(sig);

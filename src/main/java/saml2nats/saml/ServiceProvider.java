@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +116,8 @@ public final class ServiceProvider {
         };
     }
 
-    /** A fresh message ID: 160 random bits, starting with a letter-like '_' as xs:ID needs. */
     private String newId() {
-        byte[] b = new byte[20];
-        random.nextBytes(b);
-        return "_" + HexFormat.of().formatHex(b);
+        return SamlIds.fresh(random);
     }
 
     /** A LogoutRequest for the person, to the IdP's SLO URL (SP-initiated single logout); empty when it has none. */

@@ -49,7 +49,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,9 +176,7 @@ public final class SigningIdp {
     }
 
     public static String newId() {
-        byte[] b = new byte[20];
-        new SecureRandom().nextBytes(b);
-        return "_" + HexFormat.of().formatHex(b);
+        return SamlIds.fresh(new SecureRandom());
     }
 
     /** The Response as XML text, signed (and encrypted) as the spec says. */
@@ -300,10 +297,7 @@ public final class SigningIdp {
     }
 
     private void sign(SignableSAMLObject object, String signatureAlgorithm, String digestAlgorithm) {
-        Signature sig = build(Signature.DEFAULT_ELEMENT_NAME);
-        sig.setSigningCredential(new BasicX509Credential(keys.certificate(), keys.key()));
-        sig.setSignatureAlgorithm(signatureAlgorithm);
-        sig.setCanonicalizationAlgorithm(SignatureConstants.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
+        Signature sig = EnvelopedSignature.of(keys.certificate(), keys.key(), signatureAlgorithm);
         object.setSignature(sig);
         ((SAMLObjectContentReference) sig.getContentReferences().get(0)).setDigestAlgorithm(digestAlgorithm);
     }
