@@ -43,25 +43,28 @@ public class Mutations {
 
     static {
         String rv = "saml/ResponseValidator.java";
+        String checks = "saml/Checks.java";
+        String signatures = "saml/Signatures.java";
+        String claims = "saml/Claims.java";
         String attacks = "SamlAttacksTest";
         // ---- SAML responses ----
         m("S01", attacks + "#twoAssertions+wrappingUnsignedAssertionBesideTheSignedOne", "more than one assertion is taken",
                 rv, "if (plain + encrypted != 1) {", "if (plain + encrypted == 0) {",
                 rv, "if (plain == 1) {", "if (plain >= 1) {");
         m("S02", attacks + "#aForgedAssertionCarryingTheOriginalsSignatureIsRefused", "no SAML signature profile check",
-                rv, "            new SAMLSignatureProfileValidator().validate(sig);",
+                signatures, "            new SAMLSignatureProfileValidator().validate(sig);",
                 "            if (false) new SAMLSignatureProfileValidator().validate(sig);");
         m("S03", attacks + "#anotherElementCarryingTheSignedIdIsRefused", "duplicate IDs are not counted",
-                rv, "if (count != 1) {", "if (count < 1) {");
+                signatures, "if (count != 1) {", "if (count < 1) {");
         m("S04", attacks + "#signedByAnotherKey+changedContentUnderTheSignature", "signatures are not verified",
-                rv, "SignatureValidator.validate(sig, new BasicX509Credential(cert));",
+                signatures, "SignatureValidator.validate(sig, new BasicX509Credential(cert));",
                 "if (false) SignatureValidator.validate(sig, new BasicX509Credential(cert));");
         m("S05", attacks + "#unsignedResponseAndAssertion", "an unsigned response is taken",
-                rv, "if (onResponse == null && onAssertion == null) {", "if (false) {");
+                checks, "if (onResponse == null && onAssertion == null) {", "if (false) {");
         m("S06", attacks + "#sha1IsRefusedUnlessTheIdpAllowsIt", "any algorithm is taken",
-                rv, "if (!strong && !(allowSha1 && SHA1_ALGORITHMS.contains(alg))) {", "if (false) {");
+                signatures, "if (!strong && !(allowSha1 && SHA1_ALGORITHMS.contains(alg))) {", "if (false) {");
         m("S07", attacks + "#aDoctypeIsRefusedBeforeTheParserSeesIt", "the text is not checked for a DOCTYPE",
-                rv, "if (xml.regionMatches(true, 0, \"<!DOCTYPE\", 0, 9) || xml.toUpperCase(java.util.Locale.ROOT).contains(\"<!DOCTYPE\")) {",
+                rv, "if (xml.regionMatches(true, 0, \"<!DOCTYPE\", 0, 9) || xml.toUpperCase(Locale.ROOT).contains(\"<!DOCTYPE\")) {",
                 "if (false) {");
         m("S08", attacks + "#theParserRefusesADoctypeOnItsOwn", "the parser takes a DOCTYPE",
                 "saml/OpenSaml.java", "\"http://apache.org/xml/features/disallow-doctype-decl\", true,",
@@ -69,55 +72,55 @@ public class Mutations {
         m("S09", attacks + "#aCommentInsideTheNameIdDoesNotCutItShort", "comments are kept in the parsed tree",
                 "saml/OpenSaml.java", "parser.setIgnoreComments(true);", "parser.setIgnoreComments(false);");
         m("S10", attacks + "#wrongDestinationRecipientAudienceIssuer", "any Destination is taken",
-                rv, "if (e.sp().acsUrl().equals(destination)) {", "if (true) {");
+                checks, "if (e.sp().acsUrl().equals(destination)) {", "if (true) {");
         m("S11", attacks + "#wrongDestinationRecipientAudienceIssuer", "any Issuer is taken",
-                rv, "if (responseIssuer != null && !expected.equals(responseIssuer.getValue())) {", "if (false) {",
-                rv, "if (assertionIssuer == null || !expected.equals(assertionIssuer.getValue())) {", "if (false) {");
+                checks, "if (responseIssuer != null && !expected.equals(responseIssuer.getValue())) {", "if (false) {",
+                checks, "if (assertionIssuer == null || !expected.equals(assertionIssuer.getValue())) {", "if (false) {");
         m("S12", attacks + "#everyAudienceRestrictionMustNameUs", "only the first AudienceRestriction must hold",
-                rv, "for (AudienceRestriction r : restrictions) {", "for (AudienceRestriction r : restrictions.subList(0, 1)) {");
+                checks, "for (AudienceRestriction r : restrictions) {", "for (AudienceRestriction r : restrictions.subList(0, 1)) {");
         m("S13", attacks + "#wrongDestinationRecipientAudienceIssuer", "any bearer Recipient is taken",
-                rv, ".filter(d -> acsUrl.equals(d.getRecipient()) && d.getNotOnOrAfter() != null)",
+                checks, ".filter(d -> acsUrl.equals(d.getRecipient()) && d.getNotOnOrAfter() != null)",
                 ".filter(d -> d.getNotOnOrAfter() != null)");
         m("S14", attacks + "#anExpiredBearerConfirmationIsRefusedWhileTheConditionsStillHold", "the bearer expiry is not checked",
-                rv, "if (!e.now().isBefore(data.getNotOnOrAfter().plus(e.idp().clockSkew()))) {", "if (false) {");
+                checks, "if (!e.now().isBefore(data.getNotOnOrAfter().plus(e.idp().clockSkew()))) {", "if (false) {");
         m("S15", attacks + "#anExpiredConditionsWindowIsRefusedWhileTheBearerStillHolds", "the Conditions expiry is not checked",
-                rv, "if (c.getNotOnOrAfter() != null && !e.now().isBefore(c.getNotOnOrAfter().plus(skew))) {", "if (false) {");
+                checks, "if (c.getNotOnOrAfter() != null && !e.now().isBefore(c.getNotOnOrAfter().plus(skew))) {", "if (false) {");
         m("S16", attacks + "#theIdpsSessionEndBoundsTheSession", "SessionNotOnOrAfter is not checked",
-                rv, "if (!e.now().isBefore(ends.get())) {", "if (false) {");
+                checks, "if (!e.now().isBefore(ends.get())) {", "if (false) {");
         m("S17", attacks + "#aSignedAssertionForOneRequestCannotAnswerAnother", "the Response's InResponseTo need not match the signed one",
-                rv, "if (!id.equals(outer)) {", "if (false) {");
+                checks, "if (!id.equals(outer)) {", "if (false) {");
         m("S18", attacks + "#anIdpInitiatedAssertionCannotBePassedOffAsAnAnswerWhenIdpInitiatedIsOff",
                 "an assertion for no request may answer one",
-                rv, "            if (outer != null && !outer.isEmpty()) {", "            if (false) {");
+                checks, "            if (outer != null && !outer.isEmpty()) {", "            if (false) {");
         m("S19", attacks + "#inResponseToWeNeverSentAndIdpInitiated", "any request ID is taken",
-                rv, "if (!e.ledger().isPending(e.idp().id(), id)) {", "if (false) {");
+                checks, "if (!e.ledger().isPending(e.idp().id(), id)) {", "if (false) {");
         m("S20", attacks + "#aResponseForARequestOfAnotherBrowserIsRefused,SignInIT#aResponseStartedByAnotherBrowserDoesNotSignThisOneIn",
                 "a response is taken from any browser (login CSRF)",
-                rv, "if (!e.ledger().startedBy(e.idp().id(), id.get(), e.browser())) {", "if (false) {");
+                checks, "if (!e.ledger().startedBy(e.idp().id(), id.get(), e.browser())) {", "if (false) {");
         m("S21", attacks + "#aReplayedAssertionAndAnAnsweredRequest", "an assertion may be used twice",
-                rv, "if (e.ledger().wasSeen(e.idp().id(), e.assertion().getID())) {", "if (false) {",
+                checks, "if (e.ledger().wasSeen(e.idp().id(), e.assertion().getID())) {", "if (false) {",
                 "saml/SlotRequestLedger.java", "return seen.create(key(idp, assertionId), millis(keepUntil), keepUntil);",
                 "seen.create(key(idp, assertionId), millis(keepUntil), keepUntil); return true;");
         m("S22", attacks + "#aReplayedAssertionAndAnAnsweredRequest", "a request may be answered twice",
                 "saml/SlotRequestLedger.java", "if (request.isEmpty() || !pending.remove(key(idp, requestId), request.get())) {",
                 "if (false) {");
         m("S23", attacks + "#rolesAreNotReadAsGroups", "groups come from the first of groups or Role present",
-                rv, "List<String> groups = attrs.getOrDefault(names.groups(), List.of());",
+                claims, "List<String> groups = attrs.getOrDefault(names.groups(), List.of());",
                 "List<String> groups = java.util.stream.Stream.of(names.groups(), \"Role\").filter(attrs::containsKey).findFirst().map(attrs::get).orElse(List.of());");
         m("S24", attacks + "#aGoodResponseIsAcceptedWithItsIdentity", "username is made up from the e-mail's local part",
-                rv, "String username = one(attrs, names.username()).orElse(\"\");",
+                claims, "String username = one(attrs, names.username()).orElse(\"\");",
                 "String username = one(attrs, names.username()).orElse(email.contains(\"@\") ? email.substring(0, email.indexOf('@')) : nameId);");
         m("S26", "SignInCookieTest", "the pre-auth cookie can be planted (no __Host- prefix)",
                 "web/SignInCookie.java", "return secure ? \"__Host-s2n_signin\" : \"s2n_signin\";", "return \"s2n_signin\";");
         m("S27", attacks + "#aSignedResponseMayNameTheRequestWhereItsAssertionDoesNot",
                 "an unsigned Response's InResponseTo counts when the bearer names none",
-                rv, "if (bearer.isPresent() || e.response().getSignature() == null) {", "if (bearer.isPresent()) {");
+                checks, "if (bearer.isPresent() || e.response().getSignature() == null) {", "if (bearer.isPresent()) {");
         m("S28", "SignInIT#aSessionHereEndsNoLaterThanTheIdpsSession", "the session is not capped at the IdP's",
                 "web/SignIn.java", ".filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);",
                 ".filter(left -> false).orElse(sessionLength);");
         m("S29", attacks + "#theUsernameAndEmailComeFromTheIdpsOwnAttributesOnly", "username and e-mail from any of several attributes",
-                rv, "String email = one(attrs, names.email())", "String email = one(attrs, names.email()).or(() -> one(attrs, \"mail\"))",
-                rv, "String username = one(attrs, names.username()).orElse(\"\");",
+                claims, "String email = one(attrs, names.email())", "String email = one(attrs, names.email()).or(() -> one(attrs, \"mail\"))",
+                claims, "String username = one(attrs, names.username()).orElse(\"\");",
                 "String username = one(attrs, names.username()).or(() -> one(attrs, \"uid\")).orElse(\"\");");
         m("S25", "RedirectBindingTest", "inflating is unbounded (DEFLATE bomb)",
                 "saml/RedirectBinding.java", "if (out.size() > MAX_INFLATED_BYTES) {", "if (false) {");

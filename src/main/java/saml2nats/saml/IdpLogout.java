@@ -72,7 +72,7 @@ public record IdpLogout(String requestId, String nameId) {
         if (request.getSignature() == null) {
             throw new Refused(SamlError.UNSIGNED, "the logout request is not signed; this service accepts only signed logout messages");
         }
-        Optional<Step> bad = ResponseValidator.verify(request.getSignature(), request, "logout request", idp.trust().settings());
+        Optional<Check.Result> bad = Signatures.verify(request.getSignature(), request, "logout request", idp.trust().settings());
         if (bad.isPresent()) {
             throw new Refused(bad.get().code(), bad.get().message());
         }

@@ -91,10 +91,10 @@ record IdpMetadata(String entityId, List<X509Certificate> signingCertificates, E
         } catch (SignatureException e) {
             throw new IllegalArgumentException(owner + ": the metadata's signature does not cover the EntityDescriptor itself");
         }
-        ResponseValidator.referencesOnlyThisElement(entity).ifPresent(problem -> {
+        Signatures.referencesOnlyThisElement(entity).ifPresent(problem -> {
             throw new IllegalArgumentException(owner + ": " + problem);
         });
-        ResponseValidator.weakAlgorithm(sig, false).ifPresent(alg -> {
+        Signatures.weakAlgorithm(sig, false).ifPresent(alg -> {
             throw new IllegalArgumentException(owner + ": the metadata is signed with " + alg + ", which is not accepted");
         });
         try {

@@ -14,24 +14,20 @@ import java.util.List;
 final class Inspection {
     private Inspection() { }
 
-    public static List<ResponseValidator.Check> rules() {
-        return ResponseValidator.DEFAULT_RULES.stream().map(c -> switch (c.name()) {
+    static List<Check> rules() {
+        return Checks.DEFAULTS.stream().map(c -> switch (c.name()) {
             // the default still runs, as if the request were pending: a re-addressed assertion shows
-            case "in response to" -> new ResponseValidator.Check(c.name(), e -> {
-                Step asIfSent = ResponseValidator.inResponseTo(withLedger(e, Ledger.EVERY_REQUEST_PENDING));
-                return asIfSent.failed() ? asIfSent : Step.skip(c.name(), asIfSent.message()
+            case Checks.IN_RESPONSE_TO -> new Check(c.name(), e -> {
+                Check.Result asIfSent = Checks.inResponseTo(e.withLedger(Ledger.EVERY_REQUEST_PENDING));
+                return asIfSent.failed() ? asIfSent : Check.Result.skip(asIfSent.message()
                         + ": whether the service sent this request only the running service knows");
             });
-            case "replay" -> new ResponseValidator.Check(c.name(), e -> Step.skip(c.name(),
+            case Checks.REPLAY -> new Check(c.name(), e -> Check.Result.skip(
                     "assertion " + e.assertion().getID() + ": not checked here, only the running service knows what it accepted"));
-            case "this browser" -> new ResponseValidator.Check(c.name(), e -> Step.skip(c.name(),
+            case Checks.THIS_BROWSER -> new Check(c.name(), e -> Check.Result.skip(
                     "not checked here, only the browser that started the sign-in holds its cookie"));
             default -> c;
         }).toList();
-    }
-
-    private static ResponseValidator.Evaluation withLedger(ResponseValidator.Evaluation e, RequestLedger ledger) {
-        return new ResponseValidator.Evaluation(e.response(), e.assertion(), e.idp(), e.sp(), e.now(), ledger, e.browser());
     }
 
     /** Inspecting remembers nothing and sends nothing. */

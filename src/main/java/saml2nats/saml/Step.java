@@ -12,10 +12,6 @@ public record Step(String name, Status status, SamlError code, String message) {
         return new Step(name, Status.FAIL, code, message);
     }
 
-    public static Step skip(String name, String message) {
-        return new Step(name, Status.SKIP, null, message);
-    }
-
     public boolean failed() {
         return status == Status.FAIL;
     }
