@@ -1,5 +1,6 @@
 package saml2nats;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -70,10 +71,7 @@ class KeysInitIT {
                     assertEquals(Connection.Status.CONNECTED, nc.getStatus());
                     HttpResponse<String> signedOut = alice.post("/logout", Map.of("csrf", csrf.group(1)));
                     assertEquals(303, signedOut.statusCode(), signedOut.body());
-                    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    while (nc.getStatus() != Connection.Status.CLOSED && System.nanoTime() < end) {
-                        Thread.sleep(50);
-                    }
+                    Eventually.holds(Duration.ofSeconds(5), () -> nc.getStatus() == Connection.Status.CLOSED);
                     assertEquals(Connection.Status.CLOSED, nc.getStatus(), "sign-out kicked the live connection");
                 }
             }

@@ -1,5 +1,6 @@
 package saml2nats;
 
+import saml2nats.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.testing.CalloutStack;
@@ -45,13 +46,7 @@ class ServeIT {
         }
 
         boolean awaitText(String fragment, Duration limit) throws Exception {
-            long end = System.nanoTime() + limit.toNanos();
-            while (System.nanoTime() < end && process.isAlive()) {
-                if (text().contains(fragment)) {
-                    return true;
-                }
-                Thread.sleep(100);
-            }
+            Eventually.holds(limit, () -> text().contains(fragment) || !process.isAlive());
             return text().contains(fragment);
         }
 

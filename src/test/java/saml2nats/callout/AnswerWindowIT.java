@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterAll;
@@ -112,11 +113,8 @@ class AnswerWindowIT {
         return got;
     }
 
-    private static void awaitConfirmed(AnswerWindow w) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (w.inFlight() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+    private static void awaitConfirmed(AnswerWindow w) throws Exception {
+        Eventually.holds(Duration.ofSeconds(5), () -> w.inFlight() == 0);
         assertEquals(0, w.inFlight(), "the server confirmed the answer");
     }
 }

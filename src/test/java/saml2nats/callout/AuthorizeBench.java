@@ -18,7 +18,6 @@ import saml2nats.policy.Policy;
 import saml2nats.policy.PolicyLoader;
 import saml2nats.session.AccessToken;
 import saml2nats.session.CaffeineSessionStore;
-import saml2nats.session.Identity;
 import saml2nats.session.SessionStore;
 import saml2nats.testing.AuthRequests;
 import saml2nats.testing.Mappings;
@@ -29,10 +28,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import static saml2nats.testing.People.ALICE_AT_OKTA;
 
 /**
  * The cost of each step of one authorization, and of the whole handler with xkey off
@@ -47,8 +46,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class AuthorizeBench {
-    static final Identity ALICE = new Identity("okta", "alice@acme.test", "alice@acme.test", "alice", "Alice",
-            List.of("eng-developers"));
 
     NKey server;
     NKey issuerKey;
@@ -108,12 +105,12 @@ public class AuthorizeBench {
         serviceXkey = XKey.generate(random);
         Clock clock = Clock.systemUTC();
         sessions = new CaffeineSessionStore(100_000, clock, new AccessToken(random));
-        token = sessions.create(ALICE, Duration.ofHours(8)).token();
+        token = sessions.create(ALICE_AT_OKTA, Duration.ofHours(8)).token();
         Path mapping = Files.createTempFile("bench-mapping", ".yaml");
         Files.writeString(mapping, Mappings.MATRIX);
         policy = PolicyLoader.withoutAccountCheck().load(mapping);
         Files.delete(mapping);
-        grant = ((Decision.Allow) policy.decide(ALICE)).grant();
+        grant = ((Decision.Allow) policy.decide(ALICE_AT_OKTA)).grant();
         userNkey = AuthRequests.newUserNkey();
         requestJwt = requests.request(server, "authorization_request", "nats-authorization-request", userNkey, token,
                 System.currentTimeMillis() / 1000, Duration.ofHours(2));
@@ -186,7 +183,7 @@ public class AuthorizeBench {
 
     @Benchmark
     public Object step4EvaluatePolicy() {
-        return policy.decide(ALICE);
+        return policy.decide(ALICE_AT_OKTA);
     }
 
     @Benchmark

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static saml2nats.testing.People.ALICE;
+import static saml2nats.testing.People.BOB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,10 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class CalloutMatrix {
     static final String MAPPING = saml2nats.testing.Mappings.MATRIX;
 
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
-    static final Identity BOB = new Identity("dev", "bob@example.com", "bob@example.com", "bob", "Bob",
-            List.of("eng-operators"));
     static final Identity NOBODY = new Identity("dev", "nobody@example.com", "nobody@example.com", "nobody", "Nobody",
             List.of("sales"));
     static final Identity SHORT = new Identity("dev", "sam@example.com", "sam@example.com", "sam", "Sam",

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -56,10 +57,7 @@ class CommittedConfigIT {
 
                     // the shipped system user can kick: ending the session closes the connection
                     service.sessions().end(saml2nats.session.AccessToken.hash(created.token()));
-                    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    while (nc.getStatus() != Connection.Status.CLOSED && System.nanoTime() < end) {
-                        Thread.sleep(50);
-                    }
+                    Eventually.holds(Duration.ofSeconds(5), () -> nc.getStatus() == Connection.Status.CLOSED);
                     assertEquals(Connection.Status.CLOSED, nc.getStatus());
                 }
             }

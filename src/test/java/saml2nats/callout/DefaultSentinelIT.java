@@ -5,7 +5,6 @@ import io.nats.client.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.keys.OperatorInit;
-import saml2nats.session.Identity;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.Mappings;
 import saml2nats.testing.NatsServerProcess;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs this on both (pom.xml), so each half is proven on a real server of its version.
  */
 class DefaultSentinelIT {
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
 
     @Test
     void aTokenAloneConnectsWhereTheServerHasADefaultSentinel(@TempDir Path dir) throws Exception {

@@ -8,15 +8,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.session.AccessToken;
-import saml2nats.session.Identity;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.Mappings;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
+import static saml2nats.testing.People.ALICE;
+import static saml2nats.testing.People.BOB;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,10 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ending a session drops that person's live connections within seconds, through the server's system API. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KickIT {
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
-    static final Identity BOB = new Identity("dev", "bob@example.com", "bob@example.com", "bob", "Bob",
-            List.of("eng-operators"));
 
     CalloutStack stack;
 

@@ -2,24 +2,22 @@ package saml2nats.callout;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
-import saml2nats.session.Identity;
 import saml2nats.session.Session;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kick record without a server: every connection let in is either refused or handed to the kick. */
 class KickerTest {
-    static final Identity ALICE = new Identity("dev", "alice", "alice@example.com", "alice", "Alice", List.of("g"));
 
     static Session session(int i) {
         Instant now = Instant.now();

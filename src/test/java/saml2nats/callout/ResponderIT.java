@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.support.JwtUtils;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.json.JsonObject;
 import saml2nats.session.AccessToken;
-import saml2nats.session.Identity;
 import saml2nats.testing.AuthRequests;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.NatsServerProcess;
@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,8 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The responder as a NATS service: garbled input, restarts of nats-server, health and metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResponderIT {
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
 
     CalloutStack stack;
     final HttpClient http = HttpClient.newHttpClient();
@@ -218,15 +217,7 @@ class ResponderIT {
         stack.server.restart();
         awaitStatus("/readyz", 200);
         // the callout subscription is re-established with the connection
-        CalloutStack.Client alice = null;
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (alice == null && System.nanoTime() < end) {
-            try {
-                alice = stack.connect(token);
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
+        CalloutStack.Client alice = Eventually.succeeds(Duration.ofSeconds(10), () -> stack.connect(token));
         assertNotNull(alice, "the same token connects after the restart");
         alice.close();
     }
@@ -255,10 +246,7 @@ class ResponderIT {
         String good = java.nio.file.Files.readString(mapping);
         java.nio.file.Files.writeString(mapping, good + "\n# an edit that changes nothing but the bytes\n");
         try {
-            long end = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < end && scraped(accepted) == reloadsBefore) {
-                Thread.sleep(100);
-            }
+            Eventually.holds(Duration.ofSeconds(5), () -> scraped(accepted) != reloadsBefore);
             assertEquals(reloadsBefore + 1, scraped(accepted), "a good edit is counted as accepted");
         } finally {
             java.nio.file.Files.writeString(mapping, good);
@@ -272,10 +260,8 @@ class ResponderIT {
         String good = java.nio.file.Files.readString(mapping);
         try {
             java.nio.file.Files.writeString(mapping, good.replace("account: DEV", "account: NOWHERE"));
-            long end = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < end && !get("/metrics").body().contains("saml2nats_policy_reloads_total{outcome=\"rejected\"} 1.0")) {
-                Thread.sleep(100);
-            }
+            Eventually.holds(Duration.ofSeconds(5),
+                    () -> get("/metrics").body().contains("saml2nats_policy_reloads_total{outcome=\"rejected\"} 1.0"));
             assertTrue(get("/metrics").body().contains("saml2nats_policy_reloads_total{outcome=\"rejected\"} 1.0"));
             try (CalloutStack.Client alice = stack.connect(stack.signIn(ALICE, Duration.ofMinutes(5)))) {
                 assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus(), "the last good policy still grants");
@@ -291,10 +277,7 @@ class ResponderIT {
     }
 
     private void awaitStatus(String path, int status) throws Exception {
-        long end = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < end && get(path).statusCode() != status) {
-            Thread.sleep(100);
-        }
+        Eventually.holds(Duration.ofSeconds(15), () -> get(path).statusCode() == status);
         assertEquals(status, get(path).statusCode(), path);
     }
 }

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.NKey;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.keys.OperatorInit;
 import saml2nats.keys.OperatorJwts;
-import saml2nats.session.Identity;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.Mappings;
 
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JetStream KV, so the service restart that picks up the new key loses nobody.
  */
 class SigningKeyRotationIT {
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
 
     @Test
     void addIssueWithRemoveAndClientsKeepConnecting(@TempDir Path dir) throws Exception {
@@ -61,11 +60,7 @@ class SigningKeyRotationIT {
                 try (CalloutStack.Client after = stack.connect(token)) {
                     assertEquals(Connection.Status.CONNECTED, after.connection.getStatus(), "new connects work with key 2 only");
                 }
-                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                boolean flows = false;
-                while (!flows && System.nanoTime() < end) {
-                    flows = roundTrip(alice.connection);
-                }
+                boolean flows = Eventually.holds(Duration.ofSeconds(10), () -> roundTrip(alice.connection));
                 assertTrue(flows, "the client connected before the rotation is connected after it");
             }
         }

@@ -1,5 +1,6 @@
 package saml2nats.cli;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.ConnectionListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -528,10 +529,7 @@ class CliLoginIT {
 
         PipedLines lines = new PipedLines();
         CompletableFuture<Integer> login = cliAsync(lines, env, "login", "--url", base(), "--context", "chosen");
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(opened) && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Eventually.holds(Duration.ofSeconds(10), () -> Files.exists(opened));
         assertTrue(Files.exists(opened), "$BROWSER was not run: " + lines.bytes.toString(StandardCharsets.UTF_8));
         List<String> argv = Files.readAllLines(opened);
         assertEquals("--new-tab", argv.get(0));
@@ -580,18 +578,19 @@ class CliLoginIT {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-        String await(Pattern line) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < end) {
-                for (String l : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
-                    Matcher m = line.matcher(l);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
+        String await(Pattern line) throws Exception {
+            Optional<String> printed = Eventually.value(Duration.ofSeconds(10), () -> firstMatch(line), Optional::isPresent);
+            return printed.orElseThrow(() -> new AssertionError("the CLI never printed " + line + ":\n" + bytes.toString(StandardCharsets.UTF_8)));
+        }
+
+        private Optional<String> firstMatch(Pattern line) {
+            for (String l : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+                Matcher m = line.matcher(l);
+                if (m.find()) {
+                    return Optional.of(m.group(1));
                 }
-                Thread.sleep(50);
             }
-            throw new AssertionError("the CLI never printed " + line + ":\n" + bytes.toString(StandardCharsets.UTF_8));
+            return Optional.empty();
         }
     }
 }

@@ -1,5 +1,6 @@
 package saml2nats.e2e;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Options;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ import saml2nats.testing.KeycloakProcess;
 import saml2nats.testing.Mappings;
 import saml2nats.testing.NatsServerProcess;
 
+import java.util.regex.MatchResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -174,17 +176,13 @@ class BrowserJourneyIT {
         }
     }
 
-    static String[] awaitPrinted(ByteArrayOutputStream printed, Pattern p) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < end) {
-            Matcher m = p.matcher(printed.toString(StandardCharsets.UTF_8));
-            if (m.find()) {
-                return new String[]{m.group(1), m.group(2)};
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the CLI did not print " + p + ":\n" + printed.toString(StandardCharsets.UTF_8));
+    static String[] awaitPrinted(ByteArrayOutputStream printed, Pattern p) throws Exception {
+        Optional<MatchResult> found = Eventually.value(Duration.ofSeconds(15),
+                () -> p.matcher(printed.toString(StandardCharsets.UTF_8)).results().findFirst(), Optional::isPresent);
+        MatchResult m = found.orElseThrow(() -> new AssertionError("the CLI did not print " + p + ":\n" + printed.toString(StandardCharsets.UTF_8)));
+        return new String[]{m.group(1), m.group(2)};
     }
+
 
 
     @Test

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import saml2nats.Saml2Nats;
 import saml2nats.session.AccessToken;
-import saml2nats.session.Identity;
 import saml2nats.cli.Login;
 import saml2nats.cli.NatsContext;
 import saml2nats.cli.ServiceClient;
@@ -37,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,8 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
-    static final Identity ALICE = new Identity("dev", "alice@example.com", "alice@example.com", "alice", "Alice",
-            List.of("eng-developers"));
     CalloutStack stack;
 
     final TestIdp idp = new TestIdp();

@@ -7,15 +7,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
+import static saml2nats.testing.People.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CaffeineSessionStoreTest {
-    static final Identity ALICE = new Identity("dev", "alice", "alice@x", "alice", "Alice", List.of("g"));
 
     @Test
     void tokensHaveTheDocumentedShapeAndAreUnique() {

@@ -16,13 +16,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static saml2nats.testing.People.ALICE_AT_OKTA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two replicas' session stores on one real JetStream KV bucket. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KvSessionStoreIT {
-    static final Identity ALICE = new Identity("okta", "alice@acme.test", "alice@acme.test", "alice", "Alice",
-            List.of("eng-developers"));
     NatsServerProcess server;
     Connection a;
     Connection b;
@@ -72,7 +70,7 @@ class KvSessionStoreIT {
         try (KvSessionStore replicaA = open(a, "t1-sessions"); KvSessionStore replicaB = open(b, "t1-sessions")) {
             BlockingQueue<Session> endedOnA = new LinkedBlockingQueue<>();
             replicaA.onEnd(endedOnA::add);
-            SessionStore.Created created = replicaA.create(ALICE, Duration.ofHours(1));
+            SessionStore.Created created = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
             within(Duration.ofSeconds(1), () -> replicaB.findByToken(created.token()).isPresent(), "B seeing A's session");
             assertEquals(created.session(), replicaB.findByToken(created.token()).orElseThrow());
 
@@ -92,7 +90,7 @@ class KvSessionStoreIT {
         try (KvSessionStore replicaA = open(a, "t5-sessions"); KvSessionStore replicaB = open(b, "t5-sessions")) {
             int unseen = 0;
             for (int i = 0; i < 30; i++) {
-                SessionStore.Created created = replicaA.create(ALICE, Duration.ofHours(1));
+                SessionStore.Created created = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
                 String hash = AccessToken.hash(created.token());
                 unseen += replicaB.findByTokenHash(hash).isEmpty() ? 1 : 0;
                 assertTrue(replicaB.end(hash), "B ends it (round " + i + ")");
@@ -108,7 +106,7 @@ class KvSessionStoreIT {
     void sessionsSurviveARestartOfEveryReplicaAndTheTokenIsNeverStored() throws Exception {
         SessionStore.Created created;
         try (KvSessionStore first = open(a, "t2-sessions")) {
-            created = first.create(ALICE, Duration.ofHours(1));
+            created = first.create(ALICE_AT_OKTA, Duration.ofHours(1));
         }
         try (KvSessionStore restarted = open(b, "t2-sessions")) {
             assertEquals(Optional.of(created.session()), restarted.findByToken(created.token()));
@@ -123,8 +121,8 @@ class KvSessionStoreIT {
     @Test
     void singleLogoutEndsEveryOneOfThePersonsSessionsOnEveryReplica() throws Exception {
         try (KvSessionStore replicaA = open(a, "t3-sessions"); KvSessionStore replicaB = open(b, "t3-sessions")) {
-            SessionStore.Created one = replicaA.create(ALICE, Duration.ofHours(1));
-            SessionStore.Created two = replicaB.create(ALICE, Duration.ofHours(1));
+            SessionStore.Created one = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
+            SessionStore.Created two = replicaB.create(ALICE_AT_OKTA, Duration.ofHours(1));
             within(Duration.ofSeconds(1), () -> replicaA.findByToken(two.token()).isPresent(), "A seeing B's session");
             assertEquals(2, replicaA.endAll("okta", "alice@acme.test"));
             within(Duration.ofSeconds(1), () -> replicaB.findByToken(one.token()).isEmpty()
@@ -137,7 +135,7 @@ class KvSessionStoreIT {
         a.keyValueManagement().create(io.nats.client.api.KeyValueConfiguration.builder().name("t4-sessions").build());
         a.keyValue("t4-sessions").put("garbage", "{not json".getBytes(StandardCharsets.UTF_8));
         try (KvSessionStore store = open(b, "t4-sessions")) {
-            SessionStore.Created created = store.create(ALICE, Duration.ofMinutes(5));
+            SessionStore.Created created = store.create(ALICE_AT_OKTA, Duration.ofMinutes(5));
             assertTrue(store.findByToken(created.token()).isPresent());
         }
     }
