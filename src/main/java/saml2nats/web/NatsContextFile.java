@@ -1,6 +1,6 @@
 package saml2nats.web;
 
-import io.nats.client.support.JsonUtils;
+import saml2nats.json.JsonBuilder;
 
 /**
  * The nats CLI context the signed-in page offers for download (the file
@@ -12,13 +12,13 @@ final class NatsContextFile {
 
     /** In operator mode the context names {@code sentinel.creds}, the file the page also offers. */
     static String json(String natsUrl, String token, boolean sentinel) {
-        StringBuilder sb = JsonUtils.beginJson();
-        JsonUtils.addField(sb, "description", "saml2nats: your NATS access until your session ends");
-        JsonUtils.addField(sb, "url", natsUrl);
-        JsonUtils.addField(sb, "token", token);
+        JsonBuilder context = JsonBuilder.object()
+                .textIfAny("description", "saml2nats: your NATS access until your session ends")
+                .textIfAny("url", natsUrl)
+                .textIfAny("token", token);
         if (sentinel) {
-            JsonUtils.addField(sb, "creds", "sentinel.creds");
+            context.text("creds", "sentinel.creds");
         }
-        return JsonUtils.endJson(sb).toString();
+        return context.toJson();
     }
 }
