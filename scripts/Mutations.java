@@ -191,6 +191,9 @@ public class Mutations {
                 "session/KvSessionStore.java", "&& !storedLive(tokenHash)) {", "&& true) {");
         m("K03", "KeysInitIT#thePrintedSetupWorksAndSignOutKicks", "keys init leaves the system user to the callout",
                 "keys/KeysInit.java", "auth_users: [ %s, %s ]", "auth_users: [ %s ]%.0s");
+        m("K04", "ReplicasIT#aConnectionAuthorizedBeforeARestartIsKickedWithinASecondOfItsSessionsEnd",
+                "only connections this process recorded are kicked (none found on the servers)",
+                "callout/Kicker.java", "for (Live c : onServers(session)) {", "for (Live c : Set.<Live>of()) {");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -119,7 +119,7 @@ public final class Authorizer {
             String error = null;
             if (verdict instanceof Verdict.Allowed a) {
                 var who = a.session().identity();
-                userJwt = issuer.userJwt(to.userNkey(), who.username().isEmpty() ? who.subject() : who.username(),
+                userJwt = issuer.userJwt(to.userNkey(), ConnectionName.of(a.session()),
                         a.grant(), JwtIssuer.tags(who.idp(), a.grant().roles()), iat, a.expires().getEpochSecond());
             } else {
                 Verdict.Denied d = (Verdict.Denied) verdict;

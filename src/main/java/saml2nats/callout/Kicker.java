@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.json.JsonBuilder;
 import saml2nats.json.JsonException;
 import saml2nats.json.JsonObject;
 import saml2nats.store.ExpiringCache;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,15 +25,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Sign-out that bites: remembers which connections (server id, client id) each
- * session opened, and when a session is ended asks each server, through its system
- * API ({@code $SYS.REQ.SERVER.<id>.KICK}, nats-server >= 2.10, from a system-account
- * user), to drop them. Without system access it says so once in the log: live
- * connections then stay until their user JWT expires.
+ * Sign-out that bites: when a session ends, its live connections are found and each
+ * server is asked, through its system API ({@code $SYS.REQ.SERVER.<id>.KICK}, nats-server
+ * >= 2.10, from a system-account user), to drop them. They are found twice over: the
+ * connections this process authorized (server id, client id, remembered until the
+ * session's end: the fast path), and those every server reports under the session's
+ * {@link ConnectionName} (CONNZ), so that neither a restart of the service nor another
+ * replica hides one. Without system access it says so once in the log: live connections
+ * then stay until their user JWT expires.
  */
 public final class Kicker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kicker.class);
     private static final Duration REPLY_WAIT = Duration.ofSeconds(2);
+    /** How long the first server may take to answer a CONNZ lookup; none answering means none to kick. */
+    private static final Duration FIRST_ANSWER = Duration.ofSeconds(1);
+    /** The other servers of a cluster answer close behind the first. */
+    private static final Duration MORE_ANSWERS = Duration.ofMillis(200);
+    /** More connections than one person's session would hold; CONNZ pages beyond it. */
+    private static final int CONNZ_LIMIT = 1024;
 
     /** A live connection: server ids change at every server start, so a stale entry cannot hit another client. */
     record Live(String serverId, long clientId) { }
@@ -83,19 +95,82 @@ public final class Kicker implements AutoCloseable {
         return true;
     }
 
-    /** Kicks every connection the session opened; runs off the caller's thread. */
+    /**
+     * Kicks every connection of the session: first those this process recorded (at once),
+     * then those the servers report under the session's {@link ConnectionName}, which this
+     * process may never have seen (authorized before a restart, by another replica, on
+     * another server). Runs off the caller's thread.
+     */
     public void ended(Session session) {
         ended.put(session.id(), session.expires()); // first: from now on connected() refuses this session
         Opened opened = bySession.asMap().remove(session.id());
-        if (opened == null || opened.live().isEmpty()) {
-            return;
-        }
-        Set<Live> live = opened.live();
+        Set<Live> recorded = opened == null ? Set.of() : opened.live();
         if (system.isEmpty()) {
-            count("unavailable", live.size());
+            if (!recorded.isEmpty()) {
+                count("unavailable", recorded.size());
+            }
             return;
         }
-        sender.execute(() -> live.forEach(this::kick));
+        sender.execute(() -> {
+            recorded.forEach(this::kick);
+            for (Live c : onServers(session)) {
+                if (!recorded.contains(c)) {
+                    kick(c);
+                }
+            }
+        });
+    }
+
+    /**
+     * The session's connections as every server of the cluster reports them (CONNZ filtered
+     * by the exact user name). Servers answer a PING together; after the first answer the
+     * others come within {@link #MORE_ANSWERS}, so the wait ends there.
+     */
+    private Set<Live> onServers(Session session) {
+        Connection c = system.get();
+        Set<Live> found = new HashSet<>();
+        Subscription answers = null;
+        try {
+            String inbox = c.createInbox();
+            answers = c.subscribe(inbox);
+            String options = JsonBuilder.object().bool("auth", true).text("user", ConnectionName.of(session))
+                    .number("limit", CONNZ_LIMIT).toJson();
+            c.publish(Protocol.CONNZ_PING_SUBJECT, inbox, options.getBytes(StandardCharsets.UTF_8));
+            Duration wait = FIRST_ANSWER;
+            Message m;
+            while ((m = answers.nextMessage(wait)) != null) {
+                wait = MORE_ANSWERS;
+                found.addAll(connections(m.getData()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            count("lookup_failed", 1);
+            log.warn("could not ask the servers for the connections of session {}: {}", session.id(), e.toString());
+        } finally {
+            if (answers != null) {
+                answers.unsubscribe();
+            }
+        }
+        return found;
+    }
+
+    /** One server's CONNZ answer: {@code {"data":{"server_id":…,"connections":[{"cid":…}]}}}; an error answer holds none. */
+    static Set<Live> connections(byte[] answer) {
+        Set<Live> out = new HashSet<>();
+        try {
+            Optional<JsonObject> data = JsonObject.parse(answer).object("data");
+            String server = data.flatMap(d -> d.text("server_id")).orElse("");
+            if (server.isEmpty()) {
+                return out;
+            }
+            for (JsonObject conn : data.get().objects("connections")) {
+                conn.number("cid").ifPresent(cid -> out.add(new Live(server, cid)));
+            }
+        } catch (JsonException e) {
+            log.warn("a server's CONNZ answer is not JSON; its connections are not kicked by lookup");
+        }
+        return out;
     }
 
     private void kick(Live c) {

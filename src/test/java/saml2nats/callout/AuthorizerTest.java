@@ -98,7 +98,9 @@ class AuthorizerTest {
         JsonObject u = claims(userJwt);
         assertEquals(userNkey, u.text("sub").orElse(null));
         assertEquals("DEV", u.text("aud").orElse(null), "config mode: aud names the account");
-        assertEquals("alice", u.text("name").orElse(null));
+        String sessionId = ((Verdict.Allowed) out.verdict()).session().id();
+        assertEquals("alice s2n:" + sessionId, u.text("name").orElse(null),
+                "the name carries the person and the session its connections are found by");
         JsonObject nats = u.object("nats").orElseThrow();
         assertFalse(nats.keys().contains("issuer_account"), "config mode refuses issuer_account");
         assertEquals("dev.>", nats.object("pub").orElseThrow().texts("allow").get(0));

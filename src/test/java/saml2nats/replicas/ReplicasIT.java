@@ -186,8 +186,30 @@ class ReplicasIT {
         assertEquals(200, connected.get());
     }
 
+    /**
+     * The process that ends the session never saw the connection (it was authorized before a
+     * restart), so only the servers' own record (CONNZ, by the name in the user JWT) finds it.
+     */
     @Test
-    @Order(3) // last: it stops the stack's own replica
+    @Order(3)
+    void aConnectionAuthorizedBeforeARestartIsKickedWithinASecondOfItsSessionsEnd() throws Exception {
+        String token = stack.service.sessions().create(ALICE, Duration.ofMinutes(10)).token();
+        try (CalloutStack.Client alice = stack.connect(new Options.Builder().token(token.toCharArray()).maxReconnects(0))) {
+            stack.restartService();
+            assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus(), "a restart of the service drops no one");
+            long t0 = System.nanoTime();
+            assertTrue(stack.service.sessions().end(AccessToken.hash(token)));
+            assertEquals(ConnectionListener.Events.CLOSED, alice.awaitClosed(Duration.ofSeconds(5)),
+                    "the connection from before the restart is kicked");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("kicked after a restart, from session end to close: " + ms + " ms");
+            assertTrue(ms < 1000, "within 1 s of the session's end, took " + ms + " ms");
+        }
+        assertThrows(IOException.class, () -> stack.connect(token), "and the token is refused");
+    }
+
+    @Test
+    @Order(4) // last: it stops the stack's own replica
     void sessionsSurviveARestartOfEveryReplica() throws Exception {
         Saml2Nats b = stack.startReplica();
         String token = b.sessions().create(ALICE, Duration.ofMinutes(10)).token();
