@@ -13,6 +13,7 @@ import saml2nats.audit.AuditLog;
 import saml2nats.callout.Authorizer;
 import saml2nats.callout.CalloutKeys;
 import saml2nats.callout.CalloutResponder;
+import saml2nats.callout.ExpiryJitter;
 import saml2nats.callout.Kicker;
 import saml2nats.callout.ServerTrust;
 import saml2nats.config.Config;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The running service, wired in one place from a {@link Config}: sessions, policy,
@@ -88,7 +90,9 @@ public final class Saml2Nats implements AutoCloseable {
             kicker = new Kicker(system, metrics, clock, config.sessions().max()); // closes the system connection
             // a connection is recorded for kicks before its answer goes out (Kicker keeps ended sessions' tombstones)
             Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock,
-                    kicker::connected);
+                    kicker::connected,
+                    // ThreadLocalRandom draws from the calling worker's own seed: no lock between workers
+                    new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current()));
             sessions.onEnd(kicker::ended);
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed

@@ -28,6 +28,7 @@ public final class Authorizer {
     record Outcome(byte[] reply, Verdict verdict, Optional<AuthRequest> request) { }
 
     private final Admission admission;
+    private final ExpiryJitter jitter;
     private final RequestDecoder decoder;
     private final JwtIssuer issuer;
     private final Optional<XKey> xkey;
@@ -51,7 +52,13 @@ public final class Authorizer {
 
     public Authorizer(CalloutKeys keys, ServerTrust servers, SessionStore sessions, Supplier<Policy> policy, Clock clock,
                       Admission admission) {
+        this(keys, servers, sessions, policy, clock, admission, ExpiryJitter.NONE);
+    }
+
+    public Authorizer(CalloutKeys keys, ServerTrust servers, SessionStore sessions, Supplier<Policy> policy, Clock clock,
+                      Admission admission, ExpiryJitter jitter) {
         this.admission = admission;
+        this.jitter = jitter;
         this.decoder = new RequestDecoder(keys.xkey(), servers, clock);
         this.issuer = new JwtIssuer(keys.issuer(), keys.accounts());
         this.xkey = keys.xkey();
@@ -108,7 +115,7 @@ public final class Authorizer {
             return new Verdict.Denied(CalloutError.SESSION_ENDED, "the session ended while this connect was authorized",
                     found);
         }
-        return new Verdict.Allowed(session, grant, Instant.ofEpochSecond(expires.getEpochSecond()));
+        return new Verdict.Allowed(session, grant, jitter.spread(now, Instant.ofEpochSecond(expires.getEpochSecond())));
     }
 
     private byte[] respond(Addressee to, String serverXkey, Verdict verdict) {

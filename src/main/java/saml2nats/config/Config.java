@@ -86,7 +86,15 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
         }
     }
 
-    public record Sessions(long max, Duration length) { }
+    /**
+     * @param jwtJitterPercent each user JWT expires up to this share of its lifetime early (never later
+     *                         than the session's end), so clients that connected together do not all
+     *                         reconnect in the same second
+     */
+    public record Sessions(long max, Duration length, int jwtJitterPercent) {
+        public static final int DEFAULT_JWT_JITTER_PERCENT = 10;
+        public static final int MAX_JWT_JITTER_PERCENT = 50;
+    }
 
     /**
      * An identity provider entry. Either {@code entityId}, {@code ssoUrl} and

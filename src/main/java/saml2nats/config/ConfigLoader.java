@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
             "queue_group", "workers", "max_pending", "max_wait");
     private static final Set<String> POLICY = Set.of("file", "poll");
-    private static final Set<String> SESSIONS = Set.of("max", "length");
+    private static final Set<String> SESSIONS = Set.of("max", "length", "jwt_expiry_jitter");
     private static final Set<String> IDP = Set.of("id", "label", "accounts", "entity_id", "sso_url", "slo_url",
             "certificates", "metadata_file", "metadata_url", "metadata_refresh", "attributes", "domains",
             "allow_idp_initiated", "allow_sha1", "clock_skew", "kind", "metadata_signing_certificate", "sp_entity_id",
@@ -143,7 +143,10 @@ public final class ConfigLoader {
         sessions.allowOnly(SESSIONS);
         Config.Sessions sessionConfig = new Config.Sessions(
                 integer(sessions.string("max").orElse(String.valueOf(Config.DEFAULT_MAX_SESSIONS)), "sessions.max", 1, Integer.MAX_VALUE, errors),
-                duration(sessions.string("length"), "sessions.length", Config.DEFAULT_SESSION_LENGTH, errors));
+                duration(sessions.string("length"), "sessions.length", Config.DEFAULT_SESSION_LENGTH, errors),
+                integer(sessions.string("jwt_expiry_jitter").map(t -> t.trim().replaceFirst("%$", ""))
+                                .orElse(String.valueOf(Config.Sessions.DEFAULT_JWT_JITTER_PERCENT)),
+                        "sessions.jwt_expiry_jitter (percent)", 0, Config.Sessions.MAX_JWT_JITTER_PERCENT, errors));
 
         Path metadataCache = base.resolve(top.string("metadata_cache_dir").orElse(Config.Idp.DEFAULT_METADATA_CACHE_DIR));
         List<Config.Idp> idps = new ArrayList<>();

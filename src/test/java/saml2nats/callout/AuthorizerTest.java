@@ -123,6 +123,38 @@ class AuthorizerTest {
         assertEquals(allowed.session().expires().getEpochSecond(), allowed.expires().getEpochSecond());
     }
 
+    /**
+     * 1,000 connects of people whose sessions all end at the same instant (they signed in
+     * together): their JWTs expire spread over the last 10% of the lifetime, none after the
+     * session's end, so their reconnects do not all land in one second.
+     */
+    @Test
+    void expiriesSharingOneSessionEndAreSpreadOverTheJitterWindowAndNeverLater() throws Exception {
+        Policy policy = new PolicyLoader(Set.of("DEV"), Tenancy.OPEN).parse("m.yaml", MAPPING);
+        Authorizer jittered = new Authorizer(new CalloutKeys(issuer, Optional.empty()), ServerTrust.ANY_SIGNING_SERVER,
+                sessions, () -> policy, clock, Authorizer.Admission.ALL, new ExpiryJitter(10, new java.util.SplittableRandom(7)));
+        Authorizer plain = authorizer(Set.of());
+        String token = sessions.create(ALICE, Duration.ofMinutes(20)).token();
+        Instant end = sessions.findByToken(token).orElseThrow().expires();
+        long lifetime = Duration.between(clock.instant(), end).toSeconds();
+        java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
+        for (int i = 0; i < 1000; i++) {
+            Verdict.Allowed a = assertInstanceOf(Verdict.Allowed.class, jittered.authorize(requests.valid(
+                    AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), null).verdict());
+            long exp = a.expires().getEpochSecond();
+            assertTrue(exp <= end.getEpochSecond(), "never after the session's end: " + a.expires() + " > " + end);
+            assertTrue(exp >= end.getEpochSecond() - lifetime / 10 - 1, "at most 10% early: " + a.expires());
+            perSecond.merge(exp, 1, Integer::sum);
+        }
+        long window = lifetime / 10;  // 120 s
+        assertTrue(perSecond.size() > window * 3 / 4, "spread over the window: " + perSecond.size() + " distinct seconds of " + window);
+        assertTrue(perSecond.values().stream().mapToInt(Integer::intValue).max().orElseThrow() < 40,
+                "no second takes a crowd: " + perSecond);
+        Verdict.Allowed unjittered = assertInstanceOf(Verdict.Allowed.class, plain.authorize(requests.valid(
+                AuthRequests.newUserNkey(), token).getBytes(StandardCharsets.UTF_8), null).verdict());
+        assertEquals(end.getEpochSecond(), unjittered.expires().getEpochSecond(), "without jitter all expire at the end");
+    }
+
     @Test
     void aSessionEndingThisSecondGetsNoJwtThatCouldNeverExpire() throws Exception {
         String token = sessions.create(ALICE, Duration.ofMillis(1500)).token();

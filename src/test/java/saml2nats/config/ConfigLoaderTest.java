@@ -20,6 +20,7 @@ class ConfigLoaderTest {
         assertEquals("http://localhost:8080", c.publicUrl().toString());
         assertEquals(java.util.Set.of("DEV", "OPS"), c.accounts());
         assertEquals(Duration.ofHours(8), c.sessions().length());
+        assertEquals(10, c.sessions().jwtJitterPercent(), "the shipped jwt_expiry_jitter: 10%");
         assertTrue(c.devIdp());
         assertEquals(Path.of("config/mapping.yaml").toAbsolutePath().normalize(), c.policyFile().normalize());
     }
@@ -156,7 +157,7 @@ class ConfigLoaderTest {
         Files.writeString(cfg, """
                 public_url: not a url
                 http_port: 99999
-                sessions: { length: forever }
+                sessions: { length: forever, jwt_expiry_jitter: 80% }
                 callout: { workers: 0, issuer_seed_file: missing.nk }
                 idps:
                   - id: acme
@@ -168,7 +169,7 @@ class ConfigLoaderTest {
         Files.writeString(dir.resolve("admin-token"), "\n");
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg));
         String all = String.join("\n", e.problems());
-        for (String setting : new String[]{"public_url", "http_port", "sessions.length", "callout.workers",
+        for (String setting : new String[]{"public_url", "http_port", "sessions.length", "sessions.jwt_expiry_jitter (percent): must be a whole number from 0 to 50, was '80'", "callout.workers",
                 "callout.issuer_seed_file", "nats.user", "accounts:", "idps[acme].accounts", "colour: unknown key",
                 "admin_token_file: the admin token must be at least 32 characters", "store: 'redis' is not a store"}) {
             assertTrue(all.contains(setting), setting + " in\n" + all);
@@ -188,7 +189,7 @@ class ConfigLoaderTest {
         typos.put(base + "kv: { bucket_prefx: x }\n", "line 3: kv.bucket_prefx: unknown key; known: bucket_prefix, replicas");
         typos.put(base + "callout: { workerz: 2 }\n", "line 3: callout.workerz: unknown key; known: allowed_servers,");
         typos.put(base + "policy: { fille: m.yaml }\n", "line 3: policy.fille: unknown key; known: file, poll");
-        typos.put(base + "sessions: { lenght: 8h }\n", "line 3: sessions.lenght: unknown key; known: length, max");
+        typos.put(base + "sessions: { lenght: 8h }\n", "line 3: sessions.lenght: unknown key; known: jwt_expiry_jitter, length, max");
         typos.put(base + "sp: { signing_key: k.pem }\n", "line 3: sp.signing_key: unknown key; known: decryption_certificate_file,");
         typos.put(base + idp + "    domain: [acme.com]\n", "line 6: idps[].domain: unknown key; known: accounts, acs_path, allow_idp_initiated,");
         typos.put(base + idp + "    attributes: { mail: [m] }\n",
