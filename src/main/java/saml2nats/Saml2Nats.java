@@ -87,7 +87,7 @@ public final class Saml2Nats implements AutoCloseable {
             Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
                     .description("sessions that have not ended").register(metrics);
             Optional<Connection> system = systemConnection(config, natsLog);
-            kicker = new Kicker(system, metrics, clock, config.sessions().max()); // closes the system connection
+            kicker = new Kicker(system, metrics, clock, config.sessions().max(), audit); // closes the system connection
             // a connection is recorded for kicks before its answer goes out (Kicker keeps ended sessions' tombstones)
             Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock,
                     kicker::connected,

@@ -23,7 +23,7 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
 
     public enum Action {
         SIGN_IN("sign-in"), SIGN_OUT("sign-out"), CONNECT("connect"), CLI_SIGN_IN("cli-sign-in"),
-        CLI_DEVICE_CODE("cli-device-code");
+        CLI_DEVICE_CODE("cli-device-code"), KICK("kick");
 
         private final String wire;
 
@@ -121,6 +121,15 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
                                        Client client, Instant expires) {
         return new AuditEvent(at, Action.CONNECT, Outcome.ALLOW, OK, "", session, who, roles, account, client,
                 expires);
+    }
+
+    /**
+     * What a session's end did to its live connections: how many the servers closed, and
+     * how long from the end to the last close.
+     */
+    public static AuditEvent kicked(Instant at, String session, Person who, int closed, java.time.Duration took) {
+        return new AuditEvent(at, Action.KICK, Outcome.ALLOW, OK, closed + (closed == 1 ? " connection" : " connections")
+                + " closed in " + took.toMillis() + " ms", session, who, List.of(), "", Client.NONE, null);
     }
 
     public static AuditEvent connectRefused(Instant at, Enum<?> code, String detail, String session, Person who,

@@ -7,6 +7,8 @@ import io.nats.client.Message;
 import io.nats.client.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.audit.AuditEvent;
+import saml2nats.audit.AuditLog;
 import saml2nats.json.JsonBuilder;
 import saml2nats.json.JsonException;
 import saml2nats.json.JsonObject;
@@ -58,14 +60,18 @@ public final class Kicker implements AutoCloseable {
     private final Cache<String, Instant> ended;
     private final Optional<Connection> system;
     private final MeterRegistry metrics;
+    private final AuditLog audit;
+    private final Clock clock;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kick");
         t.setDaemon(true);
         return t;
     });
 
-    public Kicker(Optional<Connection> system, MeterRegistry metrics, Clock clock, long maxSessions) {
+    public Kicker(Optional<Connection> system, MeterRegistry metrics, Clock clock, long maxSessions, AuditLog audit) {
         this.system = system;
+        this.audit = audit;
+        this.clock = clock;
         this.metrics = metrics;
         this.bySession = ExpiringCache.create(maxSessions, clock, Opened::until);
         this.ended = ExpiringCache.create(maxSessions, clock, until -> until);
@@ -111,13 +117,22 @@ public final class Kicker implements AutoCloseable {
             }
             return;
         }
+        long endedAt = System.nanoTime();
         sender.execute(() -> {
-            recorded.forEach(this::kick);
+            int closed = 0;
+            for (Live c : recorded) {
+                closed += kick(c) ? 1 : 0;
+            }
             for (Live c : onServers(session)) {
                 if (!recorded.contains(c)) {
-                    kick(c);
+                    closed += kick(c) ? 1 : 0;
                 }
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - endedAt);
+            if (closed > 0) {
+                metrics.timer("saml2nats.kick.duration").record(took);
+            }
+            audit.record(AuditEvent.kicked(clock.instant(), session.id(), person(session), closed, took));
         });
     }
 
@@ -173,14 +188,23 @@ public final class Kicker implements AutoCloseable {
         return out;
     }
 
-    private void kick(Live c) {
+    private static AuditEvent.Person person(Session session) {
+        var who = session.identity();
+        return new AuditEvent.Person(who.subject(), who.email(), who.idp());
+    }
+
+    /** True when the server closed the connection; false when it was gone already or the kick failed. */
+    private boolean kick(Live c) {
         try {
             Message reply = system.get().request(String.format(Protocol.KICK_SUBJECT, c.serverId()),
                     ("{\"cid\":" + c.clientId() + "}").getBytes(StandardCharsets.UTF_8), REPLY_WAIT);
-            count(refused(reply) ? "gone" : "kicked", 1);
+            boolean gone = refused(reply);
+            count(gone ? "gone" : "kicked", 1);
+            return !gone;
         } catch (Exception e) {
             count("failed", 1);
             log.warn("could not kick client {} on server {}: {}", c.clientId(), c.serverId(), e.toString());
+            return false;
         }
     }
 

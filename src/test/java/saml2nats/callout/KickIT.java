@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Eventually;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Options;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +57,9 @@ class KickIT {
         }
         assertThrows(IOException.class, () -> stack.connect(alice), "the next connect is refused");
         assertTrue(stack.service.metrics().find("saml2nats.kicks").tag("outcome", "kicked").counter().count() >= 2);
+        assertTrue(Eventually.holds(Duration.ofSeconds(5), () -> stack.audit().lines().anyMatch(l -> l.contains("\"action\":\"kick\"")
+                        && l.contains("\"detail\":\"2 connections closed in ") && l.contains("alice@example.com"))),
+                "one audit line says how many of alice's connections were closed, and how fast:\n" + stack.audit());
     }
 
     /** A sign-out racing a connect, against the real server, many times: no connection outlives its session. */

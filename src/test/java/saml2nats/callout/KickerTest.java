@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.audit.AuditLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import saml2nats.session.Session;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kick record without a server: every connection let in is either refused or handed to the kick. */
 class KickerTest {
+    static final AuditLog NO_AUDIT = new AuditLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
 
     static Session session(int i) {
         Instant now = Instant.now();
@@ -33,7 +35,7 @@ class KickerTest {
     @Test
     void aConnectRecordedAfterItsSessionEndedIsRefused() {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 1000);
+        Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 1000, NO_AUDIT);
         Session s = session(0);
         assertTrue(kicker.connected(s, "NSERVER", 1));
         kicker.ended(s);
@@ -46,7 +48,7 @@ class KickerTest {
     @Test
     void aSignOutRacingAConnectNeverLetsOneEscape() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 100_000);
+        Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 100_000, NO_AUDIT);
         int rounds = 5000;
         int letIn = 0;
         CyclicBarrier start = new CyclicBarrier(2);
