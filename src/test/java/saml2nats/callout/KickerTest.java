@@ -81,4 +81,16 @@ class KickerTest {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A CONNZ answer as nats-server sends it names its connections; an error or garbled answer names none. */
+    @Test
+    void aServersConnzAnswerYieldsItsConnectionsAndAnyOtherAnswerNone() {
+        byte[] answer = """
+                {"server":{"name":"n1","id":"NSERVER1"},"data":{"server_id":"NSERVER1","num_connections":2,
+                 "connections":[{"cid":7,"authorized_user":"alice s2n:x"},{"cid":9,"authorized_user":"alice s2n:x"}]}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(java.util.Set.of(new Kicker.Live("NSERVER1", 7), new Kicker.Live("NSERVER1", 9)), Kicker.connections(answer));
+        assertEquals(java.util.Set.of(), Kicker.connections("{\"error\":{\"code\":500}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(java.util.Set.of(), Kicker.connections("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }
