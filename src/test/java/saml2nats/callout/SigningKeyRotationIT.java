@@ -2,6 +2,7 @@ package saml2nats.callout;
 
 import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Message;
 import io.nats.client.NKey;
 import io.nats.client.Nats;
@@ -60,8 +61,17 @@ class SigningKeyRotationIT {
                 try (CalloutStack.Client after = stack.connect(token)) {
                     assertEquals(Connection.Status.CONNECTED, after.connection.getStatus(), "new connects work with key 2 only");
                 }
-                boolean flows = Eventually.holds(Duration.ofSeconds(10), () -> roundTrip(alice.connection));
-                assertTrue(flows, "the client connected before the rotation is connected after it");
+                // the server closes the connection its JWT (signed by key 1) authorized; wait for jnats to
+                // reconnect and resubscribe before using it: subscribing while it reconnects races jnats's
+                // own resubscription (once in ~20 loaded runs the client stayed CONNECTED but passed nothing)
+                String seen = alice.events.toString();
+                boolean back = CalloutMatrix.awaitEvent(alice, ConnectionListener.Events.RESUBSCRIBED, 15) != null;
+                java.util.concurrent.atomic.AtomicReference<Exception> last = new java.util.concurrent.atomic.AtomicReference<>();
+                boolean flows = back && Eventually.holds(Duration.ofSeconds(5), () -> roundTrip(alice.connection, last));
+                assertTrue(flows, () -> "the client connected before the rotation is connected after it; reconnected "
+                        + back + ", status " + alice.connection.getStatus() + ", last try " + last.get()
+                        + ", events " + seen + alice.events + ", errors " + alice.errors
+                        + "\nserver log (tail):\n" + tail(stack.server::log) + "\naudit (tail):\n" + tail(stack::audit));
             }
         }
     }
@@ -79,17 +89,32 @@ class SigningKeyRotationIT {
         }
     }
 
-    private static boolean roundTrip(Connection nc) throws InterruptedException {
+    private static boolean roundTrip(Connection nc, java.util.concurrent.atomic.AtomicReference<Exception> last)
+            throws InterruptedException {
         try {
             var sub = nc.subscribe("dev.rotation");
             nc.flush(Duration.ofSeconds(1));
             nc.publish("dev.rotation", new byte[]{1});
             boolean got = sub.nextMessage(Duration.ofSeconds(1)) != null;
             sub.unsubscribe();
+            if (!got) {
+                last.set(new IllegalStateException("no message within 1 s"));
+            }
             return got;
         } catch (Exception notNow) {
+            last.set(notNow);
             Thread.sleep(100);
             return false;
+        }
+    }
+
+    /** The last lines of a log, for a failure message that says why a client did not come back. */
+    private static String tail(java.util.concurrent.Callable<String> log) {
+        try {
+            List<String> lines = log.call().lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (Exception unreadable) {
+            return "(unreadable: " + unreadable + ")";
         }
     }
 
