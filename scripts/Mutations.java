@@ -188,12 +188,19 @@ public class Mutations {
                 "callout/Kicker.java", "        ended.put(session.id(), session.expires());", "");
         m("K02", "KvSessionStoreIT#aSessionEndedOnAReplicaThatHasNotSeenItYetEndsEverywhere",
                 "ending a session this replica has not seen yet ends nothing",
-                "session/KvSessionStore.java", "&& !storedLive(tokenHash)) {", "&& true) {");
+                "session/KvSessionStore.java", "                endedUnseen.put(tokenHash, true);\n",
+                "                if (true) return false;\n");
         m("K03", "KeysInitIT#thePrintedSetupWorksAndSignOutKicks", "keys init leaves the system user to the callout",
                 "keys/KeysInit.java", "auth_users: [ %s, %s ]", "auth_users: [ %s ]%.0s");
         m("K04", "ReplicasIT#aConnectionAuthorizedBeforeARestartIsKickedWithinASecondOfItsSessionsEnd",
                 "only connections this process recorded are kicked (none found on the servers)",
                 "callout/Kicker.java", "for (Live c : onServers(session)) {", "for (Live c : Set.<Live>of()) {");
+        m("K05", "KvSessionStoreIT#aSessionMadeOnOneReplicaIsFoundOnTheOtherAndASignOutAnywhereEndsItEverywhere",
+                "the replica that ends a session forgets why (its kick line cannot say who ended it)",
+                "session/KvSessionStore.java", "new Ended(known, why)", "new Ended(known, Ending.ELSEWHERE)");
+        m("K06", "KickerTest#aSessionEndedElsewhereIsRefusedHereButNotKickedTwice",
+                "every replica kicks and audits a session one of them ended",
+                "callout/Kicker.java", "        if (!end.why().here()) {\n            return;", "        if (false) {\n            return;");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -127,9 +127,16 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
      * What a session's end did to its live connections: how many the servers closed, and
      * how long from the end to the last close.
      */
-    public static AuditEvent kicked(Instant at, String session, Person who, int closed, java.time.Duration took) {
-        return new AuditEvent(at, Action.KICK, Outcome.ALLOW, OK, closed + (closed == 1 ? " connection" : " connections")
-                + " closed in " + took.toMillis() + " ms", session, who, List.of(), "", Client.NONE, null);
+    /**
+     * The connections of an ended session closed by the servers: {@code reason} is what ended it
+     * (SIGN_OUT, IDP_LOGOUT, ADMIN, SCIM, ...), {@code detail} who, how many and how long from the
+     * end to the last close.
+     */
+    public static AuditEvent kicked(Instant at, String session, Person who, Enum<?> cause, String by, int closed,
+                                    java.time.Duration took) {
+        return new AuditEvent(at, Action.KICK, Outcome.ALLOW, cause.name(), (by.isEmpty() ? "" : "by " + by + ": ")
+                + closed + (closed == 1 ? " connection" : " connections") + " closed in " + took.toMillis() + " ms",
+                session, who, List.of(), "", Client.NONE, null);
     }
 
     public static AuditEvent connectRefused(Instant at, Enum<?> code, String detail, String session, Person who,

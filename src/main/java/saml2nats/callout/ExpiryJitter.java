@@ -27,7 +27,7 @@ public record ExpiryJitter(int percent, RandomGenerator random) {
             return end;
         }
         long earlier = (long) Math.floor(random.nextDouble() * lifetime * percent / 100.0);
-        long exp = Math.max(end.getEpochSecond() - earlier, now.getEpochSecond() + 1);
-        return Instant.ofEpochSecond(Math.min(exp, end.getEpochSecond()));
+        // a lifetime of two seconds or more puts now + 1 at or before end's second: never later than end
+        return Instant.ofEpochSecond(Math.max(end.getEpochSecond() - earlier, now.getEpochSecond() + 1));
     }
 }

@@ -14,6 +14,7 @@ import saml2nats.json.JsonException;
 import saml2nats.json.JsonObject;
 import saml2nats.store.ExpiringCache;
 import saml2nats.session.Session;
+import saml2nats.session.SessionStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -105,11 +106,17 @@ public final class Kicker implements AutoCloseable {
      * Kicks every connection of the session: first those this process recorded (at once),
      * then those the servers report under the session's {@link ConnectionName}, which this
      * process may never have seen (authorized before a restart, by another replica, on
-     * another server). Runs off the caller's thread.
+     * another server). Runs off the caller's thread. A session another replica ended is
+     * only refused here from now on: that replica finds and kicks its connections on every
+     * server and writes the one audit line, so a cluster of replicas kicks once, not once each.
      */
-    public void ended(Session session) {
+    public void ended(SessionStore.Ended end) {
+        Session session = end.session();
         ended.put(session.id(), session.expires()); // first: from now on connected() refuses this session
         Opened opened = bySession.asMap().remove(session.id());
+        if (!end.why().here()) {
+            return;
+        }
         Set<Live> recorded = opened == null ? Set.of() : opened.live();
         if (system.isEmpty()) {
             if (!recorded.isEmpty()) {
@@ -132,7 +139,8 @@ public final class Kicker implements AutoCloseable {
             if (closed > 0) {
                 metrics.timer("saml2nats.kick.duration").record(took);
             }
-            audit.record(AuditEvent.kicked(clock.instant(), session.id(), person(session), closed, took));
+            audit.record(AuditEvent.kicked(clock.instant(), session.id(), person(session), end.why().cause(),
+                    end.why().by(), closed, took));
         });
     }
 

@@ -6,8 +6,13 @@ import saml2nats.store.ExpiringCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The embedded store: one process, in memory, bounded in size, each entry expiring
@@ -17,7 +22,7 @@ public final class CaffeineSessionStore implements SessionStore {
     private final Cache<String, Session> sessions;
     private final Clock clock;
     private final AccessToken tokens;
-    private final java.util.List<java.util.function.Consumer<Session>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
 
     public CaffeineSessionStore(long maxSessions, Clock clock, AccessToken tokens) {
         if (maxSessions < 1) {
@@ -47,37 +52,37 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean end(String tokenHash) {
+    public boolean end(String tokenHash, Ending why) {
         Session ended = sessions.asMap().remove(tokenHash);
         if (ended != null) {
-            announce(ended);
+            announce(ended, why);
         }
         return ended != null;
     }
 
     @Override
-    public void onEnd(java.util.function.Consumer<Session> listener) {
+    public void onEnd(Consumer<Ended> listener) {
         endListeners.add(listener);
     }
 
-    private void announce(Session ended) {
+    private void announce(Session ended, Ending why) {
         for (var listener : endListeners) {
-            listener.accept(ended);
+            listener.accept(new Ended(ended, why));
         }
     }
 
-    /** A scan: single logout is rare, and the hot path (find by token hash) stays one lookup. */
+    /** A scan: ending a person's sessions is rare, and the hot path (find by token hash) stays one lookup. */
     @Override
-    public int endAll(String idp, String subject) {
-        java.util.List<Session> ended = new java.util.ArrayList<>();
+    public int endAll(Predicate<Identity> whose, Ending why) {
+        List<Session> ended = new ArrayList<>();
         sessions.asMap().entrySet().removeIf(e -> {
-            boolean match = e.getValue().identity().idp().equals(idp) && e.getValue().identity().subject().equals(subject);
+            boolean match = whose.test(e.getValue().identity());
             if (match) {
                 ended.add(e.getValue());
             }
             return match;
         });
-        ended.forEach(this::announce);
+        ended.forEach(s -> announce(s, why));
         return ended.size();
     }
 

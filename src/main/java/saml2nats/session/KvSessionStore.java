@@ -1,6 +1,7 @@
 package saml2nats.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
@@ -22,19 +23,23 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Sessions in a JetStream KV bucket, shared by every replica ({@code store: nats-kv}).
  * Keyed by token hash (never the token). Reads on the callout path come from a local
  * copy that a watch on the bucket keeps fresh, so no KV round trip sits on the hot path;
  * a sign-out anywhere deletes the key, every replica's watch drops its copy within
- * milliseconds and tells its listeners (so each kicks the connections it authorized).
+ * milliseconds and tells its listeners (the ending replica with the reason, which then
+ * finds and kicks the session's connections on every server; the others only refuse it).
  * The bucket's max age is the longest session; each session still ends at its own time.
  */
 final class KvSessionStore implements SessionStore, AutoCloseable {
@@ -44,8 +49,16 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     private final Cache<String, Session> local;
     private final Clock clock;
     private final AccessToken tokens;
-    private final List<Consumer<Session>> endListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
     private final NatsKeyValueWatchSubscription watch;
+    /** Why this replica is ending a session, from just before its delete until the listeners hear it. */
+    private final Map<String, Ended> endingHere = new ConcurrentHashMap<>();
+    /**
+     * Keys this replica ended before its watch had brought them: the watch still brings their
+     * PUT (then the delete), which must not make the ended session look live for a moment.
+     */
+    private final Cache<String, Boolean> endedUnseen = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
 
     private KvSessionStore(KeyValue kv, Cache<String, Session> local, Clock clock, AccessToken tokens,
                            Duration loadLimit) throws IOException, InterruptedException {
@@ -115,15 +128,28 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public boolean end(String tokenHash) {
+    public boolean end(String tokenHash, Ending why) {
+        Session known = local.getIfPresent(tokenHash);
         try {
             // a session made on another replica a moment ago may not have reached this one's watch yet:
             // ask KV itself, or the sign-out would end nothing and the token would stay good everywhere
-            if (local.getIfPresent(tokenHash) == null && !storedLive(tokenHash)) {
-                return false;
+            if (known == null) {
+                endedUnseen.put(tokenHash, true);
+                KeyValueEntry entry = kv.get(tokenHash);
+                if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+                    return false;
+                }
+                known = readable(entry.getValue()); // unreadable (null): not ours to judge, deleted as asked
+                if (known != null && !known.isLiveAt(clock.instant())) {
+                    return false;
+                }
+            }
+            if (known != null) {
+                endingHere.put(tokenHash, new Ended(known, why));
             }
             kv.delete(tokenHash);
         } catch (IOException | JetStreamApiException e) {
+            endingHere.remove(tokenHash);
             throw new IllegalStateException("could not end the session in JetStream KV: " + e.getMessage(), e);
         }
         forget(tokenHash);
@@ -131,16 +157,16 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public int endAll(String idp, String subject) {
+    public int endAll(Predicate<Identity> whose, Ending why) {
         List<String> keys = new ArrayList<>();
         local.asMap().forEach((k, s) -> {
-            if (s.identity().idp().equals(idp) && s.identity().subject().equals(subject)) {
+            if (whose.test(s.identity())) {
                 keys.add(k);
             }
         });
         int ended = 0;
         for (String k : keys) {
-            ended += end(k) ? 1 : 0;
+            ended += end(k, why) ? 1 : 0;
         }
         return ended;
     }
@@ -152,27 +178,30 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public void onEnd(Consumer<Session> listener) {
+    public void onEnd(Consumer<Ended> listener) {
         endListeners.add(listener);
     }
 
-    private boolean storedLive(String tokenHash) throws IOException, JetStreamApiException {
-        KeyValueEntry entry = kv.get(tokenHash);
-        if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
-            return false;
-        }
+    private static Session readable(byte[] value) {
         try {
-            return decode(entry.getValue()).isLiveAt(clock.instant());
+            return decode(value);
         } catch (RuntimeException unreadable) {
-            return true; // not ours to judge: delete it, as the person asked
+            return null;
         }
     }
 
-    /** Whichever of end() and the watch removes the local copy first tells the listeners: once per replica. */
-    private void forget(String key) {
+    /**
+     * Tells the listeners once per replica that a session ended. The replica that ends it
+     * notes the session and why before its delete, so whichever of end() and the watch comes
+     * first tells that; the other replicas' watches tell {@link Ending#ELSEWHERE}. Synchronized:
+     * ends are rare, and one told twice would kick and audit twice.
+     */
+    private synchronized void forget(String key) {
         Session gone = local.asMap().remove(key);
-        if (gone != null) {
-            endListeners.forEach(l -> l.accept(gone));
+        Ended mine = endingHere.remove(key);
+        Ended told = mine != null ? mine : gone != null ? new Ended(gone, Ending.ELSEWHERE) : null;
+        if (told != null) {
+            endListeners.forEach(l -> l.accept(told));
         }
     }
 
@@ -183,7 +212,7 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
         }
         try {
             Session s = decode(entry.getValue());
-            if (s.isLiveAt(clock.instant())) {
+            if (s.isLiveAt(clock.instant()) && endedUnseen.getIfPresent(entry.getKey()) == null) {
                 local.put(entry.getKey(), s);
             }
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Sessions by token hash. Implementations expire each session at its own
@@ -48,16 +50,29 @@ public interface SessionStore {
     }
 
     /** Ends the session; true when there was one. */
-    boolean end(String tokenHash);
+    boolean end(String tokenHash, Ending why);
 
-    /** Ends every session of one person at one IdP (single logout from the IdP); returns how many. */
-    int endAll(String idp, String subject);
+    /** Ends every session whose person matches (single logout, an admin, deprovisioning); returns how many. */
+    int endAll(Predicate<Identity> whose, Ending why);
+
+    /** Ends every session of one person at one IdP; returns how many. */
+    default int endAll(String idp, String subject, Ending why) {
+        return endAll(person(idp, subject), why);
+    }
+
+    /** The person with this NameID at this IdP. */
+    static Predicate<Identity> person(String idp, String subject) {
+        return who -> who.idp().equals(idp) && who.subject().equals(subject);
+    }
 
     long liveCount();
 
+    /** A session that ended, and why; {@link Ending#ELSEWHERE} when another replica ended it. */
+    record Ended(Session session, Ending why) { }
+
     /**
-     * Called with each session ended by {@link #end} or {@link #endAll} (not for a natural
-     * expiry: nothing issued outlives a session's own end).
+     * Called with each session ended by {@link #end} or {@link #endAll}, here or on another
+     * replica (not for a natural expiry: nothing issued outlives a session's own end).
      */
-    void onEnd(java.util.function.Consumer<Session> listener);
+    void onEnd(Consumer<Ended> listener);
 }

@@ -1,6 +1,7 @@
 package saml2nats.web;
 
 import io.javalin.http.Context;
+import saml2nats.session.Ending;
 import saml2nats.audit.AuditEvent;
 import saml2nats.handoff.HandoffError;
 import saml2nats.json.JsonBuilder;
@@ -23,7 +24,7 @@ final class AdminApi {
             CliJson.refused(ctx, HandoffError.INVALID_REQUEST);
             return;
         }
-        int ended = parts.sessions().endAll(idp, subject);
+        int ended = parts.sessions().endAll(idp, subject, new Ending(Ending.Cause.ADMIN, "admin token"));
         parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), "ended by an admin, " + ended + " session(s)",
                 new AuditEvent.Person(subject, "", idp)));
         CliJson.send(ctx, JsonBuilder.object().number("ended", ended));

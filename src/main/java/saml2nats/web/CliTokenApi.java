@@ -1,6 +1,7 @@
 package saml2nats.web;
 
 import io.javalin.http.Context;
+import saml2nats.session.Ending;
 import saml2nats.audit.AuditEvent;
 import saml2nats.json.JsonBuilder;
 import saml2nats.policy.Decision;
@@ -33,7 +34,8 @@ final class CliTokenApi {
     /** POST /cli/logout: ends that session (and kicks its connections). */
     void logout(Context ctx) {
         Session s = AccessRules.bearer(ctx);
-        parts.sessions().end(AccessToken.hash(AccessRules.bearerToken(ctx)));
+        parts.sessions().end(AccessToken.hash(AccessRules.bearerToken(ctx)),
+                new Ending(Ending.Cause.CLI_LOGOUT, s.identity().subject()));
         parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "cli", s.id(), Audited.person(s.identity())));
         CliJson.send(ctx, JsonBuilder.object().textIfAny("ended", s.id()));
     }

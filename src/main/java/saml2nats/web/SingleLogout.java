@@ -1,5 +1,6 @@
 package saml2nats.web;
 
+import saml2nats.session.Ending;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.saml.Binding;
@@ -79,7 +80,7 @@ final class SingleLogout {
         }
         try {
             IdpLogout request = reader.read(idp.get());
-            int ended = sessions.endAll(idpId, request.nameId());
+            int ended = sessions.endAll(idpId, request.nameId(), new Ending(Ending.Cause.IDP_LOGOUT, "idp " + idpId));
             audit.record(AuditEvent.sessionsEnded(clock.instant(),
                     "single logout from the IdP (" + came + "), " + ended + " session(s)",
                     new AuditEvent.Person(request.nameId(), "", idpId)));

@@ -7,6 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.session.Ending;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
@@ -314,7 +315,8 @@ public final class WebApp implements AutoCloseable {
     }
 
     private void signOut(BrowserSessions.Signed signed) {
-        parts.sessions().end(signed.entry().tokenHash());
+        parts.sessions().end(signed.entry().tokenHash(),
+                new Ending(Ending.Cause.SIGN_OUT, signed.session().identity().subject()));
         browsers.close(signed.cookie());
         parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "web", signed.session().id(),
                 Audited.person(signed.session().identity())));

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Endings;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Message;
 import io.nats.client.Options;
@@ -151,7 +152,7 @@ abstract class CalloutMatrix {
     @Test
     void refusalsAtConnect() throws Exception {
         String ended = stack.signIn(ALICE, Duration.ofMinutes(10));
-        stack.service.sessions().end(AccessToken.hash(ended));
+        stack.service.sessions().end(AccessToken.hash(ended), Endings.SIGN_OUT);
         String unmatched = stack.signIn(NOBODY, Duration.ofMinutes(10));
         String unknown = new AccessToken(new java.security.SecureRandom()).mint();
 
@@ -206,7 +207,7 @@ abstract class CalloutMatrix {
             assertEquals(ConnectionListener.Events.RECONNECTED, awaitEvent(sam, ConnectionListener.Events.RECONNECTED, 6),
                     "the reconnect is authorized again while the session lives");
 
-            stack.service.sessions().end(AccessToken.hash(token));
+            stack.service.sessions().end(AccessToken.hash(token), Endings.SIGN_OUT);
             awaitEvent(sam, ConnectionListener.Events.DISCONNECTED, 6);
             assertNull(awaitEvent(sam, ConnectionListener.Events.RECONNECTED, 3),
                     "after the session ends, reconnects are refused");

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Endings;
 import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -56,7 +57,7 @@ class CommittedConfigIT {
                     assertEquals("hello", new String(sub.nextMessage(Duration.ofSeconds(2)).getData()));
 
                     // the shipped system user can kick: ending the session closes the connection
-                    service.sessions().end(saml2nats.session.AccessToken.hash(created.token()));
+                    service.sessions().end(saml2nats.session.AccessToken.hash(created.token()), Endings.SIGN_OUT);
                     Eventually.holds(Duration.ofSeconds(5), () -> nc.getStatus() == Connection.Status.CLOSED);
                     assertEquals(Connection.Status.CLOSED, nc.getStatus());
                 }

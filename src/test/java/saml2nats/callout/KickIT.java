@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Endings;
 import saml2nats.testing.Eventually;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Options;
@@ -48,7 +49,7 @@ class KickIT {
              CalloutStack.Client a2 = stack.connect(new Options.Builder().token(alice.toCharArray()).maxReconnects(0));
              CalloutStack.Client b = stack.connect(new Options.Builder().token(bob.toCharArray()).maxReconnects(0))) {
             long t0 = System.nanoTime();
-            stack.service.sessions().end(AccessToken.hash(alice));
+            stack.service.sessions().end(AccessToken.hash(alice), Endings.SIGN_OUT);
             assertNotNull(CalloutMatrix.awaitEvent(a1, ConnectionListener.Events.CLOSED, 5), "first connection kicked");
             assertNotNull(CalloutMatrix.awaitEvent(a2, ConnectionListener.Events.CLOSED, 5), "second connection kicked");
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -58,8 +59,9 @@ class KickIT {
         assertThrows(IOException.class, () -> stack.connect(alice), "the next connect is refused");
         assertTrue(stack.service.metrics().find("saml2nats.kicks").tag("outcome", "kicked").counter().count() >= 2);
         assertTrue(Eventually.holds(Duration.ofSeconds(5), () -> stack.audit().lines().anyMatch(l -> l.contains("\"action\":\"kick\"")
-                        && l.contains("\"detail\":\"2 connections closed in ") && l.contains("alice@example.com"))),
-                "one audit line says how many of alice's connections were closed, and how fast:\n" + stack.audit());
+                        && l.contains("\"reason\":\"SIGN_OUT\"") && l.contains("\"detail\":\"by alice@example.com: 2 connections closed in ")
+                        && l.contains("\"subject\":\"alice@example.com\""))),
+                "one audit line says what ended alice's session, who, how many connections closed and how fast:\n" + stack.audit());
     }
 
     /** A sign-out racing a connect, against the real server, many times: no connection outlives its session. */
@@ -77,7 +79,7 @@ class KickIT {
                         }
                     });
             Thread.sleep(3L * i); // from "sign-out first" to "connect first"
-            stack.service.sessions().end(AccessToken.hash(token));
+            stack.service.sessions().end(AccessToken.hash(token), Endings.SIGN_OUT);
             CalloutStack.Client c = connecting.get(10, java.util.concurrent.TimeUnit.SECONDS);
             if (c != null) {
                 try (c) {

@@ -1,9 +1,12 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Endings;
 import saml2nats.audit.AuditLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import saml2nats.session.Ending;
 import saml2nats.session.Session;
+import saml2nats.session.SessionStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +41,21 @@ class KickerTest {
         Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 1000, NO_AUDIT);
         Session s = session(0);
         assertTrue(kicker.connected(s, "NSERVER", 1));
-        kicker.ended(s);
+        kicker.ended(new SessionStore.Ended(s, Endings.SIGN_OUT));
         assertEquals(1, handedToTheKick(metrics), "the live connection is kicked");
+        assertFalse(kicker.connected(s, "NSERVER", 2), "a late authorization for the ended session is refused");
+        kicker.close();
+    }
+
+    /** Another replica ended it: that replica kicks everywhere and audits; here the session is only refused. */
+    @Test
+    void aSessionEndedElsewhereIsRefusedHereButNotKickedTwice() {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        Kicker kicker = new Kicker(Optional.empty(), metrics, Clock.systemUTC(), 1000, NO_AUDIT);
+        Session s = session(0);
+        assertTrue(kicker.connected(s, "NSERVER", 1));
+        kicker.ended(new SessionStore.Ended(s, Ending.ELSEWHERE));
+        assertEquals(0, handedToTheKick(metrics), "the ending replica kicks; this one does not");
         assertFalse(kicker.connected(s, "NSERVER", 2), "a late authorization for the ended session is refused");
         kicker.close();
     }
@@ -62,7 +78,7 @@ class KickerTest {
             double before = handedToTheKick(metrics);
             connect.start();
             await(start);
-            kicker.ended(s);
+            kicker.ended(new SessionStore.Ended(s, Endings.SIGN_OUT));
             connect.join();
             if (in.get()) {
                 letIn++;

@@ -1,5 +1,6 @@
 package saml2nats.callout;
 
+import saml2nats.testing.Endings;
 import saml2nats.testing.Eventually;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -237,7 +238,7 @@ class ResponderIT {
         assertThrows(IOException.class, () -> stack.connect(new AccessToken(new java.security.SecureRandom()).mint()));
         assertEquals(unknownBefore + 1, scraped(unknown), "an unknown token is counted with its reason");
         assertEquals(latencyBefore + 2, scraped(latency), "both decisions were timed");
-        stack.service.sessions().end(AccessToken.hash(token));
+        stack.service.sessions().end(AccessToken.hash(token), Endings.SIGN_OUT);
         assertEquals(liveBefore, scraped("saml2nats_sessions_live"), "a sign-out is one fewer");
 
         Path mapping = stack.dir.resolve("mapping.yaml");

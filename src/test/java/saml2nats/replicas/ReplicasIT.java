@@ -1,5 +1,6 @@
 package saml2nats.replicas;
 
+import saml2nats.testing.Endings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Options;
@@ -141,7 +142,7 @@ class ReplicasIT {
                 for (int i = 0; i < 6; i++) { // the queue group spreads these over both replicas
                     clients.add(stack.connect(token));
                 }
-                assertTrue(b.sessions().end(AccessToken.hash(token)), "replica B ends a session replica A made");
+                assertTrue(b.sessions().end(AccessToken.hash(token), Endings.SIGN_OUT), "replica B ends a session replica A made");
                 for (CalloutStack.Client c : clients) {
                     assertEquals(ConnectionListener.Events.CLOSED, c.awaitClosed(Duration.ofSeconds(5)), "every live connection is kicked");
                 }
@@ -198,7 +199,7 @@ class ReplicasIT {
             stack.restartService();
             assertEquals(Connection.Status.CONNECTED, alice.connection.getStatus(), "a restart of the service drops no one");
             long t0 = System.nanoTime();
-            assertTrue(stack.service.sessions().end(AccessToken.hash(token)));
+            assertTrue(stack.service.sessions().end(AccessToken.hash(token), Endings.SIGN_OUT));
             assertEquals(ConnectionListener.Events.CLOSED, alice.awaitClosed(Duration.ofSeconds(5)),
                     "the connection from before the restart is kicked");
             long ms = (System.nanoTime() - t0) / 1_000_000;

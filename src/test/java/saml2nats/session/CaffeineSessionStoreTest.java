@@ -1,5 +1,6 @@
 package saml2nats.session;
 
+import saml2nats.testing.Endings;
 import org.junit.jupiter.api.Test;
 import saml2nats.testing.MutableClock;
 
@@ -51,9 +52,9 @@ class CaffeineSessionStoreTest {
         assertTrue(store.findByTokenHash(c.token()).isEmpty(), "the token itself is not a key");
         assertTrue(store.findByTokenHash(AccessToken.hash(c.token())).isPresent());
         assertFalse(c.toString().contains(c.token()), "toString never prints the token");
-        assertTrue(store.end(AccessToken.hash(c.token())));
+        assertTrue(store.end(AccessToken.hash(c.token()), Endings.SIGN_OUT));
         assertTrue(store.findByToken(c.token()).isEmpty());
-        assertFalse(store.end(AccessToken.hash(c.token())));
+        assertFalse(store.end(AccessToken.hash(c.token()), Endings.SIGN_OUT));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package saml2nats.session;
 
+import saml2nats.testing.Endings;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -68,19 +69,26 @@ class KvSessionStoreIT {
     @Test
     void aSessionMadeOnOneReplicaIsFoundOnTheOtherAndASignOutAnywhereEndsItEverywhere() throws Exception {
         try (KvSessionStore replicaA = open(a, "t1-sessions"); KvSessionStore replicaB = open(b, "t1-sessions")) {
-            BlockingQueue<Session> endedOnA = new LinkedBlockingQueue<>();
+            BlockingQueue<SessionStore.Ended> endedOnA = new LinkedBlockingQueue<>();
+            BlockingQueue<SessionStore.Ended> endedOnB = new LinkedBlockingQueue<>();
             replicaA.onEnd(endedOnA::add);
+            replicaB.onEnd(endedOnB::add);
             SessionStore.Created created = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
             within(Duration.ofSeconds(1), () -> replicaB.findByToken(created.token()).isPresent(), "B seeing A's session");
             assertEquals(created.session(), replicaB.findByToken(created.token()).orElseThrow());
 
-            assertTrue(replicaB.end(AccessToken.hash(created.token())));
+            assertTrue(replicaB.end(AccessToken.hash(created.token()), Endings.SIGN_OUT));
             assertTrue(replicaB.findByToken(created.token()).isEmpty());
-            Session ended = endedOnA.poll(1, TimeUnit.SECONDS);
-            assertEquals(created.session().id(), ended == null ? null : ended.id(),
-                    "A hears of B's sign-out (and would kick the connections it authorized)");
+            SessionStore.Ended ended = endedOnA.poll(1, TimeUnit.SECONDS);
+            assertEquals(created.session().id(), ended == null ? null : ended.session().id(),
+                    "A hears of B's sign-out (and refuses the session from now on)");
+            assertEquals(Ending.ELSEWHERE, ended.why(), "A did not end it, so A neither looks up nor audits the kick");
+            assertEquals(new SessionStore.Ended(created.session(), Endings.SIGN_OUT), endedOnB.poll(1, TimeUnit.SECONDS),
+                    "B, which ended it, hears why: it kicks and audits");
+            assertEquals(null, endedOnB.poll(200, TimeUnit.MILLISECONDS), "B hears of it once, its own delete coming "
+                    + "back through the watch is not a second end");
             assertTrue(replicaA.findByToken(created.token()).isEmpty());
-            assertFalse(replicaA.end(AccessToken.hash(created.token())), "ending twice ends nothing");
+            assertFalse(replicaA.end(AccessToken.hash(created.token()), Endings.SIGN_OUT), "ending twice ends nothing");
         }
     }
 
@@ -89,16 +97,23 @@ class KvSessionStoreIT {
     void aSessionEndedOnAReplicaThatHasNotSeenItYetEndsEverywhere() throws Exception {
         try (KvSessionStore replicaA = open(a, "t5-sessions"); KvSessionStore replicaB = open(b, "t5-sessions")) {
             int unseen = 0;
+            BlockingQueue<SessionStore.Ended> endedOnB = new LinkedBlockingQueue<>();
+            replicaB.onEnd(endedOnB::add);
             for (int i = 0; i < 30; i++) {
                 SessionStore.Created created = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
                 String hash = AccessToken.hash(created.token());
                 unseen += replicaB.findByTokenHash(hash).isEmpty() ? 1 : 0;
-                assertTrue(replicaB.end(hash), "B ends it (round " + i + ")");
+                assertTrue(replicaB.end(hash, Endings.SIGN_OUT), "B ends it (round " + i + ")");
+                SessionStore.Ended told = endedOnB.poll(1, TimeUnit.SECONDS);
+                assertEquals(new SessionStore.Ended(created.session(), Endings.SIGN_OUT), told,
+                        "B tells its kicker why, seen or not (round " + i + ")");
                 within(Duration.ofSeconds(1), () -> replicaA.findByToken(created.token()).isEmpty(), "A refusing the token");
                 assertTrue(replicaB.findByToken(created.token()).isEmpty());
                 assertEquals(null, b.keyValue("t5-sessions").get(hash), "gone from KV");
             }
             System.out.println("rounds where B had not seen the session yet: " + unseen + " of 30");
+            // an unseen session's PUT may come through B's watch after the end: told again as ELSEWHERE, never as a second SIGN_OUT
+            endedOnB.forEach(e -> assertEquals(Ending.ELSEWHERE, e.why()));
         }
     }
 
@@ -124,7 +139,7 @@ class KvSessionStoreIT {
             SessionStore.Created one = replicaA.create(ALICE_AT_OKTA, Duration.ofHours(1));
             SessionStore.Created two = replicaB.create(ALICE_AT_OKTA, Duration.ofHours(1));
             within(Duration.ofSeconds(1), () -> replicaA.findByToken(two.token()).isPresent(), "A seeing B's session");
-            assertEquals(2, replicaA.endAll("okta", "alice@acme.test"));
+            assertEquals(2, replicaA.endAll("okta", "alice@acme.test", Endings.ADMIN));
             within(Duration.ofSeconds(1), () -> replicaB.findByToken(one.token()).isEmpty()
                     && replicaB.findByToken(two.token()).isEmpty(), "B dropping both");
         }

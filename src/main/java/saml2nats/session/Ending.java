@@ -1,0 +1,43 @@
+package saml2nats.session;
+
+import java.util.Objects;
+
+/**
+ * Who or what ended a session: the answer an auditor needs to "why did this connection
+ * close", carried from the one who ended it to the kick and its audit line.
+ *
+ * @param cause what kind of end it was
+ * @param by    who acted, in words an auditor can trace: the person's own subject, the admin
+ *              ({@code admin token} or the admin's subject), the IdP id, the SCIM client's IdP
+ */
+public record Ending(Cause cause, String by) {
+    public enum Cause {
+        /** The person signed out in the browser. */
+        SIGN_OUT,
+        /** The person ran {@code saml2nats logout}, or ended one of their sessions from a list. */
+        CLI_LOGOUT,
+        /** The person ended every session of theirs at once. */
+        SIGN_OUT_EVERYWHERE,
+        /** The IdP sent a LogoutRequest (front channel or SOAP back channel). */
+        IDP_LOGOUT,
+        /** An administrator ended it. */
+        ADMIN,
+        /** The IdP's provisioning (SCIM) deactivated or deleted the person. */
+        SCIM,
+        /** Another replica ended it; the cause is in that replica's audit line. */
+        ELSEWHERE
+    }
+
+    public Ending {
+        Objects.requireNonNull(cause, "cause");
+        by = by == null ? "" : by;
+    }
+
+    /** What a replica knows of a session another replica ended: that it ended. */
+    public static final Ending ELSEWHERE = new Ending(Cause.ELSEWHERE, "");
+
+    /** Whether this process ended it (and so does the work that should be done once: lookups, audit). */
+    public boolean here() {
+        return cause != Cause.ELSEWHERE;
+    }
+}
