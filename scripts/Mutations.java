@@ -201,6 +201,21 @@ public class Mutations {
         m("K06", "KickerTest#aSessionEndedElsewhereIsRefusedHereButNotKickedTwice",
                 "every replica kicks and audits a session one of them ended",
                 "callout/Kicker.java", "        if (!end.why().here()) {\n            return;", "        if (false) {\n            return;");
+        // ---- deprovisioning ----
+        m("D01", "ProvisioningTest#theTokenNamesTheIdpAndNoOtherTokenDoes", "any bearer token names the first SCIM client",
+                "scim/Provisioning.java", "if (MessageDigest.isEqual(presented, c.tokenSha256()) && found.isEmpty()) {",
+                "if (found.isEmpty()) {");
+        m("D02", "ProvisioningTest#oktasDeactivationEndsEverySessionOfThePersonAndRefusesTheirSignIn",
+                "a deactivation ends no session", "scim/Provisioning.java",
+                "            int ended = endSessions(c, now, \"deactivated\");", "            int ended = 0;");
+        m("D03", "ScimIT#oktasDeactivationKicksAlicesConnectionsRefusesHerTokenAndHerNextSignIn",
+                "a deactivated person signs in again", "web/SignIn.java", "if (provisioning.deactivated(who)) {", "if (false) {");
+        m("D04", "ProvisioningTest#aGroupChangeGivesLiveSessionsTheNewGroupsAndReauthorizesThoseWhoseGrantChanged",
+                "a changed grant leaves live connections as they were", "scim/Provisioning.java",
+                "                if (!before.equals(after)) {", "                if (false) {");
+        m("D05", "ProvisioningTest#oneIdpCannotSeeOrChangeAnothersUsers", "a user of one IdP is read for another",
+                "scim/Directory.java", "                .filter(r -> r.value().idp().equals(idp));\n    }\n\n    Optional<Read<ScimGroup>>",
+                "                .filter(r -> true);\n    }\n\n    Optional<Read<ScimGroup>>");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -20,6 +20,7 @@ import saml2nats.config.Config;
 import saml2nats.policy.PolicyException;
 import saml2nats.policy.PolicyLoader;
 import saml2nats.policy.PolicySource;
+import saml2nats.scim.Provisioning;
 import saml2nats.policy.Tenancy;
 import saml2nats.session.AccessToken;
 import saml2nats.session.SessionStore;
@@ -132,9 +133,13 @@ public final class Saml2Nats implements AutoCloseable {
                 .description("IdP metadata refreshes by outcome; a failure keeps the last good copy")
                 .tag("idp", idp).tag("outcome", ok ? "ok" : "failed").register(metrics).increment());
         CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), config.sessions().max(), state.slots(CliHandoff.BUCKET));
+        // a grant changed by provisioning kicks the session's connections; they reconnect under the new one
+        Provisioning provisioning = Provisioning.open(config.scim(), state, sessions, policy::current, kicker::reauthorize,
+                audit, clock, config.publicUrl().toString());
         return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
                 saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
-                state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload);
+                state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload,
+                provisioning);
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */

@@ -23,7 +23,9 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
 
     public enum Action {
         SIGN_IN("sign-in"), SIGN_OUT("sign-out"), CONNECT("connect"), CLI_SIGN_IN("cli-sign-in"),
-        CLI_DEVICE_CODE("cli-device-code"), KICK("kick");
+        CLI_DEVICE_CODE("cli-device-code"), KICK("kick"),
+        /** A change the IdP's provisioning (SCIM) made, or a SCIM request refused. */
+        SCIM("scim");
 
         private final String wire;
 
@@ -137,6 +139,21 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
         return new AuditEvent(at, Action.KICK, Outcome.ALLOW, cause.name(), (by.isEmpty() ? "" : "by " + by + ": ")
                 + closed + (closed == 1 ? " connection" : " connections") + " closed in " + took.toMillis() + " ms",
                 session, who, List.of(), "", Client.NONE, null);
+    }
+
+    /**
+     * A change made by the IdP's provisioning: {@code change} in {@code reason} (USER_DEACTIVATED,
+     * GROUP_CHANGED, ...), and in {@code detail} what it did to live sessions.
+     */
+    public static AuditEvent provisioned(Instant at, Enum<?> change, String detail, Person who) {
+        return new AuditEvent(at, Action.SCIM, Outcome.ALLOW, change.name(), detail, "", who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /** A SCIM request refused (a wrong token, a malformed body): nothing changed. */
+    public static AuditEvent provisioningRefused(Instant at, Enum<?> code, String detail, Person who) {
+        return new AuditEvent(at, Action.SCIM, Outcome.DENY, code.name(), detail, "", who, List.of(), "",
+                Client.NONE, null);
     }
 
     public static AuditEvent connectRefused(Instant at, Enum<?> code, String detail, String session, Person who,

@@ -13,6 +13,7 @@ import saml2nats.json.JsonBuilder;
 import saml2nats.json.JsonException;
 import saml2nats.json.JsonObject;
 import saml2nats.store.ExpiringCache;
+import saml2nats.session.Ending;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
@@ -117,6 +118,19 @@ public final class Kicker implements AutoCloseable {
         if (!end.why().here()) {
             return;
         }
+        kickAll(session, opened, end.why());
+    }
+
+    /**
+     * Kicks the session's live connections but lets it go on: its grant changed (the IdP's
+     * provisioning moved the person to other groups), so each client reconnects and is
+     * authorized afresh with the new grant, or refused.
+     */
+    public void reauthorize(Session session, Ending why) {
+        kickAll(session, bySession.asMap().remove(session.id()), why);
+    }
+
+    private void kickAll(Session session, Opened opened, Ending why) {
         Set<Live> recorded = opened == null ? Set.of() : opened.live();
         if (system.isEmpty()) {
             if (!recorded.isEmpty()) {
@@ -139,8 +153,8 @@ public final class Kicker implements AutoCloseable {
             if (closed > 0) {
                 metrics.timer("saml2nats.kick.duration").record(took);
             }
-            audit.record(AuditEvent.kicked(clock.instant(), session.id(), person(session), end.why().cause(),
-                    end.why().by(), closed, took));
+            audit.record(AuditEvent.kicked(clock.instant(), session.id(), person(session), why.cause(), why.by(),
+                    closed, took));
         });
     }
 

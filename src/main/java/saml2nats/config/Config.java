@@ -21,7 +21,7 @@ import java.util.Set;
 public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
                      Optional<Path> auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
-                     Optional<Secret> adminToken, Optional<Operator> operator, Store store) {
+                     Optional<Secret> adminToken, Optional<Operator> operator, Store store, List<Scim> scim) {
 
     /**
      * Where sessions live: this process ({@code embedded}) or JetStream KV shared by every
@@ -34,7 +34,47 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
         public static final Store EMBEDDED = new Store(Kind.EMBEDDED, "saml2nats", 1);
     }
 
+    /**
+     * SCIM 2.0 provisioning from one IdP ({@code /scim/v2}): the IdP's bearer token, kept only
+     * as its SHA-256, and which attribute of a signed-in person the SCIM {@code userName}
+     * (or, for {@code email}, the primary e-mail) names.
+     *
+     * @param idp         the id of the IdP entry whose people this client provisions
+     * @param tokenSha256 SHA-256 of the bearer token (from {@code token_file}, or {@code token_sha256})
+     */
+    public record Scim(String idp, byte[] tokenSha256, Match match) {
+        public enum Match {
+            EMAIL("email"), NAMEID("nameid"), USERNAME("username");
+
+            private final String configName;
+
+            Match(String configName) {
+                this.configName = configName;
+            }
+
+            public String configName() {
+                return configName;
+            }
+        }
+
+        public Scim {
+            tokenSha256 = tokenSha256.clone();
+        }
+
+        @Override
+        public byte[] tokenSha256() {
+            return tokenSha256.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "Scim[idp=" + idp + ", match=" + match + "]"; // never the token's hash
+        }
+    }
+
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** The id of the development IdP of {@code dev_idp: true}, which scim: may name too (to try provisioning locally). */
+    public static final String DEV_IDP = "dev";
     /** Every interface; with the dev IdP on, {@link #LOOPBACK} instead (anyone who reaches it signs in as a test person). */
     public static final String ANY_INTERFACE = "0.0.0.0";
     public static final String LOOPBACK = "127.0.0.1";
@@ -147,5 +187,6 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
         idps = List.copyOf(idps);
         allowedReturnUrls = List.copyOf(allowedReturnUrls);
         trustedProxies = List.copyOf(trustedProxies);
+        scim = List.copyOf(scim);
     }
 }

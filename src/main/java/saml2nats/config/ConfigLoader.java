@@ -31,7 +31,10 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("public_url", "http_host", "http_port", "nats", "callout", "accounts", "policy",
             "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "trusted_proxies", "admin_token_file",
-            "operator", "store", "kv", "metadata_cache_dir");
+            "operator", "store", "kv", "metadata_cache_dir", "scim");
+    private static final Set<String> SCIM = Set.of("idp", "token_file", "token_sha256", "match");
+    /** A SCIM bearer token an IdP could not guess: Okta and Entra ID take any secret the admin pastes. */
+    private static final int MIN_SCIM_TOKEN = 32;
     private static final Set<String> KV = Set.of("bucket_prefix", "replicas");
     private static final Set<String> SP = Set.of("signing_key_file", "signing_certificate_file",
             "decryption_key_file", "decryption_certificate_file");
@@ -201,6 +204,7 @@ public final class ConfigLoader {
         admin.filter(a -> readSecrets && a.value().length() < 32).ifPresent(a -> errors.add(
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         Config.Store store = store(top, errors);
+        List<Config.Scim> scim = scim(top, devIdp ? union(ids, Config.DEV_IDP) : ids, base, errors);
         checkKeys(issuer, xkey, operator, idps, spConfig, errors);
         // last, so that the shape problems of every map read above are in (kv's once were not)
         for (YamlMap.Problem p : problems) {
@@ -210,7 +214,76 @@ public final class ConfigLoader {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
         return new Config(publicUrl, httpHost, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store);
+                idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store, scim);
+    }
+
+    /** {@code scim:} one entry per provisioning IdP (a list, or a single mapping). */
+    private List<Config.Scim> scim(YamlMap top, Set<String> idpIds, Path base, List<String> errors) {
+        List<YamlMap> entries = top.isMap("scim") ? top.map("scim").map(List::of).orElse(List.of()) : top.maps("scim");
+        List<Config.Scim> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (YamlMap e : entries) {
+            e.allowOnly(SCIM);
+            String idp = e.string("idp").orElse("");
+            String where = "scim[" + idp + "]";
+            if (idp.isEmpty()) {
+                errors.add("line " + e.line() + ": scim: each entry needs idp: the id of the IdP entry it provisions");
+                continue;
+            }
+            if (!idpIds.contains(idp)) {
+                errors.add("line " + e.line() + ": " + where + ".idp names '" + idp + "', which is not an id under idps");
+            }
+            if (!seen.add(idp)) {
+                errors.add("line " + e.line() + ": " + where + ": one scim entry per IdP (this one is listed twice)");
+            }
+            String matchText = e.string("match").orElse(Config.Scim.Match.EMAIL.configName());
+            Config.Scim.Match match = java.util.Arrays.stream(Config.Scim.Match.values())
+                    .filter(m -> m.configName().equals(matchText)).findFirst().orElseGet(() -> {
+                        errors.add(where + ".match: '" + matchText + "' is not one of email, nameid, username "
+                                + "(which attribute of a signed-in person the SCIM userName names)");
+                        return Config.Scim.Match.EMAIL;
+                    });
+            Optional<String> hash = e.string("token_sha256").map(h -> h.trim().toLowerCase(java.util.Locale.ROOT));
+            Optional<String> file = e.string("token_file");
+            byte[] digest = new byte[32];
+            if (hash.isPresent() == file.isPresent()) {
+                errors.add(where + ": give exactly one of token_file (the bearer token the IdP sends) or token_sha256 "
+                        + "(its SHA-256 in hex: printf %s \"$TOKEN\" | sha256sum)");
+            } else if (hash.isPresent()) {
+                if (!hash.get().matches("[0-9a-f]{64}")) {
+                    errors.add(where + ".token_sha256: 64 hex digits (printf %s \"$TOKEN\" | sha256sum), not '"
+                            + hash.get().length() + " characters'");
+                } else {
+                    digest = java.util.HexFormat.of().parseHex(hash.get());
+                }
+            } else if (readSecrets) {
+                Optional<Secret> token = secret("SAML2NATS_SCIM_TOKEN_" + idp.toUpperCase(java.util.Locale.ROOT)
+                        .replace('-', '_'), file, base, where + ".token_file", errors, false);
+                if (token.isPresent() && token.get().value().length() < MIN_SCIM_TOKEN) {
+                    errors.add(where + ".token_file: the token must be at least " + MIN_SCIM_TOKEN
+                            + " characters (e.g. openssl rand -base64 32)");
+                }
+                if (token.isPresent()) {
+                    digest = sha256(token.get().value());
+                }
+            }
+            out.add(new Config.Scim(idp, digest, match));
+        }
+        return out;
+    }
+
+    private static Set<String> union(Set<String> ids, String one) {
+        Set<String> all = new java.util.HashSet<>(ids);
+        all.add(one);
+        return all;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static Config.Idp idp(YamlMap idp, String id, Set<String> accounts, Path base, Path metadataCache,

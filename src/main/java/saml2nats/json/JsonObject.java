@@ -50,6 +50,24 @@ public final class JsonObject {
         return fields.containsKey(key) && fields.get(key).type != JsonValue.Type.NULL;
     }
 
+    /** What a field holds, for values whose type decides their meaning (a SCIM PATCH value). */
+    public enum Kind { ABSENT, NULL, TEXT, NUMBER, BOOL, OBJECT, ARRAY }
+
+    public Kind kind(String key) {
+        JsonValue v = fields.get(key);
+        if (v == null) {
+            return Kind.ABSENT;
+        }
+        return switch (v.type) {
+            case NULL -> Kind.NULL;
+            case STRING -> Kind.TEXT;
+            case BOOL -> Kind.BOOL;
+            case MAP -> Kind.OBJECT;
+            case ARRAY -> Kind.ARRAY;
+            default -> Kind.NUMBER;
+        };
+    }
+
     public Set<String> keys() {
         return fields.keySet();
     }

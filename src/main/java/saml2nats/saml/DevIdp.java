@@ -18,7 +18,7 @@ import java.util.Optional;
  * be used to sign assertions for anybody else.
  */
 public final class DevIdp {
-    public static final String ID = "dev";
+    public static final String ID = saml2nats.config.Config.DEV_IDP;
 
     /** A test person. */
     public record Person(String username, String name, String email, List<String> groups) { }

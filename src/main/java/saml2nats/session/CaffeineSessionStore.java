@@ -87,6 +87,20 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Regrouped> regroup(Predicate<Identity> whose, List<String> groups) {
+        List<Regrouped> changed = new ArrayList<>();
+        sessions.asMap().replaceAll((k, s) -> {
+            if (!whose.test(s.identity()) || s.identity().groups().equals(groups)) {
+                return s;
+            }
+            Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires());
+            changed.add(new Regrouped(s, now));
+            return now;
+        });
+        return changed;
+    }
+
+    @Override
     public long liveCount() {
         sessions.cleanUp();
         return sessions.estimatedSize();

@@ -23,4 +23,9 @@ public record Identity(String idp, String subject, String email, String username
         displayName = displayName == null ? "" : displayName;
         groups = List.copyOf(groups);
     }
+
+    /** The same person with the groups the IdP's provisioning (SCIM) now gives them. */
+    public Identity withGroups(List<String> newGroups) {
+        return new Identity(idp, subject, email, username, displayName, newGroups);
+    }
 }

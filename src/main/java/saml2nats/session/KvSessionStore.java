@@ -171,6 +171,33 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
         return ended;
     }
 
+    /** Writes each changed session back under its key; every replica's watch takes the new copy. */
+    @Override
+    public List<Regrouped> regroup(Predicate<Identity> whose, List<String> groups) {
+        List<Regrouped> changed = new ArrayList<>();
+        local.asMap().forEach((key, s) -> {
+            if (whose.test(s.identity()) && !s.identity().groups().equals(groups)) {
+                Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires());
+                try {
+                    // compare-and-set on what KV holds: a put would bring back a session ended meanwhile
+                    KeyValueEntry stored = kv.get(key);
+                    if (stored == null || stored.getOperation() != KeyValueOperation.PUT) {
+                        return;
+                    }
+                    kv.update(key, encode(now), stored.getRevision());
+                } catch (JetStreamApiException changedMeanwhile) {
+                    log.info("session {} changed while its groups were updated; left as it is", s.id());
+                    return;
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not update a session in JetStream KV: " + e.getMessage(), e);
+                }
+                local.asMap().replace(key, s, now);
+                changed.add(new Regrouped(s, now));
+            }
+        });
+        return changed;
+    }
+
     @Override
     public long liveCount() {
         local.cleanUp();

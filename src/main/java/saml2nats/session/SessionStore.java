@@ -6,6 +6,7 @@ import saml2nats.store.StateBackend;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -64,6 +65,16 @@ public interface SessionStore {
     static Predicate<Identity> person(String idp, String subject) {
         return who -> who.idp().equals(idp) && who.subject().equals(subject);
     }
+
+    /**
+     * Gives every live session of the matching person these groups (the IdP's provisioning
+     * changed them); returns each session as it was and as it is now, so the caller can
+     * re-evaluate grants. Tokens and ends stay as they were.
+     */
+    List<Regrouped> regroup(Predicate<Identity> whose, List<String> groups);
+
+    /** One session before and after {@link #regroup}. */
+    record Regrouped(Session before, Session after) { }
 
     long liveCount();
 

@@ -8,6 +8,7 @@ import io.nats.client.api.KeyValueOperation;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -66,6 +67,18 @@ final class KvSlots implements Slots {
         } catch (JetStreamApiException changed) {
             return false;
         } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    @Override
+    public List<String> keys(String prefix) {
+        try {
+            return kv.keys(prefix + ">").stream().sorted().toList();
+        } catch (IOException | JetStreamApiException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw unreachable(e);
         }
     }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,5 +54,10 @@ final class MemorySlots implements Slots {
             return null;
         });
         return done[0];
+    }
+
+    @Override
+    public List<String> keys(String prefix) {
+        return entries.asMap().keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
     }
 }

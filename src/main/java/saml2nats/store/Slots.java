@@ -1,6 +1,7 @@
 package saml2nats.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,7 @@ public interface Slots {
 
     /** False when the key changed since {@code read} (someone else got there first). */
     boolean remove(String key, Slot read);
+
+    /** Every key that starts with {@code prefix} (which ends with a dot): a scan, for small directories. */
+    List<String> keys(String prefix);
 }

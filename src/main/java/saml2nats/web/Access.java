@@ -24,5 +24,7 @@ enum Access implements RouteRole {
     /** {@code Authorization: Bearer} with the token of a live session (the CLI's); else {@code invalid_token}. */
     CLI_TOKEN,
     /** {@code Authorization: Bearer} with the service's admin token; {@code admin_off} when none is configured. */
-    ADMIN
+    ADMIN,
+    /** {@code Authorization: Bearer} with an IdP's SCIM token ({@code scim:}); else SCIM's 401, audited. */
+    SCIM_CLIENT
 }

@@ -23,10 +23,12 @@ final class AccessRules {
 
     private final WebApp.Parts parts;
     private final BrowserSessions browsers;
+    private final ScimApi scim;
 
-    AccessRules(WebApp.Parts parts, BrowserSessions browsers) {
+    AccessRules(WebApp.Parts parts, BrowserSessions browsers, ScimApi scim) {
         this.parts = parts;
         this.browsers = browsers;
+        this.scim = scim;
     }
 
     /** beforeMatched: a refused caller is answered here and the handler never runs. */
@@ -71,6 +73,7 @@ final class AccessRules {
             case SIGN_OUT_FORM -> signOutForm(ctx);
             case CLI_TOKEN -> bearerSession(ctx) || CliJson.refused(ctx, HandoffError.INVALID_TOKEN);
             case ADMIN -> admin(ctx);
+            case SCIM_CLIENT -> scim.client(ctx);
         };
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Durations;
+import saml2nats.scim.Provisioning;
 import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
@@ -57,6 +58,7 @@ final class SignIn {
     private final ResponseValidator validator;
     private final RequestLedger ledger;
     private final SessionStore sessions;
+    private final Provisioning provisioning;
     private final BrowserSessions browsers;
     private final AuditLog audit;
     private final Clock clock;
@@ -70,8 +72,10 @@ final class SignIn {
     /** @param starts how many sign-ins one client address may start (each is a pending request kept 10 minutes) */
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
-           ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts, PolicySource policy) {
+           ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts, PolicySource policy,
+           Provisioning provisioning) {
         this.policy = policy;
+        this.provisioning = provisioning;
         this.metrics = metrics;
         this.starts = starts;
         this.idps = idps;
@@ -133,6 +137,15 @@ final class SignIn {
             return new Outcome.Refused(status(first.code()), first.code(), title(first.code()), first.message(), v.steps());
         }
         Identity who = v.identity().orElseThrow();
+        if (provisioning.deactivated(who)) {
+            // the IdP still signs an assertion for a person its provisioning deactivated (Okta's app
+            // assignment outlives a suspension until its next push): the directory decides
+            String why = "Your account is deactivated at " + idp.get().label() + " (its provisioning told this service). "
+                    + "Ask your administrator to reactivate it; until then you cannot sign in to NATS.";
+            refused(idpId, v, SignInError.DEACTIVATED, why);
+            return new Outcome.Refused(SignInError.DEACTIVATED.status, SignInError.DEACTIVATED,
+                    SignInError.DEACTIVATED.title, why, List.of());
+        }
         // never longer than the IdP's own session (SessionNotOnOrAfter)
         Duration length = v.idpSessionEnds().map(end -> Duration.between(clock.instant(), end))
                 .filter(left -> left.compareTo(sessionLength) < 0).orElse(sessionLength);
@@ -159,7 +172,7 @@ final class SignIn {
         return new Outcome.Go(new Outbound.Redirect(back), Optional.of(browsers.open(created)), Optional.empty());
     }
 
-    private void refused(String idp, Validation v, SamlError code, String detail) {
+    private void refused(String idp, Validation v, Enum<?> code, String detail) {
         count(idp, AuditEvent.Outcome.DENY, code.name());
         audit.record(AuditEvent.signInRefused(clock.instant(), code, detail, person(idp, v)));
     }

@@ -7,6 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import saml2nats.scim.Provisioning;
 import saml2nats.session.Ending;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
@@ -66,7 +67,8 @@ public final class WebApp implements AutoCloseable {
                         RequestLedger ledger, Optional<DevIdp> devIdp, AuditLog audit, Clock clock,
                         saml2nats.saml.OpenSaml saml, Slots browserSlots,
                         Optional<String> sentinelCreds, CliHandoff handoff,
-                        java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload) { }
+                        java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload,
+                        Provisioning provisioning) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -77,6 +79,7 @@ public final class WebApp implements AutoCloseable {
     private final CliSignIn cliSignIn;
     private final CliTokenApi cliToken;
     private final AdminApi admin;
+    private final ScimApi scim;
     private final boolean secureCookies;
     private final ClientAddresses addresses;
     private final SignInCookie signInCookie;
@@ -92,12 +95,13 @@ public final class WebApp implements AutoCloseable {
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
                 new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()),
-                parts.policy());
+                parts.policy(), parts.provisioning());
         this.slo = new SingleLogout(parts.idps(), parts.sp(), parts.saml(), parts.sessions(), parts.ledger(), parts.audit(),
                 parts.clock());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         CliHandoff handoff = parts.handoff();
-        this.access = new AccessRules(parts, browsers);
+        this.scim = new ScimApi(parts.provisioning());
+        this.access = new AccessRules(parts, browsers, scim);
         this.approvals = new CliApproval(parts, handoff);
         this.cliSignIn = new CliSignIn(parts, handoff, addresses, new CliStarts(parts.config().sessions().max(), parts.clock()));
         this.cliToken = new CliTokenApi(parts);
@@ -174,6 +178,9 @@ public final class WebApp implements AutoCloseable {
         r.get("/cli/whoami", cliToken::whoami, Access.CLI_TOKEN);
         r.post("/cli/logout", cliToken::logout, Access.CLI_TOKEN);
         r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);
+        if (parts.provisioning().enabled()) {
+            scim.routes(r);
+        }
         r.get("/dev-idp/sso", this::devIdpPick, Access.ANYONE);
         r.post("/dev-idp/sso", this::devIdpAnswer, Access.ANYONE);
         // operator mode: the do-nothing bearer user every client connects with; it grants nothing by itself

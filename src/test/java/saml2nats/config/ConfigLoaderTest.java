@@ -69,6 +69,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scimEntriesNameAnIdpATokenAndAMatchOrAreRefusedSayingWhat(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\n";
+        String hash = "a".repeat(64);
+        Files.writeString(cfg, base + "scim: { idp: dev, token_sha256: " + hash + ", match: nameid }\n");
+        Config ok = ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        assertEquals(1, ok.scim().size());
+        assertEquals(Config.Scim.Match.NAMEID, ok.scim().get(0).match());
+        assertFalse(ok.scim().get(0).toString().contains(hash), "the token's hash is not printed");
+        java.util.function.Function<String, String> refused = scim -> {
+            try {
+                Files.writeString(cfg, base + scim);
+                return assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(cfg)).getMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertTrue(refused.apply("scim: [ { idp: okta, token_sha256: " + hash + " } ]\n").contains("scim[okta].idp names 'okta', which is not an id under idps"));
+        assertTrue(refused.apply("scim: [ { idp: dev } ]\n").contains("give exactly one of token_file"));
+        assertTrue(refused.apply("scim: [ { idp: dev, token_sha256: abc } ]\n").contains("64 hex digits"));
+        assertTrue(refused.apply("scim: [ { idp: dev, token_sha256: " + hash + ", match: upn } ]\n").contains("'upn' is not one of email, nameid, username"));
+        assertTrue(refused.apply("scim: [ { idp: dev, token_sha256: " + hash + ", tokn: x } ]\n").contains("tokn"));
+        Files.writeString(dir.resolve("short"), "too-short");
+        assertTrue(refused.apply("scim: [ { idp: dev, token_file: short } ]\n").contains("at least 32 characters"));
+    }
+
+    @Test
     void identityProviderSettingsThatWouldWeakenTrustAreRefused(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("c.yaml");
         String base = "nats: { user: s }\ncallout: {}\naccounts: [DEV]\nidps:\n  - id: okta\n";

@@ -35,9 +35,67 @@ class ClusterIT {
     final TestIdp idp = new TestIdp();
     CalloutStack stack;
 
+    static final String SCIM_TOKEN = "scim-token-of-the-test-idp-0123456789abcdef";
+    final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        stack = CalloutStack.startCluster(dir, Mappings.MATRIX, 3, "store: nats-kv\nkv: { replicas: 3 }\n" + idp.config(dir));
+        java.nio.file.Files.writeString(dir.resolve("scim-token"), SCIM_TOKEN);
+        stack = CalloutStack.startCluster(dir, Mappings.MATRIX, 3, "store: nats-kv\nkv: { replicas: 3 }\n" + idp.config(dir)
+                + "scim: [ { idp: test, token_file: scim-token, match: email } ]\n");
+    }
+
+    private HttpResponse<String> scim(int port, String method, String path, String body) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/scim/v2" + path))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/scim+json").header("Authorization", "Bearer " + SCIM_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Deprovisioning across the cluster: fay signed in through replica A and connected through
+     * server 3; her IdP deactivates her through replica B (on server 2). Every connection closes
+     * within a second of B's answer, her token is refused everywhere, and so is her next sign-in.
+     */
+    @Test
+    void aScimDeactivationOnReplicaBClosesEveryConnectionOnServer3WithinASecond() throws Exception {
+        NatsServerProcess server3 = stack.cluster.get(2);
+        try (Saml2Nats b = stack.startReplica(stack.cluster.get(1))) {
+            HttpResponse<String> created = scim(b.httpPort(), "POST", "/Users", "{\"userName\":\"fay@acme.test\",\"active\":true,"
+                    + "\"emails\":[{\"value\":\"fay@acme.test\",\"primary\":true}]}");
+            assertEquals(201, created.statusCode(), created.body());
+            String id = saml2nats.json.JsonObject.parse(created.body()).text("id").orElseThrow();
+
+            HttpBrowser browser = idp.signIn("http://127.0.0.1:" + stack.service.httpPort(), "fay@acme.test", "eng-developers");
+            Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(browser.get("/").body());
+            assertTrue(token.find());
+            String t = token.group(1);
+            try (CalloutStack.Client one = stack.connect(server3, new Options.Builder().token(t.toCharArray()).maxReconnects(0));
+                 CalloutStack.Client two = stack.connect(server3, new Options.Builder().token(t.toCharArray()).maxReconnects(0))) {
+                long sent = System.nanoTime();
+                HttpResponse<String> off = scim(b.httpPort(), "PATCH", "/Users/" + id,
+                        "{\"Operations\":[{\"op\":\"Replace\",\"path\":\"active\",\"value\":\"False\"}]}");
+                long answered = System.nanoTime();
+                assertEquals(200, off.statusCode(), off.body());
+                assertEquals(ConnectionListener.Events.CLOSED, one.awaitClosed(Duration.ofSeconds(3)));
+                assertEquals(ConnectionListener.Events.CLOSED, two.awaitClosed(Duration.ofSeconds(3)));
+                long closed = System.nanoTime();
+                long ms = Math.max(0, closed - answered) / 1_000_000;
+                System.out.println("SCIM deactivation on replica B: answered in " + (answered - sent) / 1_000_000
+                        + " ms; last close on server 3 " + (closed - sent) / 1_000_000 + " ms after the request, "
+                        + ms + " ms after the answer");
+                assertTrue(ms < 1000, "every connection closed within 1 s of the SCIM answer, took " + ms + " ms");
+            }
+            for (NatsServerProcess s : stack.cluster) {
+                assertThrows(IOException.class, () -> stack.connect(s, new Options.Builder().token(t.toCharArray())
+                        .maxReconnects(0)), "refused on every server");
+            }
+            HttpBrowser again = new HttpBrowser("http://127.0.0.1:" + stack.service.httpPort());
+            HttpResponse<String> refused = again.post("/saml/test/acs", again.signedResponse(idp.idp, "test", TestIdp.ENTITY,
+                    TestIdp.PUBLIC, "fay@acme.test", java.util.List.of("eng-developers")));
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("deactivated at Test Company"), refused.body());
+        }
     }
 
     @AfterAll

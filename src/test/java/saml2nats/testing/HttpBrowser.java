@@ -56,6 +56,15 @@ public final class HttpBrowser {
      * through it would, and returns the signed-in page (shown once with the token).
      */
     public HttpResponse<String> signInAtDevIdp(String person) throws Exception {
+        HttpResponse<String> acs = postToAcsFromDevIdp(person);
+        if (acs.statusCode() != 303) {
+            throw new AssertionError("sign-in refused: " + acs.body());
+        }
+        return get("/");
+    }
+
+    /** The ACS's answer to what the dev IdP posts for {@code person}: a redirect when signed in, else the refusal page. */
+    public HttpResponse<String> postToAcsFromDevIdp(String person) throws Exception {
         HttpResponse<String> login = get("/saml/dev/login");
         String location = login.headers().firstValue("Location").orElseThrow(() -> new AssertionError(login.body()));
         HttpResponse<String> answer = post("/dev-idp/sso", Map.of("SAMLRequest", query(location, "SAMLRequest"),
@@ -65,11 +74,7 @@ public final class HttpBrowser {
         if (!response.find()) {
             throw new AssertionError("the dev IdP did not answer: " + answer.body());
         }
-        HttpResponse<String> acs = post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"));
-        if (acs.statusCode() != 303) {
-            throw new AssertionError("sign-in refused: " + acs.body());
-        }
-        return get("/");
+        return post("/saml/dev/acs", Map.of("SAMLResponse", response.group(1), "RelayState", "/"));
     }
 
     /** A sign-in started at {@code /saml/{id}/login}, as the IdP received it, and the page or redirect that carried it. */
