@@ -216,6 +216,13 @@ public class Mutations {
         m("D05", "ProvisioningTest#oneIdpCannotSeeOrChangeAnothersUsers", "a user of one IdP is read for another",
                 "scim/Directory.java", "                .filter(r -> r.value().idp().equals(idp));\n    }\n\n    Optional<Read<ScimGroup>>",
                 "                .filter(r -> true);\n    }\n\n    Optional<Read<ScimGroup>>");
+        m("K07", "ReloadKickIT#aReloadThatRemovesARoleKicksExactlyTheConnectionsThatHeldIt",
+                "a mapping edit kicks nobody (old grants live on until their JWTs expire)", "callout/GrantReview.java",
+                ".filter(s -> !before.decide(s.identity()).equals(after.decide(s.identity()))).toList();",
+                ".filter(s -> false).toList();");
+        m("K08", "ReloadKickIT#aReloadThatRemovesARoleKicksExactlyTheConnectionsThatHeldIt",
+                "every replica reviews the same edit (kicks and audit lines once per replica)", "callout/GrantReview.java",
+                "if (!claims.create(fingerprint, new byte[]{1}, clock.instant().plus(CLAIM_KEPT))) {", "if (false) {");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -14,6 +14,7 @@ import saml2nats.callout.Authorizer;
 import saml2nats.callout.CalloutKeys;
 import saml2nats.callout.CalloutResponder;
 import saml2nats.callout.ExpiryJitter;
+import saml2nats.callout.GrantReview;
 import saml2nats.callout.Kicker;
 import saml2nats.callout.ServerTrust;
 import saml2nats.config.Config;
@@ -95,6 +96,7 @@ public final class Saml2Nats implements AutoCloseable {
                     // ThreadLocalRandom draws from the calling worker's own seed: no lock between workers
                     new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current()));
             sessions.onEnd(kicker::ended);
+            policy.onChange(new GrantReview(sessions, kicker, state.slots(GrantReview.BUCKET), clock));
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
                 // out stays counted until its PONG comes; jnats's default 2 would drop the connection mid-storm

@@ -21,6 +21,12 @@ final class ConnectionName {
         return person(session.identity()) + SESSION_MARK + session.id();
     }
 
+    /** The session a connection's user name names, if it is one of ours. */
+    static java.util.Optional<String> sessionOf(String name) {
+        int at = name == null ? -1 : name.lastIndexOf(SESSION_MARK);
+        return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(name.substring(at + SESSION_MARK.length()));
+    }
+
     /** What people read in server logs and reports: the username the IdP sent, else the NameID. */
     static String person(Identity who) {
         return who.username().isEmpty() ? who.subject() : who.username();

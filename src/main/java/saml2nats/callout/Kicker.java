@@ -21,7 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,41 +164,107 @@ public final class Kicker implements AutoCloseable {
 
     /**
      * The session's connections as every server of the cluster reports them (CONNZ filtered
-     * by the exact user name). Servers answer a PING together; after the first answer the
-     * others come within {@link #MORE_ANSWERS}, so the wait ends there.
+     * by the exact user name).
      */
     private Set<Live> onServers(Session session) {
-        Connection c = system.get();
         Set<Live> found = new HashSet<>();
+        for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).text("user", ConnectionName.of(session))
+                .number("limit", CONNZ_LIMIT), session.id())) {
+            found.addAll(connections(answer));
+        }
+        return found;
+    }
+
+    /**
+     * Asks every server for CONNZ with these options. Servers answer a PING together; after
+     * the first answer the others come within {@link #MORE_ANSWERS}, so the wait ends there.
+     */
+    private List<byte[]> connz(JsonBuilder options, String about) {
+        Connection c = system.get();
+        List<byte[]> out = new ArrayList<>();
         Subscription answers = null;
         try {
             String inbox = c.createInbox();
             answers = c.subscribe(inbox);
-            String options = JsonBuilder.object().bool("auth", true).text("user", ConnectionName.of(session))
-                    .number("limit", CONNZ_LIMIT).toJson();
-            c.publish(Protocol.CONNZ_PING_SUBJECT, inbox, options.getBytes(StandardCharsets.UTF_8));
+            c.publish(Protocol.CONNZ_PING_SUBJECT, inbox, options.toJson().getBytes(StandardCharsets.UTF_8));
             Duration wait = FIRST_ANSWER;
             Message m;
             while ((m = answers.nextMessage(wait)) != null) {
                 wait = MORE_ANSWERS;
-                found.addAll(connections(m.getData()));
+                out.add(m.getData());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             count("lookup_failed", 1);
-            log.warn("could not ask the servers for the connections of session {}: {}", session.id(), e.toString());
+            log.warn("could not ask the servers for the connections of {}: {}", about, e.toString());
         } finally {
             if (answers != null) {
                 answers.unsubscribe();
             }
         }
-        return found;
+        return out;
     }
 
-    /** One server's CONNZ answer: {@code {"data":{"server_id":…,"connections":[{"cid":…}]}}}; an error answer holds none. */
-    static Set<Live> connections(byte[] answer) {
-        Set<Live> out = new HashSet<>();
+    /**
+     * Kicks the live connections of every one of these sessions, which go on (the mapping
+     * changed their grant): one sweep of every server's connections, page by page, matched
+     * by the session in each connection's user name, rather than one lookup per session.
+     * One audit line per session whose connections were closed.
+     */
+    public void reauthorizeAll(java.util.Collection<Session> sessions, Ending why) {
+        Map<String, Session> byId = new HashMap<>();
+        Map<String, Set<Live>> recorded = new HashMap<>();
+        for (Session s : sessions) {
+            byId.put(s.id(), s);
+            Opened opened = bySession.asMap().remove(s.id());
+            recorded.put(s.id(), opened == null ? Set.of() : opened.live());
+        }
+        if (byId.isEmpty()) {
+            return;
+        }
+        if (system.isEmpty()) {
+            count("unavailable", recorded.values().stream().mapToInt(Set::size).sum());
+            return;
+        }
+        long started = System.nanoTime();
+        sender.execute(() -> {
+            Map<String, Set<Live>> found = new HashMap<>();
+            recorded.forEach((id, live) -> found.put(id, new HashSet<>(live)));
+            for (int offset = 0; ; offset += CONNZ_LIMIT) {
+                boolean more = false;
+                for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).number("limit", CONNZ_LIMIT)
+                        .number("offset", offset), "a mapping change")) {
+                    List<Named> page = named(answer);
+                    more |= page.size() == CONNZ_LIMIT;
+                    for (Named n : page) {
+                        ConnectionName.sessionOf(n.user()).filter(byId::containsKey)
+                                .ifPresent(id -> found.computeIfAbsent(id, k -> new HashSet<>()).add(n.live()));
+                    }
+                }
+                if (!more) {
+                    break;
+                }
+            }
+            found.forEach((id, live) -> {
+                int closed = 0;
+                for (Live c : live) {
+                    closed += kick(c) ? 1 : 0;
+                }
+                if (closed > 0) {
+                    audit.record(AuditEvent.kicked(clock.instant(), id, person(byId.get(id)), why.cause(), why.by(), closed,
+                            Duration.ofNanos(System.nanoTime() - started)));
+                }
+            });
+        });
+    }
+
+    /** A connection and the user name it was authorized as. */
+    record Named(Live live, String user) { }
+
+    /** One server's CONNZ answer with {@code auth}: each connection and its {@code authorized_user}. */
+    static List<Named> named(byte[] answer) {
+        List<Named> out = new ArrayList<>();
         try {
             Optional<JsonObject> data = JsonObject.parse(answer).object("data");
             String server = data.flatMap(d -> d.text("server_id")).orElse("");
@@ -202,11 +272,19 @@ public final class Kicker implements AutoCloseable {
                 return out;
             }
             for (JsonObject conn : data.get().objects("connections")) {
-                conn.number("cid").ifPresent(cid -> out.add(new Live(server, cid)));
+                conn.number("cid").ifPresent(cid -> out.add(new Named(new Live(server, cid),
+                        conn.text("authorized_user").orElse(""))));
             }
         } catch (JsonException e) {
-            log.warn("a server's CONNZ answer is not JSON; its connections are not kicked by lookup");
+            log.warn("a server's CONNZ answer is not JSON; its connections are not swept");
         }
+        return out;
+    }
+
+    /** One server's CONNZ answer: {@code {"data":{"server_id":…,"connections":[{"cid":…}]}}}; an error answer holds none. */
+    static Set<Live> connections(byte[] answer) {
+        Set<Live> out = new HashSet<>();
+        named(answer).forEach(n -> out.add(n.live()));
         return out;
     }
 

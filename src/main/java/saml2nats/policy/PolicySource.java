@@ -31,10 +31,23 @@ public final class PolicySource implements AutoCloseable {
         void reloaded(boolean accepted, List<Finding> findings);
     }
 
+    /**
+     * Told of each accepted edit with the policy before and after it, and a fingerprint of the
+     * change (the same on every replica that reads the same edit), after the new one took effect.
+     */
+    public interface Changed {
+        void changed(Policy before, Policy after, String fingerprint);
+    }
+
+    public void onChange(Changed listener) {
+        changeListeners.add(listener);
+    }
+
     private final Path file;
     private final PolicyLoader loader;
     private final Listener listener;
     private final AtomicReference<Policy> current = new AtomicReference<>();
+    private final List<Changed> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile byte[] lastSeen;
     private ScheduledExecutorService poller;
 
@@ -77,12 +90,15 @@ public final class PolicySource implements AutoCloseable {
         if (bytes == null || Arrays.equals(bytes, lastSeen)) {
             return false;
         }
+        byte[] before = lastSeen;
         lastSeen = bytes;
         try {
             Policy next = loader.parse(file.toString(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            current.set(next);
+            Policy previous = current.getAndSet(next);
             log.info("policy reloaded from {}: {} roles", file, next.roles().size());
             listener.reloaded(true, List.of());
+            String fingerprint = fingerprint(before, bytes);
+            changeListeners.forEach(l -> l.changed(previous, next, fingerprint));
             return true;
         } catch (PolicyException e) {
             log.warn("policy edit rejected, the previous policy stays in force:\n{}", e.getMessage());
@@ -92,6 +108,18 @@ public final class PolicySource implements AutoCloseable {
             log.warn("policy edit rejected, the previous policy stays in force: {}", e.toString());
             listener.reloaded(false, List.of());
             return false;
+        }
+    }
+
+    private static String fingerprint(byte[] before, byte[] after) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(before == null ? new byte[0] : before);
+            d.update((byte) 0);
+            d.update(after);
+            return java.util.HexFormat.of().formatHex(d.digest()).substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

@@ -101,6 +101,12 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> live() {
+        Instant now = clock.instant();
+        return sessions.asMap().values().stream().filter(s -> s.isLiveAt(now)).toList();
+    }
+
+    @Override
     public long liveCount() {
         sessions.cleanUp();
         return sessions.estimatedSize();

@@ -22,8 +22,10 @@ public record Ending(Cause cause, String by) {
         IDP_LOGOUT,
         /** An administrator ended it. */
         ADMIN,
-        /** The IdP's provisioning (SCIM) deactivated or deleted the person. */
+        /** The IdP's provisioning (SCIM) deactivated or deleted the person, or changed their groups. */
         SCIM,
+        /** An edit of the mapping file changed the session's grant (its connections reconnect under the new one). */
+        RELOAD,
         /** Another replica ended it; the cause is in that replica's audit line. */
         ELSEWHERE
     }

@@ -199,6 +199,12 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
+    public List<Session> live() {
+        Instant now = clock.instant();
+        return local.asMap().values().stream().filter(s -> s.isLiveAt(now)).toList();
+    }
+
+    @Override
     public long liveCount() {
         local.cleanUp();
         return local.estimatedSize();

@@ -78,6 +78,9 @@ public interface SessionStore {
 
     long liveCount();
 
+    /** Every live session this replica holds (all of them: each replica holds every session). */
+    List<Session> live();
+
     /** A session that ended, and why; {@link Ending#ELSEWHERE} when another replica ended it. */
     record Ended(Session session, Ending why) { }
 
