@@ -223,6 +223,12 @@ public class Mutations {
         m("K08", "ReloadKickIT#aReloadThatRemovesARoleKicksExactlyTheConnectionsThatHeldIt",
                 "every replica reviews the same edit (kicks and audit lines once per replica)", "callout/GrantReview.java",
                 "if (!claims.create(fingerprint, new byte[]{1}, clock.instant().plus(CLAIM_KEPT))) {", "if (false) {");
+        m("W11", "SignedInPageIT#signOutEverywhereEndsBrowserAndCliSessionsAndKicksAllTheirConnections",
+                "the CLI's session list shows everyone's sessions", "web/CliTokenApi.java",
+                "parts.sessions().live().stream().filter(s -> samePerson(s, me))", "parts.sessions().live().stream().filter(s -> true)");
+        m("W12", "SignedInPageIT#signOutEverywhereEndsBrowserAndCliSessionsAndKicksAllTheirConnections",
+                "sign out everywhere ends everyone's sessions", "web/WebApp.java",
+                "parts.sessions().endWhere(s -> samePerson(s, me) && (all", "parts.sessions().endWhere(s -> (all");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -8,6 +8,7 @@ import saml2nats.cli.LogoutCommand;
 import saml2nats.cli.Syntax;
 import saml2nats.cli.Terminal;
 import saml2nats.cli.UsageException;
+import saml2nats.cli.SessionsCommand;
 import saml2nats.cli.WhoamiCommand;
 import saml2nats.config.ConfigException;
 import saml2nats.keys.KeysInitCommand;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
 public final class Main {
     /** Every command, in the order the usage lists them. */
     static final List<Command> TABLE = List.of(new ServeCommand(), new LoginCommand(), new LogoutCommand(),
-            new WhoamiCommand(), new EndSessionsCommand(), new CheckCommand(), new ExplainCommand(),
+            new WhoamiCommand(), new SessionsCommand(), new EndSessionsCommand(), new CheckCommand(), new ExplainCommand(),
             new KeysInitCommand(), new SamlInspectCommand());
 
     /** Every command with what it takes; the parser and the usage text both read these. */
@@ -64,8 +65,10 @@ public final class Main {
         if (Syntax.HELP.contains(args[0]) || args[0].equals("help")) {
             return help(Arrays.copyOfRange(args, 1, args.length));
         }
+        // the longest match: "sessions end" is its own command beside "sessions"
         List<Command> named = TABLE.stream().filter(c -> c.syntax().command().equals(args[0])
-                || args.length > 1 && c.syntax().command().equals(args[0] + " " + args[1])).toList();
+                || args.length > 1 && c.syntax().command().equals(args[0] + " " + args[1]))
+                .sorted(java.util.Comparator.comparingInt(c -> -c.syntax().command().split(" ").length)).toList();
         if (named.isEmpty()) {
             return unknown(args);
         }

@@ -34,12 +34,12 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     @Override
-    public Created create(Identity identity, Duration length) {
+    public Created create(Identity identity, Duration length, Session.Origin origin) {
         if (length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException("a session must last longer than zero, was " + length);
         }
         Instant now = clock.instant();
-        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length));
+        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length), origin);
         String token = tokens.mint();
         sessions.put(AccessToken.hash(token), session);
         return new Created(token, session);
@@ -73,10 +73,10 @@ public final class CaffeineSessionStore implements SessionStore {
 
     /** A scan: ending a person's sessions is rare, and the hot path (find by token hash) stays one lookup. */
     @Override
-    public int endAll(Predicate<Identity> whose, Ending why) {
+    public int endWhere(Predicate<Session> which, Ending why) {
         List<Session> ended = new ArrayList<>();
         sessions.asMap().entrySet().removeIf(e -> {
-            boolean match = whose.test(e.getValue().identity());
+            boolean match = which.test(e.getValue());
             if (match) {
                 ended.add(e.getValue());
             }
@@ -93,7 +93,7 @@ public final class CaffeineSessionStore implements SessionStore {
             if (!whose.test(s.identity()) || s.identity().groups().equals(groups)) {
                 return s;
             }
-            Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires());
+            Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin());
             changed.add(new Regrouped(s, now));
             return now;
         });

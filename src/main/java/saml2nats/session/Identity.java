@@ -28,4 +28,9 @@ public record Identity(String idp, String subject, String email, String username
     public Identity withGroups(List<String> newGroups) {
         return new Identity(idp, subject, email, username, displayName, newGroups);
     }
+
+    /** The same person: the same NameID at the same IdP (groups and names may have changed). */
+    public boolean samePersonAs(Identity other) {
+        return idp.equals(other.idp) && subject.equals(other.subject);
+    }
 }

@@ -103,13 +103,13 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public Created create(Identity identity, Duration length) {
+    public Created create(Identity identity, Duration length, Session.Origin origin) {
         if (length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException("a session must last longer than zero, was " + length);
         }
         // milliseconds, as stored: every replica holds the very same Session
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length));
+        Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length), origin);
         String token = tokens.mint();
         String key = AccessToken.hash(token);
         try {
@@ -157,10 +157,10 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public int endAll(Predicate<Identity> whose, Ending why) {
+    public int endWhere(Predicate<Session> which, Ending why) {
         List<String> keys = new ArrayList<>();
         local.asMap().forEach((k, s) -> {
-            if (whose.test(s.identity())) {
+            if (which.test(s)) {
                 keys.add(k);
             }
         });
@@ -177,7 +177,7 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
         List<Regrouped> changed = new ArrayList<>();
         local.asMap().forEach((key, s) -> {
             if (whose.test(s.identity()) && !s.identity().groups().equals(groups)) {
-                Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires());
+                Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin());
                 try {
                     // compare-and-set on what KV holds: a put would bring back a session ended meanwhile
                     KeyValueEntry stored = kv.get(key);
@@ -257,8 +257,12 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
 
     static byte[] encode(Session s) {
         JsonBuilder json = IdentityJson.write(JsonBuilder.object().textIfAny("id", s.id()), s.identity());
-        return json.number("created", s.created().toEpochMilli()).number("expires", s.expires().toEpochMilli())
-                .toJson().getBytes(StandardCharsets.UTF_8);
+        json.number("created", s.created().toEpochMilli()).number("expires", s.expires().toEpochMilli());
+        if (s.origin().kind() != Session.Origin.Kind.UNKNOWN) {
+            json.text("kind", s.origin().kind().name()).textIfAny("address", s.origin().address())
+                    .textIfAny("agent", s.origin().userAgent());
+        }
+        return json.toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     static Session decode(byte[] bytes) {
@@ -272,8 +276,11 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
         if (id.isEmpty()) {
             throw new IllegalArgumentException("missing id");
         }
+        Session.Origin.Kind kind = v.text("kind").flatMap(k -> java.util.Arrays.stream(Session.Origin.Kind.values())
+                .filter(x -> x.name().equals(k)).findFirst()).orElse(Session.Origin.Kind.UNKNOWN);
         return new Session(id, IdentityJson.read(v), Instant.ofEpochMilli(number(v, "created")),
-                Instant.ofEpochMilli(number(v, "expires")));
+                Instant.ofEpochMilli(number(v, "expires")),
+                new Session.Origin(kind, IdentityJson.text(v, "address"), IdentityJson.text(v, "agent")));
     }
 
     private static long number(JsonObject v, String key) {

@@ -42,7 +42,11 @@ public interface SessionStore {
         }
     }
 
-    Created create(Identity identity, Duration length);
+    Created create(Identity identity, Duration length, Session.Origin origin);
+
+    default Created create(Identity identity, Duration length) {
+        return create(identity, length, Session.Origin.UNKNOWN);
+    }
 
     Optional<Session> findByTokenHash(String tokenHash);
 
@@ -53,8 +57,13 @@ public interface SessionStore {
     /** Ends the session; true when there was one. */
     boolean end(String tokenHash, Ending why);
 
+    /** Ends every session that matches; returns how many. */
+    int endWhere(Predicate<Session> which, Ending why);
+
     /** Ends every session whose person matches (single logout, an admin, deprovisioning); returns how many. */
-    int endAll(Predicate<Identity> whose, Ending why);
+    default int endAll(Predicate<Identity> whose, Ending why) {
+        return endWhere(s -> whose.test(s.identity()), why);
+    }
 
     /** Ends every session of one person at one IdP; returns how many. */
     default int endAll(String idp, String subject, Ending why) {

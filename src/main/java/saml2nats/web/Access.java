@@ -19,6 +19,8 @@ enum Access implements RouteRole {
     CLI_APPROVAL_FORM,
     /** As {@link #CLI_APPROVAL_FORM}, for the device pages; else back to {@code /device}, to sign in or start over. */
     DEVICE_FORM,
+    /** Ending one of the person's own sessions from their page: a signed-in browser and its CSRF token; else a 403 page. */
+    SESSIONS_FORM,
     /** Signing out: a signed-in browser only from its own page (CSRF); anyone else just lands signed out. */
     SIGN_OUT_FORM,
     /** {@code Authorization: Bearer} with the token of a live session (the CLI's); else {@code invalid_token}. */

@@ -70,6 +70,8 @@ final class AccessRules {
             case CLI_APPROVAL_FORM -> signedIn(ctx, formPoster(ctx)) || refused(ctx, "CLI sign-in refused",
                     "The form was not from this service's page, or your session ended. Run saml2nats login again.");
             case DEVICE_FORM -> signedIn(ctx, formPoster(ctx)) || backTo(ctx, "/device");
+            case SESSIONS_FORM -> signedIn(ctx, formPoster(ctx)) || refused(ctx, "Not ended",
+                    "The form was not from this service's page, or your session ended. Open the start page and try again.");
             case SIGN_OUT_FORM -> signOutForm(ctx);
             case CLI_TOKEN -> bearerSession(ctx) || CliJson.refused(ctx, HandoffError.INVALID_TOKEN);
             case ADMIN -> admin(ctx);

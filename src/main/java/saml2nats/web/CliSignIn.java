@@ -7,6 +7,7 @@ import saml2nats.handoff.HandoffError;
 import saml2nats.json.JsonBuilder;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Grant;
+import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
 import java.net.URLEncoder;
@@ -109,7 +110,10 @@ final class CliSignIn {
         if (!now.isBefore(approval.sessionEnds()) || parts.sessions().findByTokenHash(approval.approvingTokenHash()).isEmpty()) {
             throw new CliHandoff.Refusal(HandoffError.APPROVAL_ENDED);
         }
-        SessionStore.Created created = parts.sessions().create(approval.identity(), Duration.between(now, approval.sessionEnds()));
+        Session.Origin origin = new Session.Origin(how.equals("device") ? Session.Origin.Kind.CLI_DEVICE
+                : Session.Origin.Kind.CLI_LOOPBACK, addresses.of(ctx), ctx.userAgent());
+        SessionStore.Created created = parts.sessions().create(approval.identity(), Duration.between(now, approval.sessionEnds()),
+                origin);
         parts.audit().record(AuditEvent.cliSignedIn(parts.clock().instant(), how, created.session().id(),
                 Audited.person(created.session().identity()), created.session().expires()));
         CliJson.send(ctx, tokenJson(created, allow.grant()));

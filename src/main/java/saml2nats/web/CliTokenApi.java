@@ -39,4 +39,37 @@ final class CliTokenApi {
         parts.audit().record(AuditEvent.signedOut(parts.clock().instant(), "cli", s.id(), Audited.person(s.identity())));
         CliJson.send(ctx, JsonBuilder.object().textIfAny("ended", s.id()));
     }
+
+    /** GET /cli/sessions: the token holder's own live sessions (never another person's), oldest first. */
+    void sessions(Context ctx) {
+        Session me = AccessRules.bearer(ctx);
+        java.util.List<JsonBuilder> list = parts.sessions().live().stream().filter(s -> samePerson(s, me))
+                .sorted(java.util.Comparator.comparing(Session::created))
+                .map(s -> JsonBuilder.object().text("id", s.id()).text("kind", s.origin().kind().words())
+                        .text("created", s.created().toString()).text("expires", s.expires().toString())
+                        .textIfAny("address", s.origin().address()).textIfAny("agent", s.origin().userAgent())
+                        .bool("this", s.id().equals(me.id())))
+                .toList();
+        CliJson.send(ctx, JsonBuilder.object().objects("sessions", list));
+    }
+
+    /** POST /cli/sessions/end (session = an id, or all): ends the holder's own sessions, which kicks their connections. */
+    void endSessions(Context ctx) {
+        Session me = AccessRules.bearer(ctx);
+        String which = java.util.Optional.ofNullable(ctx.formParam("session")).orElse("");
+        if (which.isEmpty()) {
+            CliJson.refused(ctx, saml2nats.handoff.HandoffError.INVALID_REQUEST);
+            return;
+        }
+        boolean all = which.equals("all");
+        int ended = parts.sessions().endWhere(s -> samePerson(s, me) && (all || s.id().equals(which)),
+                new Ending(all ? Ending.Cause.SIGN_OUT_EVERYWHERE : Ending.Cause.CLI_LOGOUT, me.identity().subject()));
+        parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), (all ? "signed out everywhere" : "ended " + which)
+                + " from the CLI, " + ended + " session(s)", Audited.person(me.identity())));
+        CliJson.send(ctx, JsonBuilder.object().number("ended", ended));
+    }
+
+    private static boolean samePerson(Session a, Session b) {
+        return a.identity().samePersonAs(b.identity());
+    }
 }

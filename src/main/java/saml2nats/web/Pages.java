@@ -48,7 +48,7 @@ final class Pages {
     }
 
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
-                           Instant now, boolean sentinel, OptionalLong maxPayload) {
+                           Instant now, boolean sentinel, OptionalLong maxPayload, java.util.List<Session> mine) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
@@ -59,7 +59,11 @@ final class Pages {
         b.append("</td></tr><tr><th>session ends</th><td>").append(esc(session.expires().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC"))).append(" (in ")
                 .append(Durations.format(Duration.between(now, session.expires()).withNanos(0).truncatedTo(java.time.temporal.ChronoUnit.MINUTES))).append(")</td></tr></table>")
                 .append("<form method=post action='/logout' style='margin-top:14px'><input type=hidden name=csrf value='")
-                .append(esc(csrf)).append("'><button class=secondary>Sign out</button></form></div>");
+                .append(esc(csrf)).append("'>")
+                .append(mine.size() > 1 ? "<label style='display:block;margin-bottom:8px'><input type=checkbox name=everywhere "
+                        + "id=everywhere> also end my " + (mine.size() - 1) + " other session(s) (CLI and other browsers)</label>" : "")
+                .append("<button class=secondary id=signout>Sign out</button></form></div>");
+        b.append(sessionList(session, mine, csrf, now));
         b.append("<div class=card><h2>Your NATS grant</h2>");
         if (decision instanceof Decision.Deny deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token is issued. ")
@@ -237,6 +241,33 @@ final class Pages {
     static String problem(String title, String message) {
         return Html.page(title, "<div class=card><h1>" + esc(title) + "</h1><p>" + esc(message)
                 + "</p><p><a class=button href='/'>Back to sign-in</a></p></div>");
+    }
+
+    /**
+     * The person's sessions (browser, CLI loopback, CLI device): when, from where, until when,
+     * each with a button that ends it (and kicks its connections), and one for all of them.
+     */
+    static String sessionList(Session current, java.util.List<Session> mine, String csrf, Instant now) {
+        StringBuilder b = new StringBuilder("<div class=card id=sessions><h2>Your sessions</h2><table>"
+                + "<tr><th>kind</th><th>since</th><th>from</th><th>ends</th><th></th></tr>");
+        for (Session s : mine) {
+            b.append("<tr><td>").append(esc(s.origin().kind().words())).append(s.id().equals(current.id()) ? " (this one)" : "")
+                    .append("</td><td>").append(esc(utc(s.created()))).append("</td><td>")
+                    .append(esc(s.origin().address().isEmpty() ? "unknown" : s.origin().address()))
+                    .append(s.origin().userAgent().isEmpty() ? "" : "<br><span class=muted>" + esc(s.origin().userAgent()) + "</span>")
+                    .append("</td><td>").append(esc(utc(s.expires()))).append("</td><td>")
+                    .append("<form method=post action='/sessions/end'>").append(hidden("csrf", csrf)).append(hidden("session", s.id()))
+                    .append("<button class=secondary aria-label='End the session from ").append(esc(utc(s.created())))
+                    .append("'>End</button></form></td></tr>");
+        }
+        b.append("</table><form method=post action='/sessions/end' style='margin-top:12px'>").append(hidden("csrf", csrf))
+                .append(hidden("session", "all")).append("<button id=everywhere-button>Sign out everywhere</button></form>")
+                .append("<p class=muted>Ending a session closes its NATS connections at once.</p></div>");
+        return b.toString();
+    }
+
+    private static String utc(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC");
     }
 
     private static String hidden(String name, String value) {

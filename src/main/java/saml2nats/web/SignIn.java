@@ -19,6 +19,7 @@ import saml2nats.saml.Validation;
 import saml2nats.policy.Decision;
 import saml2nats.policy.PolicySource;
 import saml2nats.session.Identity;
+import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
 import java.time.Clock;
@@ -125,7 +126,8 @@ final class SignIn {
         return new Outcome.Go(out.to(), Optional.empty(), Optional.of(secret));
     }
 
-    Outcome finish(String idpId, String samlResponse, String relayState, BrowserBinding browser) {
+    /** @param origin where the browser posted from, kept for the person's list of their sessions */
+    Outcome finish(String idpId, String samlResponse, String relayState, BrowserBinding browser, Session.Origin origin) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty()) {
             return Outcome.Refused.of(SignInError.UNKNOWN_IDP, "There is no identity provider '" + idpId + "' here.");
@@ -154,7 +156,7 @@ final class SignIn {
             return new Outcome.Refused(400, SamlError.EXPIRED, title(SamlError.EXPIRED),
                     "Your session at the identity provider has just ended. Sign in again.", v.steps());
         }
-        SessionStore.Created created = sessions.create(who, length);
+        SessionStore.Created created = sessions.create(who, length, origin);
         // signed in, and what it yields on NATS: an auditor must see a sign-in that grants nothing as such
         Decision decision = policy.current().decide(who);
         AuditEvent.Person person = person(idpId, v);

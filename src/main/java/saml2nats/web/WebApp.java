@@ -24,6 +24,8 @@ import saml2nats.saml.DevIdp;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.ResponseValidator;
 import saml2nats.saml.ServiceProvider;
+import saml2nats.session.Identity;
+import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
 import java.net.URI;
@@ -161,6 +163,7 @@ public final class WebApp implements AutoCloseable {
         r.post("/saml/{idp}/acs", ctx -> acs(ctx, ctx.pathParam("idp")), Access.ANYONE);
         r.get("/saml/{idp}/metadata", this::metadata, Access.ANYONE);
         r.post("/logout", this::logout, Access.SIGN_OUT_FORM);
+        r.post("/sessions/end", this::endOwnSession, Access.SESSIONS_FORM);
         r.get("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.redirected(ctx.pathParam("idp"), ctx.queryString(),
                 ctx.queryParam("SAMLRequest") != null)), Access.ANYONE);
         // the IdP posts from its own site: no cookie and no CSRF token of ours come along, none is asked for
@@ -177,6 +180,8 @@ public final class WebApp implements AutoCloseable {
         r.post("/device/answer", approvals::deviceAnswer, Access.DEVICE_FORM);
         r.get("/cli/whoami", cliToken::whoami, Access.CLI_TOKEN);
         r.post("/cli/logout", cliToken::logout, Access.CLI_TOKEN);
+        r.get("/cli/sessions", cliToken::sessions, Access.CLI_TOKEN);
+        r.post("/cli/sessions/end", cliToken::endSessions, Access.CLI_TOKEN);
         r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);
         if (parts.provisioning().enabled()) {
             scim.routes(r);
@@ -207,7 +212,8 @@ public final class WebApp implements AutoCloseable {
             return;
         }
         answer(ctx, signIn.finish(idp, ctx.formParam("SAMLResponse"), ctx.formParam("RelayState"),
-                BrowserBinding.ofSecret(ctx.cookie(signInCookie.name()))));
+                BrowserBinding.ofSecret(ctx.cookie(signInCookie.name())),
+                new Session.Origin(Session.Origin.Kind.BROWSER, addresses.of(ctx), ctx.userAgent())));
     }
 
     private void ownAcs(RoutesConfig r, String path, String idp) {
@@ -271,7 +277,7 @@ public final class WebApp implements AutoCloseable {
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
-                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get()));
+                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), mine(s.session())));
     }
 
     private void routeByEmail(Context ctx) {
@@ -313,7 +319,7 @@ public final class WebApp implements AutoCloseable {
 
     private void logout(Context ctx) {
         Optional<BrowserSessions.Signed> signed = AccessRules.signedInIfAny(ctx);
-        signed.ifPresent(this::signOut);
+        signed.ifPresent(s -> signOut(s, ctx.formParam("everywhere") != null));
         ctx.header("Set-Cookie", cookie("", Duration.ZERO));
         // with an IdP that does single logout, sign out there too (SP-initiated SLO)
         send(ctx, signed.flatMap(s -> parts.idps().find(s.session().identity().idp()))
@@ -321,7 +327,39 @@ public final class WebApp implements AutoCloseable {
                 .orElse(new Outbound.Redirect("/")));
     }
 
-    private void signOut(BrowserSessions.Signed signed) {
+    /** The person's live sessions, oldest first: only theirs, at their IdP. */
+    private List<Session> mine(Session s) {
+        return parts.sessions().live().stream().filter(x -> samePerson(x, s))
+                .sorted(java.util.Comparator.comparing(Session::created)).toList();
+    }
+
+    private static boolean samePerson(Session a, Session b) {
+        return a.identity().samePersonAs(b.identity());
+    }
+
+    /** POST /sessions/end: one of the person's own sessions, or all of them ({@code session=all}). */
+    private void endOwnSession(Context ctx) {
+        BrowserSessions.Signed signed = AccessRules.signedIn(ctx);
+        Session me = signed.session();
+        String which = Optional.ofNullable(ctx.formParam("session")).orElse("");
+        String by = me.identity().subject();
+        boolean all = which.equals("all");
+        int ended = parts.sessions().endWhere(s -> samePerson(s, me) && (all || s.id().equals(which)),
+                new Ending(all ? Ending.Cause.SIGN_OUT_EVERYWHERE : Ending.Cause.SIGN_OUT, by));
+        parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), (all ? "signed out everywhere" : "ended "
+                + which) + " from the web page, " + ended + " session(s)", Audited.person(me.identity())));
+        if (all || which.equals(me.id())) {
+            browsers.close(signed.cookie());
+            ctx.header("Set-Cookie", cookie("", Duration.ZERO));
+        }
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void signOut(BrowserSessions.Signed signed, boolean everywhere) {
+        Identity who = signed.session().identity();
+        if (everywhere) {
+            parts.sessions().endAll(who.idp(), who.subject(), new Ending(Ending.Cause.SIGN_OUT_EVERYWHERE, who.subject()));
+        }
         parts.sessions().end(signed.entry().tokenHash(),
                 new Ending(Ending.Cause.SIGN_OUT, signed.session().identity().subject()));
         browsers.close(signed.cookie());

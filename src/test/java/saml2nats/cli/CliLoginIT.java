@@ -105,6 +105,18 @@ class CliLoginIT {
         assertTrue(whoami.contains("email:    ann@acme.test") && whoami.contains("groups:   eng-developers")
                 && whoami.contains("account:   DEV") && whoami.contains("session:  ends "), whoami);
 
+        // saml2nats sessions: the browser's session and this CLI's, where from, which is this context's
+        ByteArrayOutputStream listed = new ByteArrayOutputStream();
+        Sessions.run(new NatsContext(home), "dev", Optional.empty(), Optional.empty(), new PrintStream(listed, true, StandardCharsets.UTF_8));
+        String list = listed.toString(StandardCharsets.UTF_8);
+        assertTrue(list.contains("browser") && list.contains("CLI (browser hand-off)") && list.contains("127.0.0.1")
+                && list.contains("(this context)"), list);
+        assertEquals(1, list.lines().filter(l -> l.matches("[0-9a-f-]{36}  .*") && l.endsWith("(this context)")).count(), list);
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        Sessions.run(new NatsContext(home), "dev", Optional.empty(), Optional.of("no-such-session"),
+                new PrintStream(none, true, StandardCharsets.UTF_8));
+        assertTrue(none.toString(StandardCharsets.UTF_8).contains("no session of yours with id no-such-session"), none.toString(StandardCharsets.UTF_8));
+
         // the hint's subjects come from ann's grant and work as printed (a fixed '>' was refused)
         java.util.regex.Matcher subHint = java.util.regex.Pattern.compile("nats --context dev sub '([^']+)'").matcher(out);
         java.util.regex.Matcher pubHint = java.util.regex.Pattern.compile("nats --context dev pub '([^']+)' hello").matcher(out);

@@ -207,4 +207,54 @@ class SignedInPageIT {
             assertNull(replies.nextMessage(Duration.ofMillis(300)), "and it never arrives");
         }
     }
+
+    /**
+     * The page lists the person's sessions (browser and CLI, never another person's), and
+     * "sign out everywhere" ends all of them and kicks every one of their connections.
+     */
+    @Test
+    void signOutEverywhereEndsBrowserAndCliSessionsAndKicksAllTheirConnections() throws Exception {
+        HttpBrowser b = browser();
+        String first = b.signInAtDevIdp("alice").body();
+        Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(first);
+        assertTrue(token.find(), first);
+        String webToken = token.group(1);
+        saml2nats.session.Identity alice = stack.service.sessions().findByToken(webToken).orElseThrow().identity();
+        String cliToken = stack.service.sessions().create(alice, Duration.ofHours(1), new saml2nats.session.Session.Origin(
+                saml2nats.session.Session.Origin.Kind.CLI_DEVICE, "192.0.2.7", "saml2nats-cli/test")).token();
+        String bobToken = stack.signIn(saml2nats.testing.People.BOB, Duration.ofHours(1));
+
+        String page = b.get("/").body();
+        Matcher sessions = Pattern.compile("<div class=card id=sessions>(.*?)</div>", Pattern.DOTALL).matcher(page);
+        assertTrue(sessions.find(), page);
+        String list = sessions.group(1);
+        assertTrue(list.contains("browser (this one)") && list.contains("CLI (device code)") && list.contains("192.0.2.7")
+                && list.contains("saml2nats-cli/test"), list);
+        assertEquals(2, list.split(">End</button>", -1).length - 1, "two sessions of alice's, none of bob's: " + list);
+        assertTrue(page.contains("also end my 1 other session(s)"), "sign-out asks about the other sessions");
+
+        HttpResponse<String> viaCli = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + stack.service.httpPort() + "/cli/sessions"))
+                .header("Authorization", "Bearer " + cliToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, viaCli.statusCode(), viaCli.body());
+        assertEquals(2, saml2nats.json.JsonObject.parse(viaCli.body()).objects("sessions").size(), viaCli.body());
+        assertFalse(viaCli.body().contains("bob"), "only the person's own");
+        assertEquals(1, saml2nats.json.JsonObject.parse(viaCli.body()).objects("sessions").stream()
+                .filter(x -> x.bool("this").orElse(false)).count(), "the token's own session is marked: " + viaCli.body());
+
+        try (CalloutStack.Client web = stack.connect(new Options.Builder().token(webToken.toCharArray()).maxReconnects(0));
+             CalloutStack.Client cli = stack.connect(new Options.Builder().token(cliToken.toCharArray()).maxReconnects(0));
+             CalloutStack.Client bob = stack.connect(new Options.Builder().token(bobToken.toCharArray()).maxReconnects(0))) {
+            HttpResponse<String> out = b.post("/sessions/end", java.util.Map.of("csrf", HttpBrowser.hidden(page, "csrf"),
+                    "session", "all"));
+            assertEquals(303, out.statusCode(), out.body());
+            assertEquals(io.nats.client.ConnectionListener.Events.CLOSED, web.awaitClosed(Duration.ofSeconds(3)));
+            assertEquals(io.nats.client.ConnectionListener.Events.CLOSED, cli.awaitClosed(Duration.ofSeconds(3)));
+            assertEquals(io.nats.client.Connection.Status.CONNECTED, bob.connection.getStatus(), "bob's is not touched");
+        }
+        assertTrue(stack.service.sessions().findByToken(webToken).isEmpty() && stack.service.sessions().findByToken(cliToken).isEmpty());
+        assertTrue(b.get("/").body().contains("Sign in"), "this browser is signed out too");
+        assertTrue(saml2nats.testing.Eventually.holds(Duration.ofSeconds(3), () -> stack.audit().lines().filter(l ->
+                l.contains("\"action\":\"kick\"") && l.contains("\"reason\":\"SIGN_OUT_EVERYWHERE\"")).count() == 2), stack.audit());
+    }
 }
