@@ -24,6 +24,7 @@ import saml2nats.policy.PolicySource;
 import saml2nats.scim.Provisioning;
 import saml2nats.policy.Tenancy;
 import saml2nats.session.AccessToken;
+import saml2nats.session.Ending;
 import saml2nats.session.SessionStore;
 import saml2nats.web.WebApp;
 import saml2nats.handoff.CliHandoff;
@@ -97,6 +98,12 @@ public final class Saml2Nats implements AutoCloseable {
                     new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current()));
             sessions.onEnd(kicker::ended);
             policy.onChange(new GrantReview(sessions, kicker, state.slots(GrantReview.BUCKET), clock));
+            if (state instanceof StateBackend.Embedded) {
+                // no session outlived the restart, so no connection made from one may either
+                SessionStore store = sessions;
+                kicker.kickOrphans(id -> store.live().stream().noneMatch(s -> s.id().equals(id)),
+                        new Ending(Ending.Cause.RESTART, "start with store: embedded"));
+            }
             for (int i = 0; i < config.callout().workers(); i++) {
                 // max_pings_out: the answer window sends a PING whenever answers are unconfirmed, and one that timed
                 // out stays counted until its PONG comes; jnats's default 2 would drop the connection mid-storm

@@ -231,32 +231,60 @@ public final class Kicker implements AutoCloseable {
         sender.execute(() -> {
             Map<String, Set<Live>> found = new HashMap<>();
             recorded.forEach((id, live) -> found.put(id, new HashSet<>(live)));
-            for (int offset = 0; ; offset += CONNZ_LIMIT) {
-                boolean more = false;
-                for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).number("limit", CONNZ_LIMIT)
-                        .number("offset", offset), "a mapping change")) {
-                    List<Named> page = named(answer);
-                    more |= page.size() == CONNZ_LIMIT;
-                    for (Named n : page) {
-                        ConnectionName.sessionOf(n.user()).filter(byId::containsKey)
-                                .ifPresent(id -> found.computeIfAbsent(id, k -> new HashSet<>()).add(n.live()));
-                    }
-                }
-                if (!more) {
-                    break;
+            sweep(byId::containsKey, "a mapping change").forEach((id, named) -> named.forEach(n ->
+                    found.computeIfAbsent(id, k -> new HashSet<>()).add(n.live())));
+            found.forEach((id, live) -> kickAudited(id, live, person(byId.get(id)), why, started));
+        });
+    }
+
+    /**
+     * At start with the embedded store, which keeps no session across a restart: every
+     * connection a session of ours authorized before is orphaned (no sign-out can reach its
+     * session now) and is kicked, so none outlives the session it came from.
+     *
+     * @param orphaned whether a session id is unknown to the store: a session made since the
+     *                 start (its connection may already be up) is not touched
+     */
+    public void kickOrphans(java.util.function.Predicate<String> orphaned, Ending why) {
+        if (system.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        sender.execute(() -> sweep(orphaned, "connections left from before the restart").forEach((id, named) ->
+                kickAudited(id, named.stream().map(Named::live).toList(), new AuditEvent.Person(
+                        named.get(0).user().substring(0, named.get(0).user().lastIndexOf(ConnectionName.SESSION_MARK)), "", ""),
+                        why, started)));
+    }
+
+    /** Every server's connections, page by page, grouped by the session in their user name where it matches. */
+    private Map<String, List<Named>> sweep(java.util.function.Predicate<String> wanted, String about) {
+        Map<String, List<Named>> out = new HashMap<>();
+        for (int offset = 0; ; offset += CONNZ_LIMIT) {
+            boolean more = false;
+            for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).number("limit", CONNZ_LIMIT)
+                    .number("offset", offset), about)) {
+                List<Named> page = named(answer);
+                more |= page.size() == CONNZ_LIMIT;
+                for (Named n : page) {
+                    ConnectionName.sessionOf(n.user()).filter(wanted)
+                            .ifPresent(id -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(n));
                 }
             }
-            found.forEach((id, live) -> {
-                int closed = 0;
-                for (Live c : live) {
-                    closed += kick(c) ? 1 : 0;
-                }
-                if (closed > 0) {
-                    audit.record(AuditEvent.kicked(clock.instant(), id, person(byId.get(id)), why.cause(), why.by(), closed,
-                            Duration.ofNanos(System.nanoTime() - started)));
-                }
-            });
-        });
+            if (!more) {
+                return out;
+            }
+        }
+    }
+
+    private void kickAudited(String session, java.util.Collection<Live> live, AuditEvent.Person who, Ending why, long started) {
+        int closed = 0;
+        for (Live c : live) {
+            closed += kick(c) ? 1 : 0;
+        }
+        if (closed > 0) {
+            audit.record(AuditEvent.kicked(clock.instant(), session, who, why.cause(), why.by(), closed,
+                    Duration.ofNanos(System.nanoTime() - started)));
+        }
     }
 
     /** A connection and the user name it was authorized as. */

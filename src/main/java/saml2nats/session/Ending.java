@@ -26,6 +26,8 @@ public record Ending(Cause cause, String by) {
         SCIM,
         /** An edit of the mapping file changed the session's grant (its connections reconnect under the new one). */
         RELOAD,
+        /** The service restarted with the embedded store, which keeps no session across a restart. */
+        RESTART,
         /** Another replica ended it; the cause is in that replica's audit line. */
         ELSEWHERE
     }
