@@ -20,9 +20,11 @@ final class ScimApi {
     }
 
     private final Provisioning provisioning;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    ScimApi(Provisioning provisioning) {
+    ScimApi(Provisioning provisioning, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.provisioning = provisioning;
+        this.metrics = metrics;
     }
 
     void routes(RoutesConfig r) {
@@ -58,6 +60,7 @@ final class ScimApi {
             return true;
         }
         ctx.header("WWW-Authenticate", "Bearer realm=\"saml2nats SCIM\"");
+        count("", ScimError.UNAUTHORIZED.name());
         send(ctx, provisioning.unauthorized(ctx.ip(), !token.isEmpty()));
         return false;
     }
@@ -66,9 +69,18 @@ final class ScimApi {
         String idp = ctx.attribute(IDP);
         try {
             send(ctx, call.run(idp));
+            count(idp, "OK");
         } catch (ScimException e) {
+            count(idp, e.error().name());
             send(ctx, provisioning.refused(idp, e));
         }
+    }
+
+    /** Every SCIM request by IdP and outcome: a burst of UNAUTHORIZED is someone guessing tokens. */
+    private void count(String idp, String outcome) {
+        io.micrometer.core.instrument.Counter.builder("saml2nats.scim.requests")
+                .description("SCIM requests by IdP and outcome (OK or the SCIM error)")
+                .tag("idp", idp).tag("outcome", outcome).register(metrics).increment();
     }
 
     private static void send(Context ctx, Provisioning.Answer answer) {

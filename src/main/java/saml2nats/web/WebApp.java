@@ -102,7 +102,7 @@ public final class WebApp implements AutoCloseable {
                 parts.clock());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
         CliHandoff handoff = parts.handoff();
-        this.scim = new ScimApi(parts.provisioning());
+        this.scim = new ScimApi(parts.provisioning(), parts.metrics());
         this.access = new AccessRules(parts, browsers, scim);
         this.approvals = new CliApproval(parts, handoff);
         this.cliSignIn = new CliSignIn(parts, handoff, addresses, new CliStarts(parts.config().sessions().max(), parts.clock()));

@@ -162,6 +162,9 @@ class ScimIT {
         String audit = stack.audit();
         assertTrue(audit.contains("\"action\":\"scim\",\"outcome\":\"deny\",\"reason\":\"UNAUTHORIZED\""), audit);
         assertFalse(audit.contains(TOKEN), "no token in the audit");
+        assertEquals(2.0, stack.service.metrics().find("saml2nats.scim.requests").tag("outcome", "UNAUTHORIZED").counter().count(),
+                "both refused tokens are counted");
+        assertTrue(stack.service.metrics().find("saml2nats.scim.requests").tag("outcome", "INVALID_PATH").counter().count() >= 1);
     }
 
     private static void assertScimError(HttpResponse<String> r, int status, String scimType) throws Exception {
