@@ -224,11 +224,11 @@ public class Mutations {
                 "every replica reviews the same edit (kicks and audit lines once per replica)", "callout/GrantReview.java",
                 "if (!claims.create(fingerprint, new byte[]{1}, clock.instant().plus(CLAIM_KEPT))) {", "if (false) {");
         m("W11", "SignedInPageIT#signOutEverywhereEndsBrowserAndCliSessionsAndKicksAllTheirConnections",
-                "the CLI's session list shows everyone's sessions", "web/CliTokenApi.java",
-                "parts.sessions().live().stream().filter(s -> samePerson(s, me))", "parts.sessions().live().stream().filter(s -> true)");
+                "a person's session list shows everyone's sessions", "session/SessionStore.java",
+                "return live().stream().filter(s -> s.identity().samePersonAs(who))", "return live().stream().filter(s -> true)");
         m("W12", "SignedInPageIT#signOutEverywhereEndsBrowserAndCliSessionsAndKicksAllTheirConnections",
-                "sign out everywhere ends everyone's sessions", "web/WebApp.java",
-                "parts.sessions().endWhere(s -> samePerson(s, me) && (all", "parts.sessions().endWhere(s -> (all");
+                "sign out everywhere ends everyone's sessions", "session/SessionStore.java",
+                "return endWhere(s -> s.identity().samePersonAs(who) && (", "return endWhere(s -> (");
         m("K09", "RestartKickIT#aRestartWithTheEmbeddedStoreKicksTheConnectionsOfTheSessionsItLost",
                 "a restart with the embedded store leaves the lost sessions' connections up", "Saml2Nats.java",
                 "            if (state instanceof StateBackend.Embedded) {", "            if (false) {");

@@ -90,6 +90,23 @@ public interface SessionStore {
     /** Every live session this replica holds (all of them: each replica holds every session). */
     List<Session> live();
 
+    /** The person's own live sessions (same IdP and NameID), oldest first: what their page and CLI list. */
+    default List<Session> of(Identity who) {
+        return live().stream().filter(s -> s.identity().samePersonAs(who))
+                .sorted(java.util.Comparator.comparing(Session::created)).toList();
+    }
+
+    /**
+     * Ends one of the person's own sessions by its id, or all of them ({@link #ALL}): never
+     * another person's, whatever id is asked for. Returns how many ended.
+     */
+    default int endOwn(Identity who, String sessionId, Ending why) {
+        return endWhere(s -> s.identity().samePersonAs(who) && (sessionId.equals(ALL) || s.id().equals(sessionId)), why);
+    }
+
+    /** The session "id" that asks {@link #endOwn} for every one of the person's sessions. */
+    String ALL = "all";
+
     /** A session that ended, and why; {@link Ending#ELSEWHERE} when another replica ended it. */
     record Ended(Session session, Ending why) { }
 

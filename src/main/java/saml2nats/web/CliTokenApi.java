@@ -8,6 +8,7 @@ import saml2nats.policy.Decision;
 import saml2nats.policy.Explanation;
 import saml2nats.session.AccessToken;
 import saml2nats.session.Session;
+import saml2nats.session.SessionStore;
 
 /**
  * What {@code saml2nats whoami | logout} call with the CLI's token ({@code Authorization: Bearer});
@@ -43,8 +44,7 @@ final class CliTokenApi {
     /** GET /cli/sessions: the token holder's own live sessions (never another person's), oldest first. */
     void sessions(Context ctx) {
         Session me = AccessRules.bearer(ctx);
-        java.util.List<JsonBuilder> list = parts.sessions().live().stream().filter(s -> samePerson(s, me))
-                .sorted(java.util.Comparator.comparing(Session::created))
+        java.util.List<JsonBuilder> list = parts.sessions().of(me.identity()).stream()
                 .map(s -> JsonBuilder.object().text("id", s.id()).text("kind", s.origin().kind().words())
                         .text("created", s.created().toString()).text("expires", s.expires().toString())
                         .textIfAny("address", s.origin().address()).textIfAny("agent", s.origin().userAgent())
@@ -61,15 +61,11 @@ final class CliTokenApi {
             CliJson.refused(ctx, saml2nats.handoff.HandoffError.INVALID_REQUEST);
             return;
         }
-        boolean all = which.equals("all");
-        int ended = parts.sessions().endWhere(s -> samePerson(s, me) && (all || s.id().equals(which)),
+        boolean all = which.equals(SessionStore.ALL);
+        int ended = parts.sessions().endOwn(me.identity(), which,
                 new Ending(all ? Ending.Cause.SIGN_OUT_EVERYWHERE : Ending.Cause.CLI_LOGOUT, me.identity().subject()));
         parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), (all ? "signed out everywhere" : "ended " + which)
                 + " from the CLI, " + ended + " session(s)", Audited.person(me.identity())));
         CliJson.send(ctx, JsonBuilder.object().number("ended", ended));
-    }
-
-    private static boolean samePerson(Session a, Session b) {
-        return a.identity().samePersonAs(b.identity());
     }
 }

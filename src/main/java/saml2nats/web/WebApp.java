@@ -33,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -277,7 +276,7 @@ public final class WebApp implements AutoCloseable {
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
-                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), mine(s.session())));
+                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), parts.sessions().of(s.session().identity())));
     }
 
     private void routeByEmail(Context ctx) {
@@ -327,24 +326,14 @@ public final class WebApp implements AutoCloseable {
                 .orElse(new Outbound.Redirect("/")));
     }
 
-    /** The person's live sessions, oldest first: only theirs, at their IdP. */
-    private List<Session> mine(Session s) {
-        return parts.sessions().live().stream().filter(x -> samePerson(x, s))
-                .sorted(java.util.Comparator.comparing(Session::created)).toList();
-    }
-
-    private static boolean samePerson(Session a, Session b) {
-        return a.identity().samePersonAs(b.identity());
-    }
-
     /** POST /sessions/end: one of the person's own sessions, or all of them ({@code session=all}). */
     private void endOwnSession(Context ctx) {
         BrowserSessions.Signed signed = AccessRules.signedIn(ctx);
         Session me = signed.session();
         String which = Optional.ofNullable(ctx.formParam("session")).orElse("");
         String by = me.identity().subject();
-        boolean all = which.equals("all");
-        int ended = parts.sessions().endWhere(s -> samePerson(s, me) && (all || s.id().equals(which)),
+        boolean all = which.equals(SessionStore.ALL);
+        int ended = parts.sessions().endOwn(me.identity(), which,
                 new Ending(all ? Ending.Cause.SIGN_OUT_EVERYWHERE : Ending.Cause.SIGN_OUT, by));
         parts.audit().record(AuditEvent.sessionsEnded(parts.clock().instant(), (all ? "signed out everywhere" : "ended "
                 + which) + " from the web page, " + ended + " session(s)", Audited.person(me.identity())));
