@@ -139,6 +139,26 @@ public class Mutations {
                 "        if (bad.isPresent()) {\n            throw new Refused(bad.get().code(), bad.get().message());",
                 "        if (false) {\n            throw new Refused(bad.get().code(), bad.get().message());",
                 "saml/IdpLogout.java", "        if (request.getSignature() == null) {", "        if (false) {");
+        String soapTest = "SoapLogoutTest";
+        m("L06", soapTest + "#whatFailsAnyOtherBindingsChecksFailsHereAndEndsNobody", "a SOAP LogoutRequest's signature is not checked",
+                "saml/IdpLogout.java",
+                "        if (bad.isPresent()) {\n            throw new Refused(bad.get().code(), bad.get().message());",
+                "        if (false) {\n            throw new Refused(bad.get().code(), bad.get().message());");
+        m("L07", "SamlBindingsIT#aSoapLogoutRequestThatIsRefusedIsAFaultAndEndsNothing",
+                "a request signed for the browser binding's URL is taken on the back channel", "web/SingleLogout.java",
+                "IdpLogout.readSoap(saml, envelope, i, sp.soapSloUrl(i.id()),", "IdpLogout.readSoap(saml, envelope, i, sp.sloUrl(i.id()),");
+        m("L08", soapTest + "#anythingButOneSamlMessageInASoap11EnvelopeIsMalformedWithASentence",
+                "a SOAP Body with several messages is read by its first", "saml/SoapBinding.java",
+                "if (inside.size() != 1) {", "if (inside.isEmpty()) {");
+        m("L09", soapTest + "#anythingButOneSamlMessageInASoap11EnvelopeIsMalformedWithASentence",
+                "a SOAP header that must be understood is ignored", "saml/SoapBinding.java",
+                "if (\"1\".equals(must) || \"true\".equals(must)) {", "if (false) {");
+        m("L10", "SamlBindingsIT#aSoapLogoutRequestThatIsRefusedIsAFaultAndEndsNothing",
+                "a refused back-channel request is answered as if carried out", "web/SingleLogout.java",
+                "return new SoapAnswer(500, SoapBinding.fault(", "return new SoapAnswer(200, SoapBinding.fault(");
+        m("L11", "BrowserJourneyIT#aKeycloakAdminSigningErinOutEndsHerSessionByTheBackChannelAndKicksHer",
+                "no SOAP back channel: an IdP admin's sign-out does not reach this service", "web/WebApp.java",
+                "r.post(\"/saml/{idp}/slo/soap\"", "r.post(\"/saml/{idp}/slo/soap-gone\"");
         // ---- IdP trust ----
         m("S30", "SamlBindingsIT#anIdpWithItsOwnSpEntityIdAndAcsPathSignsInThereAndNotForTheDefaultAudience",
                 "the configured sp_entity_id is not the audience", "saml/ServiceProvider.java",

@@ -7,11 +7,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A LogoutRequest from an IdP (IdP-initiated single logout), by HTTP-Redirect or HTTP-POST,
- * trusted only when its signature verifies with that IdP's configured certificates (the
- * redirect binding's over the query, the POST binding's enveloped XML signature, checked as an
- * assertion's is), it was issued by that IdP, to this service's SLO URL, recently, and is seen
- * for the first time by either binding. Without those a request captured once (or one dated
+ * A LogoutRequest from an IdP (IdP-initiated single logout), by HTTP-Redirect, HTTP-POST or
+ * the SOAP back channel, trusted only when its signature verifies with that IdP's configured
+ * certificates (the redirect binding's over the query, the others' enveloped XML signature,
+ * checked as an assertion's is), it was issued by that IdP, to this service's URL for that
+ * binding, recently, and is seen for the first time by any binding. Without those a request captured once (or one dated
  * 2001 and addressed to another SP) would end a person's sessions whenever it is replayed.
  */
 public record IdpLogout(String requestId, String nameId) {
@@ -68,7 +68,35 @@ public record IdpLogout(String requestId, String nameId) {
         } catch (IllegalArgumentException e) {
             throw new Refused(SamlError.MALFORMED_RESPONSE, "the posted logout request is not base64");
         }
-        LogoutRequest request = parse(saml, xml);
+        return checkSigned(parse(saml, xml), idp, sloUrl, now, seen);
+    }
+
+    /**
+     * A request that came by the SOAP back channel (the IdP posting server to server): the
+     * envelope's one Body element, signed inside as a POSTed request is. The same checks hold,
+     * Destination included: Bindings 3.2 makes it optional, but a request that names no
+     * Destination could be one the IdP signed for another SP, replayed here.
+     *
+     * @param envelope the HTTP body, a SOAP 1.1 envelope
+     * @param soapUrl  this service's SOAP logout URL for the IdP
+     */
+    public static IdpLogout readSoap(OpenSaml saml, String envelope, IdentityProvider idp, String soapUrl, Instant now,
+                                     RequestLedger seen) throws Refused {
+        org.w3c.dom.Element message;
+        try {
+            message = SoapBinding.message(saml.parse(envelope));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(SamlError.MALFORMED_RESPONSE, e.getMessage());
+        } catch (Exception e) {
+            throw new Refused(SamlError.MALFORMED_RESPONSE, "the SOAP logout request is not readable XML"
+                    + " (or carries a DOCTYPE, which is never accepted)");
+        }
+        return checkSigned(unmarshal(saml, message), idp, soapUrl, now, seen);
+    }
+
+    /** The bindings whose signature is an enveloped XML signature inside the request: POST and SOAP. */
+    private static IdpLogout checkSigned(LogoutRequest request, IdentityProvider idp, String sloUrl, Instant now,
+                                         RequestLedger seen) throws Refused {
         if (request.getSignature() == null) {
             throw new Refused(SamlError.UNSIGNED, "the logout request is not signed; this service accepts only signed logout messages");
         }
@@ -115,9 +143,19 @@ public record IdpLogout(String requestId, String nameId) {
     }
 
     private static LogoutRequest parse(OpenSaml saml, String xml) throws Refused {
+        org.w3c.dom.Element root;
+        try {
+            root = saml.parse(xml).getDocumentElement();
+        } catch (Exception e) {
+            throw new Refused(SamlError.MALFORMED_RESPONSE, "the logout request is not readable XML");
+        }
+        return unmarshal(saml, root);
+    }
+
+    private static LogoutRequest unmarshal(OpenSaml saml, org.w3c.dom.Element element) throws Refused {
         Object parsed;
         try {
-            parsed = saml.unmarshal(saml.parse(xml).getDocumentElement());
+            parsed = saml.unmarshal(element);
         } catch (Exception e) {
             throw new Refused(SamlError.MALFORMED_RESPONSE, "the logout request is not readable XML");
         }

@@ -87,6 +87,11 @@ public final class ServiceProvider {
         return publicUrl + "/saml/" + idp + "/slo";
     }
 
+    /** Where the IdP's back channel posts its SOAP LogoutRequests (Keycloak's "Logout Service SOAP Binding URL"). */
+    public String soapSloUrl(String idp) {
+        return sloUrl(idp) + "/soap";
+    }
+
     public SpSettings settings(String idp) {
         return new SpSettings(entityId(idp), acsUrl(idp), decryption);
     }
@@ -143,17 +148,30 @@ public final class ServiceProvider {
         if (slo.isEmpty()) {
             return Optional.empty();
         }
-        String xml = """
-                <samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
-                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
-                Destination="%s" InResponseTo="%s"><saml:Issuer>%s</saml:Issuer>\
-                <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
-                </samlp:LogoutResponse>""".formatted(newId(), now.truncatedTo(ChronoUnit.SECONDS),
-                xml(slo.get().url()), xml(inResponseTo), xml(entityId(idp.id())));
-        return Optional.of(send(slo.get(), "SAMLResponse", xml, null));
+        return Optional.of(send(slo.get(), "SAMLResponse", successXml(idp, inResponseTo, Optional.of(slo.get().url()), now), null));
     }
 
-    /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect and HTTP-POST), certificates, NameID formats. */
+    /**
+     * The answer to a LogoutRequest that came by the SOAP back channel: a LogoutResponse (Success)
+     * in a SOAP envelope, the HTTP answer to the IdP's own request. No Destination (nothing relays
+     * it, Bindings 3.2.2); signed inside when the SP has a signing key, for an IdP that asks it.
+     */
+    public String soapLogoutResponse(IdentityProvider idp, String inResponseTo, Instant now) {
+        String xml = successXml(idp, inResponseTo, Optional.empty(), now);
+        return SoapBinding.envelope(signing.map(k -> PostBinding.sign(saml, xml, k)).orElse(xml));
+    }
+
+    private String successXml(IdentityProvider idp, String inResponseTo, Optional<String> destination, Instant now) {
+        return """
+                <samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s"%s \
+                InResponseTo="%s"><saml:Issuer>%s</saml:Issuer>\
+                <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+                </samlp:LogoutResponse>""".formatted(newId(), now.truncatedTo(ChronoUnit.SECONDS),
+                destination.map(d -> " Destination=\"" + xml(d) + "\"").orElse(""), xml(inResponseTo), xml(entityId(idp.id())));
+    }
+
+    /** SP metadata for one IdP: entity ID, ACS (HTTP-POST), SLO (HTTP-Redirect, HTTP-POST, SOAP), certificates, NameID formats. */
     public String metadata(String idp) {
         StringBuilder keys = new StringBuilder();
         signing.ifPresent(k -> keys.append(keyDescriptor("signing", k.certificate())));
@@ -164,13 +182,15 @@ public final class ServiceProvider {
                   <md:SPSSODescriptor AuthnRequestsSigned="%s" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
                 %s    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%4$s"/>
                     <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%4$s"/>
+                    <md:SingleLogoutService Binding="%6$s" Location="%7$s"/>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                     <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>
                     <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%5$s" index="0" isDefault="true"/>
                   </md:SPSSODescriptor>
                 </md:EntityDescriptor>
-                """.formatted(xml(entityId(idp)), signing.isPresent(), keys, xml(sloUrl(idp)), xml(acsUrl(idp)));
+                """.formatted(xml(entityId(idp)), signing.isPresent(), keys, xml(sloUrl(idp)), xml(acsUrl(idp)),
+                        SoapBinding.URN, xml(soapSloUrl(idp)));
     }
 
     private static String keyDescriptor(String use, X509Certificate cert) {

@@ -12,6 +12,7 @@ import saml2nats.saml.Outbound;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.SamlError;
 import saml2nats.saml.ServiceProvider;
+import saml2nats.saml.SoapBinding;
 import saml2nats.session.SessionStore;
 
 import java.time.Clock;
@@ -19,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Single logout at {@code /saml/{idp}/slo}, by either binding: the IdP's LogoutRequest ends
+ * Single logout at {@code /saml/{idp}/slo}, by either browser binding, and at
+ * {@code /saml/{idp}/slo/soap} by the IdP's SOAP back channel: the IdP's LogoutRequest ends
  * that person's sessions here and is answered with a LogoutResponse; the IdP's LogoutResponse
  * to a sign-out of ours (the session already ended here) leads to the signed-out page. The
  * IdP posts cross-site, so no cookie of this service comes with it and none is needed: the
@@ -59,38 +61,69 @@ final class SingleLogout {
 
     /** HTTP-Redirect: {@code rawQuery} exactly as it came (its signature is over it). */
     Outcome redirected(String idpId, String rawQuery, boolean isRequest) {
-        return carryOut(idpId, isRequest, Binding.REDIRECT, idp ->
+        return throughBrowser(idpId, isRequest, Binding.REDIRECT, idp ->
                 IdpLogout.read(saml, rawQuery, idp, sp.sloUrl(idp.id()), clock.instant(), ledger));
     }
 
     /** HTTP-POST: the posted SAMLRequest, when one was posted (else a LogoutResponse, or nothing). */
     Outcome posted(String idpId, Optional<String> samlRequest) {
-        return carryOut(idpId, samlRequest.isPresent(), Binding.POST, idp ->
+        return throughBrowser(idpId, samlRequest.isPresent(), Binding.POST, idp ->
                 IdpLogout.readPosted(saml, samlRequest.orElseThrow(), idp, sp.sloUrl(idp.id()), clock.instant(), ledger));
+    }
+
+    /** The answer on the SOAP back channel: an HTTP status and a SOAP envelope (the LogoutResponse, or a fault). */
+    record SoapAnswer(int status, String envelope) { }
+
+    /**
+     * The SOAP back channel: {@code envelope} as the IdP posted it, server to server (Keycloak when
+     * an admin or the person ends their IdP session). A refusal is a SOAP fault, so the IdP reports
+     * this service as not logged out rather than believing a Success it was never given.
+     */
+    SoapAnswer soap(String idpId, String envelope) {
+        Optional<IdentityProvider> idp = idps.find(idpId);
+        if (idp.isEmpty()) {
+            return new SoapAnswer(404, SoapBinding.fault("no IdP '" + idpId + "' is configured at this service"));
+        }
+        try {
+            IdpLogout request = carryOut(idp.get(), "SOAP back channel", i ->
+                    IdpLogout.readSoap(saml, envelope, i, sp.soapSloUrl(i.id()), clock.instant(), ledger));
+            return new SoapAnswer(200, sp.soapLogoutResponse(idp.get(), request.requestId(), clock.instant()));
+        } catch (IdpLogout.Refused e) {
+            return new SoapAnswer(500, SoapBinding.fault("logout request refused (" + e.code() + "): " + e.getMessage()));
+        }
     }
 
     private interface Reader {
         IdpLogout read(IdentityProvider idp) throws IdpLogout.Refused;
     }
 
-    private Outcome carryOut(String idpId, boolean isRequest, Binding came, Reader reader) {
+    private Outcome throughBrowser(String idpId, boolean isRequest, Binding came, Reader reader) {
         Optional<IdentityProvider> idp = idps.find(idpId);
         if (idp.isEmpty() || !isRequest) {
             return SIGNED_OUT;
         }
         try {
-            IdpLogout request = reader.read(idp.get());
-            int ended = sessions.endAll(idpId, request.nameId(), new Ending(Ending.Cause.IDP_LOGOUT, "idp " + idpId));
-            audit.record(AuditEvent.sessionsEnded(clock.instant(),
-                    "single logout from the IdP (" + came + "), " + ended + " session(s)",
-                    new AuditEvent.Person(request.nameId(), "", idpId)));
+            IdpLogout request = carryOut(idp.get(), came.toString(), reader);
             return sp.logoutResponse(idp.get(), request.requestId(), came, clock.instant())
                     .<Outcome>map(Outcome.Go::new).orElse(SIGNED_OUT);
         } catch (IdpLogout.Refused e) {
-            audit.record(AuditEvent.signOutRefused(clock.instant(), e.code(),
-                    "single logout from the IdP (" + came + ") refused: " + e.getMessage(), AuditEvent.Person.unknown(idpId)));
             return new Outcome.Refused(e.code(), e.getMessage());
         }
     }
 
+    /** Every binding alike: read and check the request, end the person's sessions here (which kicks), audit either way. */
+    private IdpLogout carryOut(IdentityProvider idp, String came, Reader reader) throws IdpLogout.Refused {
+        try {
+            IdpLogout request = reader.read(idp);
+            int ended = sessions.endAll(idp.id(), request.nameId(), new Ending(Ending.Cause.IDP_LOGOUT, "idp " + idp.id()));
+            audit.record(AuditEvent.sessionsEnded(clock.instant(),
+                    "single logout from the IdP (" + came + "), " + ended + " session(s)",
+                    new AuditEvent.Person(request.nameId(), "", idp.id())));
+            return request;
+        } catch (IdpLogout.Refused e) {
+            audit.record(AuditEvent.signOutRefused(clock.instant(), e.code(),
+                    "single logout from the IdP (" + came + ") refused: " + e.getMessage(), AuditEvent.Person.unknown(idp.id())));
+            throw e;
+        }
+    }
 }

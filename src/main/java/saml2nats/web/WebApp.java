@@ -168,6 +168,11 @@ public final class WebApp implements AutoCloseable {
         // the IdP posts from its own site: no cookie and no CSRF token of ours come along, none is asked for
         r.post("/saml/{idp}/slo", ctx -> singleLogout(ctx, slo.posted(ctx.pathParam("idp"),
                 Optional.ofNullable(ctx.formParam("SAMLRequest")))), Access.ANYONE);
+        // server to server: the IdP's own HTTP client, no browser; the signed request is the credential
+        r.post("/saml/{idp}/slo/soap", ctx -> {
+            SingleLogout.SoapAnswer answer = slo.soap(ctx.pathParam("idp"), ctx.body());
+            ctx.status(answer.status()).contentType("text/xml; charset=utf-8").result(answer.envelope());
+        }, Access.ANYONE);
         r.get("/cli/login", approvals::loopbackAsk, Access.BROWSER);
         r.post("/cli/login", approvals::loopbackAnswer, Access.CLI_APPROVAL_FORM);
         r.post("/cli/login/start", cliSignIn::loopbackStart, Access.ANYONE);

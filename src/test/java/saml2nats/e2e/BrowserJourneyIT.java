@@ -229,6 +229,26 @@ class BrowserJourneyIT {
     }
 
     @Test
+    void aKeycloakAdminSigningErinOutEndsHerSessionByTheBackChannelAndKicksHer() throws Exception {
+        try (Browser b = browser("erin")) {
+            WebDriver d = b.driver;
+            signInAtKeycloak(d, "erin");
+            String token = d.findElement(By.id("token")).getText().trim();
+            try (CalloutStack.Client erin = stack.connect(token)) {
+                keycloak.logOutAtIdp("erin"); // no browser involved: Keycloak calls our SOAP URL itself
+                assertEquals(ConnectionListener.Events.CLOSED, erin.awaitClosed(Duration.ofSeconds(5)),
+                        "the admin's sign-out at the IdP closes her NATS connection");
+            }
+            assertThrows(IOException.class, () -> stack.connect(token), "and her token no longer connects");
+            assertTrue(stack.audit().contains("single logout from the IdP (SOAP back channel), 1 session(s)"), stack.audit());
+            assertFalse(keycloak.log().contains("Some clients have not been logged out"), "Keycloak counts us as logged out");
+            d.navigate().refresh();
+            assertTrue(d.getPageSource().contains("Sign in to connect to NATS"), "her browser is signed out here too");
+            b.screenshot("signed-out-by-idp-admin");
+        }
+    }
+
+    @Test
     void aPersonInNoMappedGroupIsToldAndGetsNoToken() throws Exception {
         try (Browser b = browser("dave")) {
             signInAtKeycloak(b.driver, "dave");

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KeycloakProcess implements AutoCloseable {
     public static final String REALM = "saml2nats";
+    /** The master realm's admin, made at first start (KEYCLOAK_ADMIN; Keycloak 26 names it KC_BOOTSTRAP_ADMIN_*). */
+    private static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "admin-password";
 
     private final Process process;
     private final int port;
@@ -49,6 +52,10 @@ public final class KeycloakProcess implements AutoCloseable {
                 "--http-management-port=" + management, "--import-realm")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().put("KEYCLOAK_ADMIN", ADMIN);
+        pb.environment().put("KEYCLOAK_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+        pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         KeycloakProcess kc = new KeycloakProcess(pb.start(), port, log);
         kc.awaitReady(Duration.ofSeconds(240));
         return kc;
@@ -60,6 +67,42 @@ public final class KeycloakProcess implements AutoCloseable {
 
     public String metadataUrl() {
         return url() + "/realms/" + REALM + "/protocol/saml/descriptor";
+    }
+
+    /**
+     * What a Keycloak admin does to end someone's access at the IdP: "Sign out" on the user
+     * ({@code POST /admin/realms/{realm}/users/{id}/logout}). Keycloak then logs the person out of
+     * every client by its back channel, SOAP for a SAML client that gives a SOAP URL.
+     */
+    public void logOutAtIdp(String username) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(url() + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=" + ADMIN
+                        + "&password=" + ADMIN_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        if (token.statusCode() != 200) {
+            throw new IOException("Keycloak admin sign-in: " + token.statusCode() + " " + token.body());
+        }
+        String bearer = "Bearer " + saml2nats.json.JsonObject.parse(token.body()).text("access_token").orElseThrow();
+        HttpResponse<String> users = http.send(HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + REALM
+                + "/users?exact=true&username=" + username)).header("Authorization", bearer).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<saml2nats.json.JsonObject> found = saml2nats.json.JsonObject.parse("{\"users\":" + users.body() + "}").objects("users");
+        if (users.statusCode() != 200 || found.size() != 1) {
+            throw new IOException("Keycloak user " + username + ": " + users.statusCode() + " " + users.body());
+        }
+        String id = found.get(0).text("id").orElseThrow();
+        HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + REALM + "/users/"
+                + id + "/logout")).header("Authorization", bearer).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (out.statusCode() != 204) {
+            throw new IOException("Keycloak admin logout of " + username + ": " + out.statusCode() + " " + out.body());
+        }
+    }
+
+    /** Keycloak's own log, for what it says about a client it could not log out. */
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     private void awaitReady(Duration limit) throws Exception {

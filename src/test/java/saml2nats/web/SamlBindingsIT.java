@@ -20,6 +20,7 @@ import saml2nats.saml.OpenSaml;
 import saml2nats.saml.PostBinding;
 import saml2nats.saml.RedirectBinding;
 import saml2nats.saml.SigningIdp;
+import saml2nats.saml.SoapBinding;
 import saml2nats.saml.SpSettings;
 import saml2nats.testing.CalloutStack;
 import saml2nats.testing.HttpBrowser;
@@ -368,6 +369,66 @@ class SamlBindingsIT {
         assertEquals(403, redirected.statusCode(), redirected.body());
         assertTrue(redirected.body().contains("already carried out"), redirected.body());
         stack.connect(again.token()).close(); // the fresh session survives both replays
+    }
+
+    /** The IdP's back channel: its own HTTP client posting a SOAP 1.1 envelope, as Keycloak's does. */
+    HttpResponse<String> soapLogout(String idpId, String signedRequest) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + stack.service.httpPort() + "/saml/" + idpId + "/slo/soap"))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "http://www.oasis-open.org/committees/security")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header/><soap:Body>%s\
+                        </soap:Body></soap:Envelope>""".formatted(signedRequest.replaceFirst("^<\\?xml[^>]*\\?>", ""))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSoapLogoutRequestFromTheBackChannelEndsTheSessionKicksAndIsAnsweredInTheEnvelope() throws Exception {
+        SignedIn sol = signInAtPostIdp("sol@acme.test");
+        String soapUrl = PUBLIC + "/saml/post/slo/soap";
+        assertTrue(browser().get("/saml/post/metadata").body().contains("<md:SingleLogoutService Binding=\""
+                + SoapBinding.URN + "\" Location=\"" + soapUrl + "\"/>"), "the SOAP URL is advertised in SP metadata");
+        try (CalloutStack.Client live = stack.connect(sol.token())) {
+            HttpResponse<String> r = soapLogout("post", signedBy(IDP_KEYS,
+                    logoutRequest("_soap1", Instant.now(), soapUrl, POST_ENTITY, "sol@acme.test")));
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"), r.headers().toString());
+            var body = SAML.parse(r.body()).getDocumentElement();
+            assertEquals("Envelope", body.getLocalName());
+            LogoutResponse answer = (LogoutResponse) SAML.unmarshal((org.w3c.dom.Element) body
+                    .getElementsByTagNameNS("urn:oasis:names:tc:SAML:2.0:protocol", "LogoutResponse").item(0));
+            assertEquals("_soap1", answer.getInResponseTo());
+            assertEquals(StatusCode.SUCCESS, answer.getStatus().getStatusCode().getValue());
+            assertEquals(PUBLIC + "/saml/post/metadata", answer.getIssuer().getValue());
+            SignatureValidator.validate(answer.getSignature(), new BasicX509Credential(SP_KEYS.certificate()));
+            assertEquals(io.nats.client.ConnectionListener.Events.CLOSED, live.awaitClosed(java.time.Duration.ofSeconds(5)),
+                    "the back-channel logout kicks the live connection");
+        }
+        assertThrows(java.io.IOException.class, () -> stack.connect(sol.token()), "and its token no longer connects");
+        assertTrue(stack.audit().contains("single logout from the IdP (SOAP back channel), 1 session(s)"), stack.audit());
+    }
+
+    @Test
+    void aSoapLogoutRequestThatIsRefusedIsAFaultAndEndsNothing() throws Exception {
+        SignedIn rex = signInAtPostIdp("rex@acme.test");
+        Instant now = Instant.now();
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("UNSIGNED", logoutRequest("_s_unsigned", now, PUBLIC + "/saml/post/slo/soap", POST_ENTITY, "rex@acme.test"));
+        // signed for the browser binding's URL: a request the browser carried cannot be replayed on the back channel
+        refused.put("WRONG_DESTINATION", signedBy(IDP_KEYS, logoutRequest("_s_browser", now, PUBLIC + "/saml/post/slo",
+                POST_ENTITY, "rex@acme.test")));
+        refused.put("MALFORMED_RESPONSE", "<not-soap/>");
+        for (var c : refused.entrySet()) {
+            HttpResponse<String> r = soapLogout("post", c.getValue());
+            assertEquals(500, r.statusCode(), c.getKey() + ": " + r.body());
+            assertTrue(r.body().contains("<soap11:Fault><faultcode>soap11:Client</faultcode><faultstring>logout request refused ("
+                    + c.getKey() + ")"), r.body());
+            assertTrue(stack.audit().contains("\"reason\":\"" + c.getKey() + "\""), c.getKey() + " in " + stack.audit());
+        }
+        HttpResponse<String> unknown = soapLogout("nobody", "<x/>");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("no IdP 'nobody'"), unknown.body());
+        stack.connect(rex.token()).close(); // still signed in
     }
 
     @Test
