@@ -252,6 +252,9 @@ public class Mutations {
         m("K09", "RestartKickIT#aRestartWithTheEmbeddedStoreKicksTheConnectionsOfTheSessionsItLost",
                 "a restart with the embedded store leaves the lost sessions' connections up", "Saml2Nats.java",
                 "            if (state instanceof StateBackend.Embedded) {", "            if (false) {");
+        m("K10", "ExpiryJitterIT#aThousandClientsWhoseSessionsEndTogetherGetExpiriesSpreadOverTheWindow",
+                "the configured expiry jitter is not applied", "Saml2Nats.java",
+                "new ExpiryJitter(config.sessions().jwtJitterPercent(),", "new ExpiryJitter(0,");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",
