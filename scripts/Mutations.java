@@ -255,6 +255,14 @@ public class Mutations {
         m("K10", "ExpiryJitterIT#aThousandClientsWhoseSessionsEndTogetherGetExpiriesSpreadOverTheWindow",
                 "the configured expiry jitter is not applied", "Saml2Nats.java",
                 "new ExpiryJitter(config.sessions().jwtJitterPercent(),", "new ExpiryJitter(0,");
+        String ledgerIt = "LedgerIT#connectsAndDisconnectsAreAuditedWithThePersonTheTrafficAndTheReasonAndTheViewSurvivesARestart";
+        m("X01", ledgerIt, "every replica writes every ledger line (no queue group)", "connections/Ledger.java",
+                "dispatcher.subscribe(CONNECT_EVENTS, QUEUE, m -> event(m, true));",
+                "dispatcher.subscribe(CONNECT_EVENTS, m -> event(m, true));");
+        m("X02", ledgerIt, "the live view starts empty after a restart", "connections/Ledger.java",
+                "        rebuild();\n    }", "    }");
+        m("X03", ledgerIt, "a close is audited without the traffic the server reported", "connections/ConnectionEvent.java",
+                "e.object(\"sent\").flatMap(x -> boxed(x, \"msgs\")).orElse(0L),", "0L,");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

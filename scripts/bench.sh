@@ -24,3 +24,5 @@ fi
 java "${jfr[@]}" -cp "$cp" saml2nats.bench.LoadBench 2>target/bench/load.log
 # resident memory of the service with 0 and 100,000 sessions (MEMORY_SESSIONS), in a JVM of its own
 java -cp "$cp" saml2nats.bench.MemoryBench 2>/dev/null | tee -a target/bench/summary.txt
+# heap per live connection in the connection ledger's view (LEDGER_CONNECTIONS, default 100,000)
+java -cp "$cp" saml2nats.connections.LedgerMemoryBench 2>/dev/null | tee -a target/bench/summary.txt

@@ -16,8 +16,11 @@ import saml2nats.callout.CalloutResponder;
 import saml2nats.callout.ExpiryJitter;
 import saml2nats.callout.GrantReview;
 import saml2nats.callout.Kicker;
+import saml2nats.connections.Ledger;
+import saml2nats.connections.SystemApi;
 import saml2nats.callout.ServerTrust;
 import saml2nats.config.Config;
+import saml2nats.policy.Decision;
 import saml2nats.policy.PolicyException;
 import saml2nats.policy.PolicyLoader;
 import saml2nats.policy.PolicySource;
@@ -61,6 +64,10 @@ public final class Saml2Nats implements AutoCloseable {
     private final WebApp web;
     private SamlService saml;
     private Kicker kicker;
+    /** The connection ledger; none without a system user (the servers' events are the system account's). */
+    private Optional<Ledger> ledger = Optional.empty();
+    /** Live connections the ledger keeps in view (about 0.5 KiB each, docs/BENCHMARKS.md); beyond, they are only audited. */
+    static final int LEDGER_MAX_LIVE = 200_000;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final NatsLog natsLog;
 
@@ -90,13 +97,20 @@ public final class Saml2Nats implements AutoCloseable {
             Gauge.builder("saml2nats.sessions.live", sessions, SessionStore::liveCount)
                     .description("sessions that have not ended").register(metrics);
             Optional<Connection> system = systemConnection(config, natsLog);
-            kicker = new Kicker(system, metrics, clock, config.sessions().max(), audit); // closes the system connection
+            Optional<SystemApi> systemApi = system.map(SystemApi::new);
+            kicker = new Kicker(systemApi, metrics, clock, config.sessions().max(), audit); // closes the system connection
             // a connection is recorded for kicks before its answer goes out (Kicker keeps ended sessions' tombstones)
             Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock,
                     kicker::connected,
                     // ThreadLocalRandom draws from the calling worker's own seed: no lock between workers
                     new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current()));
             sessions.onEnd(kicker::ended);
+            if (systemApi.isPresent()) {
+                Ledger connections = new Ledger(systemApi.get(), sessions, who -> policy.current().decide(who)
+                        instanceof Decision.Allow allow ? allow.grant().roles() : List.of(), audit, metrics, LEDGER_MAX_LIVE);
+                this.ledger = Optional.of(connections);
+                connections.start();
+            }
             policy.onChange(new GrantReview(sessions, kicker, state.slots(GrantReview.BUCKET), clock));
             if (state instanceof StateBackend.Embedded) {
                 // no session outlived the restart, so no connection made from one may either
@@ -119,7 +133,7 @@ public final class Saml2Nats implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a half-started service must not leave a NATS connection or a poller behind
             replyConnections.forEach(c -> closeQuietly(c::close));
-            closeQuietly(responder, kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, saml);
+            closeQuietly(responder, ledger.orElse(null), kicker, sessions instanceof AutoCloseable c ? c : null, nats, policy, audit, saml);
             throw e;
         }
         this.audit = audit;
@@ -148,7 +162,7 @@ public final class Saml2Nats implements AutoCloseable {
         return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
                 saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
                 state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload,
-                provisioning);
+                provisioning, ledger);
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */
@@ -320,6 +334,11 @@ public final class Saml2Nats implements AutoCloseable {
         }
     }
 
+    /** Who is connected now, as the servers report it; empty without a system user. */
+    public Optional<Ledger> connections() {
+        return ledger;
+    }
+
     public SessionStore sessions() {
         return sessions;
     }
@@ -344,6 +363,7 @@ public final class Saml2Nats implements AutoCloseable {
         natsLog.closing();
         web.close();
         responder.close();
+        ledger.ifPresent(Ledger::close); // before the kicker, which closes the system connection it runs on
         kicker.close();
         if (sessions instanceof AutoCloseable watched) {
             closeQuietly(watched); // the KV store's watch: before the connection it runs on

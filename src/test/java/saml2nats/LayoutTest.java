@@ -31,7 +31,7 @@ class LayoutTest {
     static final Map<String, Integer> FLOORS = Map.ofEntries(
             Map.entry("audit", 0), Map.entry("config", 0), Map.entry("json", 0), Map.entry("store", 0),
             Map.entry("session", 1),
-            Map.entry("policy", 2),
+            Map.entry("policy", 2), Map.entry("connections", 2),
             Map.entry("saml", 3), Map.entry("callout", 3), Map.entry("handoff", 3), Map.entry("cli", 3), Map.entry("scim", 3),
             Map.entry("web", 4), Map.entry("keys", 4),
             Map.entry("", 5));

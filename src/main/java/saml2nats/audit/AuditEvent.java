@@ -12,10 +12,11 @@ import java.util.List;
  * @param session the session this was about; empty when none
  * @param client  the connection this was about; {@link Client#NONE} outside the callout
  * @param expires when what was granted ends; null when nothing was granted
+ * @param traffic a connection's life as its server reported it (connection ledger lines); null otherwise
  */
 public record AuditEvent(Instant time, Action action, Outcome outcome, String reason, String detail,
                          String session, Person person, List<String> roles, String account, Client client,
-                         Instant expires) {
+                         Instant expires, Traffic traffic) {
     /** The reason of every allowed decision that carries no other. */
     public static final String OK = "OK";
     /** A sign-in that made a session whose groups the mapping grants nothing. */
@@ -24,6 +25,8 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
     public enum Action {
         SIGN_IN("sign-in"), SIGN_OUT("sign-out"), CONNECT("connect"), CLI_SIGN_IN("cli-sign-in"),
         CLI_DEVICE_CODE("cli-device-code"), KICK("kick"),
+        /** The connection ledger: a server reported a connection of ours open, or closed. */
+        CONNECTION_OPENED("connection-opened"), CONNECTION_CLOSED("connection-closed"),
         /** A change the IdP's provisioning (SCIM) made, or a SCIM request refused. */
         SCIM("scim");
 
@@ -63,6 +66,24 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
     public record Client(String host, String name, String lang, String version, String serverId, long clientId,
                          String kind) {
         public static final Client NONE = new Client("", "", "", "", "", 0, "");
+    }
+
+    /**
+     * One connection's life on its server: where, since when, until when (null while open),
+     * and what it moved, from the client's side: published = what it sent, delivered = what
+     * the server sent it.
+     */
+    public record Traffic(String server, Instant since, Instant until, long publishedMsgs, long publishedBytes,
+                          long deliveredMsgs, long deliveredBytes) {
+        public static Traffic opened(String server, Instant since) {
+            return new Traffic(server, since, null, 0, 0, 0, 0);
+        }
+    }
+
+    /** Every decision but the ledger's: no traffic. */
+    public AuditEvent(Instant time, Action action, Outcome outcome, String reason, String detail, String session,
+                      Person person, List<String> roles, String account, Client client, Instant expires) {
+        this(time, action, outcome, reason, detail, session, person, roles, account, client, expires, null);
     }
 
     public AuditEvent {
@@ -154,6 +175,23 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
     public static AuditEvent provisioningRefused(Instant at, Enum<?> code, String detail, Person who) {
         return new AuditEvent(at, Action.SCIM, Outcome.DENY, code.name(), detail, "", who, List.of(), "",
                 Client.NONE, null);
+    }
+
+    /** The ledger: a server reports a connection of ours open (the callout's {@code connect} line is the decision). */
+    public static AuditEvent connectionOpened(Instant at, String session, Person who, List<String> roles, String account,
+                                              Client client, Traffic traffic) {
+        return new AuditEvent(at, Action.CONNECTION_OPENED, Outcome.ALLOW, OK, "", session, who, roles, account, client,
+                null, traffic);
+    }
+
+    /**
+     * The ledger: a server reports a connection of ours closed; {@code reason} is the server's
+     * reason as a code ({@code CLIENT_CLOSED}, {@code KICKED}, ...), {@code detail} its own words.
+     */
+    public static AuditEvent connectionClosed(Instant at, String reason, String serverWords, String session, Person who,
+                                              List<String> roles, String account, Client client, Traffic traffic) {
+        return new AuditEvent(at, Action.CONNECTION_CLOSED, Outcome.ALLOW, reason, serverWords, session, who, roles,
+                account, client, null, traffic);
     }
 
     public static AuditEvent connectRefused(Instant at, Enum<?> code, String detail, String session, Person who,

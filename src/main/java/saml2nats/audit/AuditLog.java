@@ -80,6 +80,20 @@ public final class AuditLog implements AutoCloseable {
         } else {
             string(sb, e.expires().toString());
         }
+        if (e.traffic() != null) { // only the ledger's lines: the others stay as they were
+            AuditEvent.Traffic t = e.traffic();
+            sb.append(",\"traffic\":{");
+            field(sb, "server", t.server());
+            field(sb, "since", t.since().toString());
+            if (t.until() != null) {
+                field(sb, "until", t.until().toString());
+                sb.append("\"seconds\":").append(java.time.Duration.between(t.since(), t.until()).toSeconds()).append(',');
+            }
+            sb.append("\"published_msgs\":").append(t.publishedMsgs())
+                    .append(",\"published_bytes\":").append(t.publishedBytes())
+                    .append(",\"delivered_msgs\":").append(t.deliveredMsgs())
+                    .append(",\"delivered_bytes\":").append(t.deliveredBytes()).append('}');
+        }
         return sb.append('}').toString();
     }
 

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import saml2nats.json.JsonObject;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Policy;
+import saml2nats.connections.ConnectionName;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 

@@ -2,22 +2,18 @@ package saml2nats.callout;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.Message;
-import io.nats.client.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
-import saml2nats.json.JsonBuilder;
-import saml2nats.json.JsonException;
-import saml2nats.json.JsonObject;
+import saml2nats.connections.ConnectionName;
+import saml2nats.connections.ServerConnection;
+import saml2nats.connections.SystemApi;
 import saml2nats.store.ExpiringCache;
 import saml2nats.session.Ending;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,16 +40,13 @@ import java.util.concurrent.Executors;
  */
 public final class Kicker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kicker.class);
-    private static final Duration REPLY_WAIT = Duration.ofSeconds(2);
-    /** How long the first server may take to answer a CONNZ lookup; none answering means none to kick. */
-    private static final Duration FIRST_ANSWER = Duration.ofSeconds(1);
-    /** The other servers of a cluster answer close behind the first. */
-    private static final Duration MORE_ANSWERS = Duration.ofMillis(200);
-    /** More connections than one person's session would hold; CONNZ pages beyond it. */
-    private static final int CONNZ_LIMIT = 1024;
 
     /** A live connection: server ids change at every server start, so a stale entry cannot hit another client. */
-    record Live(String serverId, long clientId) { }
+    record Live(String serverId, long clientId) {
+        static Live of(ServerConnection c) {
+            return new Live(c.serverId(), c.clientId());
+        }
+    }
 
     /** What one session opened, kept until the session's own end. */
     private record Opened(Instant until, Set<Live> live) { }
@@ -64,7 +57,7 @@ public final class Kicker implements AutoCloseable {
      * before the end but recorded just after must not slip past the kick that already ran.
      */
     private final Cache<String, Instant> ended;
-    private final Optional<Connection> system;
+    private final Optional<SystemApi> system;
     private final MeterRegistry metrics;
     private final AuditLog audit;
     private final Clock clock;
@@ -74,7 +67,7 @@ public final class Kicker implements AutoCloseable {
         return t;
     });
 
-    public Kicker(Optional<Connection> system, MeterRegistry metrics, Clock clock, long maxSessions, AuditLog audit) {
+    public Kicker(Optional<SystemApi> system, MeterRegistry metrics, Clock clock, long maxSessions, AuditLog audit) {
         this.system = system;
         this.audit = audit;
         this.clock = clock;
@@ -162,48 +155,16 @@ public final class Kicker implements AutoCloseable {
         });
     }
 
-    /**
-     * The session's connections as every server of the cluster reports them (CONNZ filtered
-     * by the exact user name).
-     */
+    /** The session's connections as every server of the cluster reports them (CONNZ filtered by the exact user name). */
     private Set<Live> onServers(Session session) {
         Set<Live> found = new HashSet<>();
-        for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).text("user", ConnectionName.of(session))
-                .number("limit", CONNZ_LIMIT), session.id())) {
-            found.addAll(connections(answer));
+        try {
+            system.get().named(ConnectionName.of(session), session.id()).forEach(c -> found.add(Live.of(c)));
+        } catch (SystemApi.LookupFailed e) {
+            count("lookup_failed", 1);
+            log.warn(e.getMessage());
         }
         return found;
-    }
-
-    /**
-     * Asks every server for CONNZ with these options. Servers answer a PING together; after
-     * the first answer the others come within {@link #MORE_ANSWERS}, so the wait ends there.
-     */
-    private List<byte[]> connz(JsonBuilder options, String about) {
-        Connection c = system.get();
-        List<byte[]> out = new ArrayList<>();
-        Subscription answers = null;
-        try {
-            String inbox = c.createInbox();
-            answers = c.subscribe(inbox);
-            c.publish(Protocol.CONNZ_PING_SUBJECT, inbox, options.toJson().getBytes(StandardCharsets.UTF_8));
-            Duration wait = FIRST_ANSWER;
-            Message m;
-            while ((m = answers.nextMessage(wait)) != null) {
-                wait = MORE_ANSWERS;
-                out.add(m.getData());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            count("lookup_failed", 1);
-            log.warn("could not ask the servers for the connections of {}: {}", about, e.toString());
-        } finally {
-            if (answers != null) {
-                answers.unsubscribe();
-            }
-        }
-        return out;
     }
 
     /**
@@ -252,28 +213,23 @@ public final class Kicker implements AutoCloseable {
         long started = System.nanoTime();
         sender.execute(() -> sweep(orphaned, "connections left from before the restart").forEach((id, named) ->
                 kickAudited(id, named.stream().map(Named::live).toList(), new AuditEvent.Person(
-                        named.get(0).user().substring(0, named.get(0).user().lastIndexOf(ConnectionName.SESSION_MARK)), "", ""),
+                        ConnectionName.personOf(named.get(0).user()), "", ""),
                         why, started)));
     }
 
-    /** Every server's connections, page by page, grouped by the session in their user name where it matches. */
+    /** Every server's connections, grouped by the session in their user name where it matches. */
     private Map<String, List<Named>> sweep(java.util.function.Predicate<String> wanted, String about) {
         Map<String, List<Named>> out = new HashMap<>();
-        for (int offset = 0; ; offset += CONNZ_LIMIT) {
-            boolean more = false;
-            for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).number("limit", CONNZ_LIMIT)
-                    .number("offset", offset), about)) {
-                List<Named> page = named(answer);
-                more |= page.size() == CONNZ_LIMIT;
-                for (Named n : page) {
-                    ConnectionName.sessionOf(n.user()).filter(wanted)
-                            .ifPresent(id -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(n));
-                }
+        try {
+            for (ServerConnection c : system.get().all(about)) {
+                c.session().filter(wanted).ifPresent(id -> out.computeIfAbsent(id, k -> new ArrayList<>())
+                        .add(new Named(Live.of(c), c.user())));
             }
-            if (!more) {
-                return out;
-            }
+        } catch (SystemApi.LookupFailed e) {
+            count("lookup_failed", 1);
+            log.warn(e.getMessage());
         }
+        return out;
     }
 
     private void kickAudited(String session, java.util.Collection<Live> live, AuditEvent.Person who, Ending why, long started) {
@@ -290,32 +246,6 @@ public final class Kicker implements AutoCloseable {
     /** A connection and the user name it was authorized as. */
     record Named(Live live, String user) { }
 
-    /** One server's CONNZ answer with {@code auth}: each connection and its {@code authorized_user}. */
-    static List<Named> named(byte[] answer) {
-        List<Named> out = new ArrayList<>();
-        try {
-            Optional<JsonObject> data = JsonObject.parse(answer).object("data");
-            String server = data.flatMap(d -> d.text("server_id")).orElse("");
-            if (server.isEmpty()) {
-                return out;
-            }
-            for (JsonObject conn : data.get().objects("connections")) {
-                conn.number("cid").ifPresent(cid -> out.add(new Named(new Live(server, cid),
-                        conn.text("authorized_user").orElse(""))));
-            }
-        } catch (JsonException e) {
-            log.warn("a server's CONNZ answer is not JSON; its connections are not swept");
-        }
-        return out;
-    }
-
-    /** One server's CONNZ answer: {@code {"data":{"server_id":…,"connections":[{"cid":…}]}}}; an error answer holds none. */
-    static Set<Live> connections(byte[] answer) {
-        Set<Live> out = new HashSet<>();
-        named(answer).forEach(n -> out.add(n.live()));
-        return out;
-    }
-
     private static AuditEvent.Person person(Session session) {
         var who = session.identity();
         return new AuditEvent.Person(who.subject(), who.email(), who.idp());
@@ -323,32 +253,13 @@ public final class Kicker implements AutoCloseable {
 
     /** True when the server closed the connection; false when it was gone already or the kick failed. */
     private boolean kick(Live c) {
-        try {
-            Message reply = system.get().request(String.format(Protocol.KICK_SUBJECT, c.serverId()),
-                    ("{\"cid\":" + c.clientId() + "}").getBytes(StandardCharsets.UTF_8), REPLY_WAIT);
-            boolean gone = refused(reply);
-            count(gone ? "gone" : "kicked", 1);
-            return !gone;
-        } catch (Exception e) {
-            count("failed", 1);
-            log.warn("could not kick client {} on server {}: {}", c.clientId(), c.serverId(), e.toString());
-            return false;
-        }
-    }
-
-    /**
-     * Whether the server's API answer carries its {@code error} object: an already closed
-     * connection answers "no such client", so there was nothing left to kick.
-     */
-    private static boolean refused(Message reply) {
-        if (reply == null) {
-            return false;
-        }
-        try {
-            return JsonObject.parse(reply.getData()).has("error");
-        } catch (JsonException e) {
-            return false;
-        }
+        SystemApi.Kick done = system.get().kick(c.serverId(), c.clientId());
+        count(switch (done) {
+            case CLOSED -> "kicked";
+            case GONE -> "gone";
+            case FAILED -> "failed";
+        }, 1);
+        return done == SystemApi.Kick.CLOSED;
     }
 
     private void count(String outcome, int n) {
@@ -358,12 +269,6 @@ public final class Kicker implements AutoCloseable {
     @Override
     public void close() {
         sender.shutdown();
-        system.ifPresent(c -> {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        system.ifPresent(SystemApi::close);
     }
 }

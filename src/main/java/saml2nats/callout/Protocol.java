@@ -9,13 +9,6 @@ package saml2nats.callout;
 public final class Protocol {
     /** Where nats-server sends authorization requests. */
     public static final String AUTH_SUBJECT = "$SYS.REQ.USER.AUTH";
-    /** Closes a client of server {@code %s} (nats-server 2.10+), from a system-account user; body {@code {"cid":N}}. */
-    public static final String KICK_SUBJECT = "$SYS.REQ.SERVER.%s.KICK";
-    /**
-     * Every server of the cluster answers with its connections (nats-server 2.10+), from a
-     * system-account user; body: CONNZ options ({@code auth}, {@code user}, {@code limit}).
-     */
-    public static final String CONNZ_PING_SUBJECT = "$SYS.REQ.SERVER.PING.CONNZ";
     /** Answered by server {@code %s} with its identity; only a server or a system user can answer there. */
     public static final String IDZ_SUBJECT = "$SYS.REQ.SERVER.%s.IDZ";
     /** The header carrying the server's one-time public xkey when it seals a request. */

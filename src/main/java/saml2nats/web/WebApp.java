@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.scim.Provisioning;
 import saml2nats.session.Ending;
+import saml2nats.connections.Ledger;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
@@ -69,7 +70,7 @@ public final class WebApp implements AutoCloseable {
                         saml2nats.saml.OpenSaml saml, Slots browserSlots,
                         Optional<String> sentinelCreds, CliHandoff handoff,
                         java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload,
-                        Provisioning provisioning) { }
+                        Provisioning provisioning, Optional<Ledger> connections) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;

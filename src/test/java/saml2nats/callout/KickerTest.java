@@ -97,32 +97,4 @@ class KickerTest {
             throw new IllegalStateException(e);
         }
     }
-
-    /** A CONNZ answer as nats-server sends it names its connections; an error or garbled answer names none. */
-    @Test
-    void aServersConnzAnswerYieldsItsConnectionsAndAnyOtherAnswerNone() {
-        byte[] answer = """
-                {"server":{"name":"n1","id":"NSERVER1"},"data":{"server_id":"NSERVER1","num_connections":2,
-                 "connections":[{"cid":7,"authorized_user":"alice s2n:x"},{"cid":9,"authorized_user":"alice s2n:x"}]}}
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(java.util.Set.of(new Kicker.Live("NSERVER1", 7), new Kicker.Live("NSERVER1", 9)), Kicker.connections(answer));
-        assertEquals(java.util.Set.of(), Kicker.connections("{\"error\":{\"code\":500}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(java.util.Set.of(), Kicker.connections("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    /** A mapping change sweeps every connection: each one's session comes from its authorized user. */
-    @Test
-    void aSweepReadsTheSessionOfEachConnectionFromItsAuthorizedUser() {
-        byte[] answer = """
-                {"data":{"server_id":"NSERVER2","connections":[{"cid":3,"authorized_user":"alice s2n:s-1"},
-                 {"cid":4,"authorized_user":"service-user"},{"cid":5}]}}
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.util.List<Kicker.Named> page = Kicker.named(answer);
-        assertEquals(3, page.size());
-        assertEquals(java.util.Optional.of("s-1"), ConnectionName.sessionOf(page.get(0).user()));
-        assertEquals(java.util.Optional.empty(), ConnectionName.sessionOf(page.get(1).user()), "not one of ours");
-        assertEquals(java.util.Optional.empty(), ConnectionName.sessionOf(page.get(2).user()), "no user at all");
-        assertEquals(ConnectionName.of(session(7)), "alice s2n:s-7");
-        assertEquals(java.util.Optional.of("s-7"), ConnectionName.sessionOf(ConnectionName.of(session(7))));
-    }
 }

@@ -1,4 +1,4 @@
-package saml2nats.callout;
+package saml2nats.connections;
 
 import saml2nats.session.Identity;
 import saml2nats.session.Session;
@@ -12,23 +12,29 @@ import saml2nats.session.Session;
  * another replica, through another server of the cluster. The session id is a
  * non-secret handle (not the token, not its hash).
  */
-final class ConnectionName {
-    static final String SESSION_MARK = " s2n:";
+public final class ConnectionName {
+    public static final String SESSION_MARK = " s2n:";
 
     private ConnectionName() { }
 
-    static String of(Session session) {
+    public static String of(Session session) {
         return person(session.identity()) + SESSION_MARK + session.id();
     }
 
     /** The session a connection's user name names, if it is one of ours. */
-    static java.util.Optional<String> sessionOf(String name) {
+    public static java.util.Optional<String> sessionOf(String name) {
         int at = name == null ? -1 : name.lastIndexOf(SESSION_MARK);
         return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(name.substring(at + SESSION_MARK.length()));
     }
 
+    /** The person part of one of our user names ({@code alice} of {@code alice s2n:s-1}); the name itself otherwise. */
+    public static String personOf(String name) {
+        int at = name == null ? -1 : name.lastIndexOf(SESSION_MARK);
+        return at < 0 ? (name == null ? "" : name) : name.substring(0, at);
+    }
+
     /** What people read in server logs and reports: the username the IdP sent, else the NameID. */
-    static String person(Identity who) {
+    public static String person(Identity who) {
         return who.username().isEmpty() ? who.subject() : who.username();
     }
 }
