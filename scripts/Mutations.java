@@ -263,6 +263,10 @@ public class Mutations {
                 "        rebuild();\n    }", "    }");
         m("X03", ledgerIt, "a close is audited without the traffic the server reported", "connections/ConnectionEvent.java",
                 "e.object(\"sent\").flatMap(x -> boxed(x, \"msgs\")).orElse(0L),", "0L,");
+        m("X04", "SignedInPageIT#thePageAndWhoamiShowThePersonsOwnLiveConnectionsAndNoOneElses",
+                "the page and whoami show everyone's connections", "web/WebApp.java",
+                "parts.connections().map(l -> l.of(parts.sessions().of(who).stream().map(Session::id).toList()));",
+                "parts.connections().map(l -> l.all());");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

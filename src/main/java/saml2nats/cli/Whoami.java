@@ -39,8 +39,44 @@ public final class Whoami {
         out.println("groups:   " + String.join(", ", names));
         out.println("session:  ends " + ends(a.text("session_expires"), clock.instant()));
         out.println("context:  " + context + " (" + contexts.natsFile(context) + "), NATS at " + entry.natsUrl());
+        connections(a, clock.instant()).forEach(out::println);
         out.println();
         out.print(a.text("grant"));
+    }
+
+    /**
+     * The person's live connections, one line each ({@code from 10.0.0.5, orders, since
+     * 2026-12-03 12:00 UTC (5m), on nats-1}); a service without a system user sends none.
+     */
+    static List<String> connections(ServiceClient.Answer a, Instant now) {
+        if (!a.body().has("connections")) {
+            return List.of("connected: not shown (the service has no NATS system user)");
+        }
+        List<saml2nats.json.JsonObject> live = a.body().objects("connections");
+        if (live.isEmpty()) {
+            return List.of("connected: none now");
+        }
+        java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+        lines.add("connected: " + live.size() + (live.size() == 1 ? " connection" : " connections"));
+        for (var c : live) {
+            String since = c.text("since").orElse("");
+            String ago;
+            try {
+                Instant t = Instant.parse(since);
+                Duration d = Duration.between(t, now).truncatedTo(ChronoUnit.MINUTES);
+                ago = MINUTE.format(t) + " (" + (d.isNegative() || d.isZero() ? "just now" : Durations.format(d) + " ago") + ")";
+            } catch (DateTimeParseException e) {
+                ago = since;
+            }
+            lines.add(clean("  from " + c.text("from").orElse("unknown") + ", " + c.text("client").orElse("(no name)")
+                    + ", since " + ago + ", on " + c.text("server").orElse("")));
+        }
+        return lines;
+    }
+
+    /** The client's name is its own words: no escape sequence of it reaches the terminal. */
+    private static String clean(String s) {
+        return s.replaceAll("\\p{Cntrl}", "");
     }
 
     /**

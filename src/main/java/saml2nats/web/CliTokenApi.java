@@ -21,7 +21,7 @@ final class CliTokenApi {
         this.parts = parts;
     }
 
-    /** GET /cli/whoami: identity, grant and expiry. */
+    /** GET /cli/whoami: identity, grant and expiry, and the person's live connections when the service knows them. */
     void whoami(Context ctx) {
         Session s = AccessRules.bearer(ctx);
         Decision decision = parts.policy().current().decide(s.identity());
@@ -29,6 +29,10 @@ final class CliTokenApi {
         if (decision instanceof Decision.Allow allow) {
             CliJson.textsIfAny(b.textIfAny("account", allow.grant().account()), "roles", allow.grant().roles());
         }
+        WebApp.connectionsOf(parts, s.identity()).ifPresent(live -> b.objects("connections", live.stream()
+                .map(l -> JsonBuilder.object().textIfAny("from", l.connection().host()).textIfAny("client", l.connection().name())
+                        .text("since", l.connection().since().toString()).text("server", l.connection().serverName()))
+                .toList()));
         CliJson.send(ctx, b.textIfAny("grant", Explanation.of(decision, parts.serverMaxPayload().get())));
     }
 

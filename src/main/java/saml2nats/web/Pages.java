@@ -48,7 +48,8 @@ final class Pages {
     }
 
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
-                           Instant now, boolean sentinel, OptionalLong maxPayload, java.util.List<Session> mine) {
+                           Instant now, boolean sentinel, OptionalLong maxPayload, java.util.List<Session> mine,
+                           Optional<java.util.List<saml2nats.connections.Ledger.Live>> connections) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
@@ -64,6 +65,7 @@ final class Pages {
                         + "id=everywhere> also end my " + (mine.size() - 1) + " other session(s) (CLI and other browsers)</label>" : "")
                 .append("<button class=secondary id=signout>Sign out</button></form></div>");
         b.append(sessionList(session, mine, csrf, now));
+        b.append(connectionList(connections, now));
         b.append("<div class=card><h2>Your NATS grant</h2>");
         if (decision instanceof Decision.Deny deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token is issued. ")
@@ -264,6 +266,33 @@ final class Pages {
                 .append(hidden("session", "all")).append("<button id=everywhere-button>Sign out everywhere</button></form>")
                 .append("<p class=muted>Ending a session closes its NATS connections at once.</p></div>");
         return b.toString();
+    }
+
+    /** The person's live NATS connections, from the servers' own reports: where from, which client, since when, which server. */
+    static String connectionList(Optional<java.util.List<saml2nats.connections.Ledger.Live>> connections, Instant now) {
+        StringBuilder b = new StringBuilder("<div class=card id=connections><h2>Your NATS connections</h2>");
+        if (connections.isEmpty()) {
+            return b.append("<p class=muted>Not shown: this service has no NATS system user, so the servers do not tell it "
+                    + "who is connected.</p></div>").toString();
+        }
+        if (connections.get().isEmpty()) {
+            return b.append("<p>None connected now.</p></div>").toString();
+        }
+        b.append("<table><tr><th>from</th><th>client</th><th>since</th><th>server</th></tr>");
+        for (var live : connections.get()) {
+            var c = live.connection();
+            b.append("<tr><td>").append(esc(c.host().isEmpty() ? "unknown" : c.host())).append("</td><td>")
+                    .append(esc(c.name().isEmpty() ? "(no name)" : c.name())).append("</td><td>").append(esc(utc(c.since())))
+                    .append(" <span class=muted>(").append(esc(ago(c.since(), now))).append(")</span></td><td>")
+                    .append(esc(c.serverName())).append("</td></tr>");
+        }
+        return b.append("</table><p class=muted>Ending the session a connection came from closes it.</p></div>").toString();
+    }
+
+    /** How long ago, to the minute: {@code just now}, {@code 5m ago}, {@code 2h3m ago}. */
+    static String ago(Instant then, Instant now) {
+        Duration d = Duration.between(then, now).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        return d.isNegative() || d.isZero() ? "just now" : Durations.format(d) + " ago";
     }
 
     private static String utc(Instant t) {

@@ -282,7 +282,16 @@ public final class WebApp implements AutoCloseable {
         var s = signed.get();
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
-                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), parts.sessions().of(s.session().identity())));
+                parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), parts.sessions().of(s.session().identity()),
+                connectionsOf(parts, s.session().identity())));
+    }
+
+    /**
+     * The person's own live NATS connections, over all their sessions, as the servers report them;
+     * empty when the service has no system user and so no ledger.
+     */
+    static Optional<java.util.List<Ledger.Live>> connectionsOf(Parts parts, saml2nats.session.Identity who) {
+        return parts.connections().map(l -> l.of(parts.sessions().of(who).stream().map(Session::id).toList()));
     }
 
     private void routeByEmail(Context ctx) {
