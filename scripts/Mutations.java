@@ -267,6 +267,12 @@ public class Mutations {
                 "the page and whoami show everyone's connections", "web/WebApp.java",
                 "parts.connections().map(l -> l.of(parts.sessions().of(who).stream().map(Session::id).toList()));",
                 "parts.connections().map(l -> l.all());");
+        m("X05", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "refused connects are not kept for their person", "callout/CalloutResponder.java",
+                "refusals.ifPresent(r -> r.refused(", "Optional.<Refusals>empty().ifPresent(r -> r.refused(");
+        m("X06", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "a token of an ended or expired session is refused without saying why", "callout/Authorizer.java",
+                "return sessions.past(tokenHash).<Verdict>map(", "return Optional.<PastSession>empty().<Verdict>map(");
+        m("X07", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "people of one IdP share one list of refusals", "connections/Refusals.java",
+                "(who.idp() + \"\\n\" + who.subject())", "(who.idp())");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -17,6 +17,7 @@ import saml2nats.callout.ExpiryJitter;
 import saml2nats.callout.GrantReview;
 import saml2nats.callout.Kicker;
 import saml2nats.connections.Ledger;
+import saml2nats.connections.Refusals;
 import saml2nats.connections.SystemApi;
 import saml2nats.callout.ServerTrust;
 import saml2nats.config.Config;
@@ -66,6 +67,8 @@ public final class Saml2Nats implements AutoCloseable {
     private Kicker kicker;
     /** The connection ledger; none without a system user (the servers' events are the system account's). */
     private Optional<Ledger> ledger = Optional.empty();
+    /** Each person's most recent refused connects, with the reason in words, for their page and whoami. */
+    private Refusals refusals;
     /** Live connections the ledger keeps in view (about 0.5 KiB each, docs/BENCHMARKS.md); beyond, they are only audited. */
     static final int LEDGER_MAX_LIVE = 200_000;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -98,6 +101,7 @@ public final class Saml2Nats implements AutoCloseable {
                     .description("sessions that have not ended").register(metrics);
             Optional<Connection> system = systemConnection(config, natsLog);
             Optional<SystemApi> systemApi = system.map(SystemApi::new);
+            refusals = new Refusals(state.slots(Refusals.BUCKET), clock);
             kicker = new Kicker(systemApi, metrics, clock, config.sessions().max(), audit); // closes the system connection
             // a connection is recorded for kicks before its answer goes out (Kicker keeps ended sessions' tombstones)
             Authorizer authorizer = new Authorizer(keys, serverTrust(config, system), sessions, policy::current, clock,
@@ -126,7 +130,7 @@ public final class Saml2Nats implements AutoCloseable {
             }
             responder = new CalloutResponder(nats, replyConnections, authorizer, audit, metrics,
                     new CalloutResponder.Settings(config.callout().queueGroup(), config.callout().workers(),
-                            config.callout().maxPending(), config.callout().maxWait()), clock).start();
+                            config.callout().maxPending(), config.callout().maxWait()), clock).remembering(refusals).start();
             Connection connection = nats;
             this.web = listen(new WebApp(webParts(config, clock, audit, () -> connection.getStatus() == Connection.Status.CONNECTED,
                     state, () -> maxPayload(connection))), config);
@@ -162,7 +166,7 @@ public final class Saml2Nats implements AutoCloseable {
         return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
                 saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
                 state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload,
-                provisioning, ledger);
+                provisioning, ledger, refusals);
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */
@@ -363,6 +367,7 @@ public final class Saml2Nats implements AutoCloseable {
         natsLog.closing();
         web.close();
         responder.close();
+        closeQuietly(refusals);
         ledger.ifPresent(Ledger::close); // before the kicker, which closes the system connection it runs on
         kicker.close();
         if (sessions instanceof AutoCloseable watched) {

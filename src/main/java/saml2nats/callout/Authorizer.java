@@ -6,6 +6,8 @@ import saml2nats.json.JsonObject;
 import saml2nats.policy.Decision;
 import saml2nats.policy.Policy;
 import saml2nats.connections.ConnectionName;
+import saml2nats.session.AccessToken;
+import saml2nats.session.PastSession;
 import saml2nats.session.Session;
 import saml2nats.session.SessionStore;
 
@@ -92,9 +94,13 @@ public final class Authorizer {
         if (request.token().isEmpty()) {
             return denied(CalloutError.NO_TOKEN, "no token: connect with the access token from the sign-in page");
         }
-        Optional<Session> found = sessions.findByToken(request.token().get());
+        String tokenHash = AccessToken.hash(request.token().get());
+        Optional<Session> found = sessions.findByTokenHash(tokenHash);
         if (found.isEmpty()) {
-            return denied(CalloutError.UNKNOWN_TOKEN, "no live session for this token: sign in again");
+            // a token of a session that ended or expired: say why, and to whom (the audit and the person's page)
+            return sessions.past(tokenHash).<Verdict>map((PastSession p) -> new Verdict.Denied(CalloutError.UNKNOWN_TOKEN,
+                            p.words(clock.instant()), Optional.of(p.session())))
+                    .orElseGet(() -> denied(CalloutError.UNKNOWN_TOKEN, "no live session for this token: sign in again"));
         }
         Session session = found.get();
         Decision decision = policy.get().decide(session.identity());

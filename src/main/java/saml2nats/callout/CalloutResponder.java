@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
+import saml2nats.connections.Refusals;
 import saml2nats.session.Identity;
 
 import java.time.Clock;
@@ -91,6 +92,8 @@ public final class CalloutResponder implements AutoCloseable {
      *                         server is checked one after another. Empty: answers use {@code nc}.
      *                         Refusals of requests never worked on go out through {@code nc}.
      */
+    private Optional<Refusals> refusals = Optional.empty();
+
     public CalloutResponder(Connection nc, List<Connection> replyConnections, Authorizer authorizer, AuditLog audit,
                             MeterRegistry registry, Settings settings, Clock clock) {
         this.nc = nc;
@@ -229,9 +232,21 @@ public final class CalloutResponder implements AutoCloseable {
         }
     }
 
+    /**
+     * Refused connects of a known person are also kept for that person to read (their page,
+     * {@code whoami}); set before {@link #start}.
+     */
+    public CalloutResponder remembering(Refusals refusals) {
+        this.refusals = Optional.of(refusals);
+        return this;
+    }
+
     private void finish(Authorizer.Outcome outcome, long start) {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         Verdict v = outcome.verdict();
+        if (v instanceof Verdict.Denied d && d.session().isPresent()) {
+            refusals.ifPresent(r -> r.refused(d.session().get().identity(), d.code().name(), d.reason()));
+        }
         String reason = v instanceof Verdict.Denied d ? d.code().name() : "OK";
         String result = v instanceof Verdict.Allowed ? "allow" : "deny";
         decisions.computeIfAbsent(result + "/" + reason, k -> Counter.builder("saml2nats.callout.decisions")

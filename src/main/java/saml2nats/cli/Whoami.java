@@ -40,6 +40,7 @@ public final class Whoami {
         out.println("session:  ends " + ends(a.text("session_expires"), clock.instant()));
         out.println("context:  " + context + " (" + contexts.natsFile(context) + "), NATS at " + entry.natsUrl());
         connections(a, clock.instant()).forEach(out::println);
+        refused(a).forEach(out::println);
         out.println();
         out.print(a.text("grant"));
     }
@@ -70,6 +71,22 @@ public final class Whoami {
             }
             lines.add(clean("  from " + c.text("from").orElse("unknown") + ", " + c.text("client").orElse("(no name)")
                     + ", since " + ago + ", on " + c.text("server").orElse("")));
+        }
+        return lines;
+    }
+
+    /** The person's most recent refused connects and why, newest first; nothing when there were none. */
+    static List<String> refused(ServiceClient.Answer a) {
+        java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+        for (var r : a.body().objects("refused")) {
+            String at = r.text("at").orElse("");
+            try {
+                at = MINUTE.format(Instant.parse(at));
+            } catch (DateTimeParseException e) {
+                // shown as sent
+            }
+            lines.add(clean((lines.isEmpty() ? "refused:  " : "          ") + at + "  " + r.text("words").orElse("")
+                    + " (" + r.text("code").orElse("") + ")"));
         }
         return lines;
     }

@@ -23,8 +23,15 @@ public final class CaffeineSessionStore implements SessionStore {
     private final Clock clock;
     private final AccessToken tokens;
     private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
+    private final PastSessions past;
 
     public CaffeineSessionStore(long maxSessions, Clock clock, AccessToken tokens) {
+        this(maxSessions, clock, tokens, PastSessions.inMemory(maxSessions, clock));
+    }
+
+    CaffeineSessionStore(long maxSessions, Clock clock, AccessToken tokens, PastSessions past) {
+        this.past = past;
+        endListeners.add(e -> past.ended(e.session(), e.why(), clock.instant()));
         if (maxSessions < 1) {
             throw new IllegalArgumentException("sessions.max must be at least 1, was " + maxSessions);
         }
@@ -42,6 +49,7 @@ public final class CaffeineSessionStore implements SessionStore {
         Session session = new Session(UUID.randomUUID().toString(), identity, now, now.plus(length), origin);
         String token = tokens.mint();
         sessions.put(AccessToken.hash(token), session);
+        past.opened(AccessToken.hash(token), session);
         return new Created(token, session);
     }
 
@@ -58,6 +66,11 @@ public final class CaffeineSessionStore implements SessionStore {
             announce(ended, why);
         }
         return ended != null;
+    }
+
+    @Override
+    public Optional<PastSession> past(String tokenHash) {
+        return past.of(tokenHash);
     }
 
     @Override

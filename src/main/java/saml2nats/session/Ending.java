@@ -32,6 +32,21 @@ public record Ending(Cause cause, String by) {
         ELSEWHERE
     }
 
+    /** The end as the person reads it: "your session was ended by {words}". */
+    public String words() {
+        return switch (cause) {
+            case SIGN_OUT -> "a sign-out in a browser";
+            case CLI_LOGOUT -> "saml2nats logout, or ending it from your list of sessions";
+            case SIGN_OUT_EVERYWHERE -> "sign out everywhere";
+            case IDP_LOGOUT -> "a sign-out at your identity provider";
+            case ADMIN -> "an administrator";
+            case SCIM -> "your identity provider's provisioning (your account was deactivated or changed)";
+            case RELOAD -> "a change of the access mapping";
+            case RESTART -> "a restart of the service";
+            case ELSEWHERE -> "a sign-out";
+        };
+    }
+
     public Ending {
         Objects.requireNonNull(cause, "cause");
         by = by == null ? "" : by;

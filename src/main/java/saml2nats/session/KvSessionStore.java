@@ -60,8 +60,12 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
     private final Cache<String, Boolean> endedUnseen = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
 
+    private final PastSessions past;
+
     private KvSessionStore(KeyValue kv, Cache<String, Session> local, Clock clock, AccessToken tokens,
-                           Duration loadLimit) throws IOException, InterruptedException {
+                           Duration loadLimit, PastSessions past) throws IOException, InterruptedException {
+        this.past = past;
+        endListeners.add(e -> past.ended(e.session(), e.why(), clock.instant()));
         this.kv = kv;
         this.local = local;
         this.clock = clock;
@@ -96,10 +100,21 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
      * Opens (creating when missing) the bucket and loads every live session before returning,
      * so a restarted replica answers for sessions made before it started.
      */
-    static KvSessionStore open(KeyValue kv, long maxSessions, Clock clock, AccessToken tokens)
+    static KvSessionStore open(KeyValue kv, long maxSessions, Clock clock, AccessToken tokens, PastSessions past)
             throws IOException, InterruptedException {
         return new KvSessionStore(kv, ExpiringCache.create(maxSessions, clock, Session::expires), clock, tokens,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), past);
+    }
+
+    /** With what became of past sessions kept in this process only. */
+    static KvSessionStore open(KeyValue kv, long maxSessions, Clock clock, AccessToken tokens)
+            throws IOException, InterruptedException {
+        return open(kv, maxSessions, clock, tokens, PastSessions.inMemory(maxSessions, clock));
+    }
+
+    @Override
+    public Optional<PastSession> past(String tokenHash) {
+        return past.of(tokenHash);
     }
 
     @Override
@@ -118,6 +133,7 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
             throw new IllegalStateException("could not store the session in JetStream KV: " + e.getMessage(), e);
         }
         local.put(key, session);
+        past.opened(key, session);
         return new Created(token, session);
     }
 

@@ -28,10 +28,11 @@ public interface SessionStore {
      */
     static SessionStore open(StateBackend backend, Duration maxSession, Clock clock, AccessToken tokens)
             throws IOException, InterruptedException {
+        PastSessions past = new PastSessions(backend.slots(PastSessions.bucket(maxSession)));
         if (backend instanceof StateBackend.JetStreamKv kv) {
-            return KvSessionStore.open(kv.open(bucket(maxSession)), kv.maxEntries(), clock, tokens);
+            return KvSessionStore.open(kv.open(bucket(maxSession)), kv.maxEntries(), clock, tokens, past);
         }
-        return new CaffeineSessionStore(backend.maxEntries(), clock, tokens);
+        return new CaffeineSessionStore(backend.maxEntries(), clock, tokens, past);
     }
 
     /** A new session and the access token that opens it; the token is returned once and not kept. */
@@ -53,6 +54,9 @@ public interface SessionStore {
     default Optional<Session> findByToken(String token) {
         return findByTokenHash(AccessToken.hash(token));
     }
+
+    /** What became of the session this token hash opened (ended how, or expired), for a day past its end. */
+    Optional<PastSession> past(String tokenHash);
 
     /** Ends the session; true when there was one. */
     boolean end(String tokenHash, Ending why);

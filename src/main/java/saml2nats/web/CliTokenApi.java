@@ -33,6 +33,8 @@ final class CliTokenApi {
                 .map(l -> JsonBuilder.object().textIfAny("from", l.connection().host()).textIfAny("client", l.connection().name())
                         .text("since", l.connection().since().toString()).text("server", l.connection().serverName()))
                 .toList()));
+        b.objects("refused", parts.refusals().of(s.identity()).stream().map(r -> JsonBuilder.object()
+                .text("at", r.at().toString()).text("code", r.code()).text("words", r.words())).toList());
         CliJson.send(ctx, b.textIfAny("grant", Explanation.of(decision, parts.serverMaxPayload().get())));
     }
 

@@ -49,7 +49,8 @@ final class Pages {
 
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
                            Instant now, boolean sentinel, OptionalLong maxPayload, java.util.List<Session> mine,
-                           Optional<java.util.List<saml2nats.connections.Ledger.Live>> connections) {
+                           Optional<java.util.List<saml2nats.connections.Ledger.Live>> connections,
+                           java.util.List<saml2nats.connections.Refusals.Refusal> refused) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
@@ -66,6 +67,7 @@ final class Pages {
                 .append("<button class=secondary id=signout>Sign out</button></form></div>");
         b.append(sessionList(session, mine, csrf, now));
         b.append(connectionList(connections, now));
+        b.append(refusalList(refused));
         b.append("<div class=card><h2>Your NATS grant</h2>");
         if (decision instanceof Decision.Deny deny) {
             b.append("<p><b>No NATS access.</b> None of your groups is mapped to a NATS role, so no token is issued. ")
@@ -287,6 +289,24 @@ final class Pages {
                     .append(esc(c.serverName())).append("</td></tr>");
         }
         return b.append("</table><p class=muted>Ending the session a connection came from closes it.</p></div>").toString();
+    }
+
+    /**
+     * The person's most recent refused connects and why, in words: a NATS client is told only
+     * "Authorization Violation". Nothing shows when there were none.
+     */
+    static String refusalList(java.util.List<saml2nats.connections.Refusals.Refusal> refused) {
+        if (refused.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<div class=card id=refused><h2>Refused connects</h2>"
+                + "<p class=muted>Your NATS client only hears \"Authorization Violation\". Here is why, most recent first.</p><table>"
+                + "<tr><th>when</th><th>why</th></tr>");
+        for (var r : refused) {
+            b.append("<tr><td>").append(esc(utc(r.at()))).append("</td><td>").append(esc(r.words()))
+                    .append(" <span class=muted>(").append(esc(r.code())).append(")</span></td></tr>");
+        }
+        return b.append("</table></div>").toString();
     }
 
     /** How long ago, to the minute: {@code just now}, {@code 5m ago}, {@code 2h3m ago}. */

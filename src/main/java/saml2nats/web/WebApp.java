@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import saml2nats.scim.Provisioning;
 import saml2nats.session.Ending;
 import saml2nats.connections.Ledger;
+import saml2nats.connections.Refusals;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
 import saml2nats.config.Config;
@@ -70,7 +71,7 @@ public final class WebApp implements AutoCloseable {
                         saml2nats.saml.OpenSaml saml, Slots browserSlots,
                         Optional<String> sentinelCreds, CliHandoff handoff,
                         java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload,
-                        Provisioning provisioning, Optional<Ledger> connections) { }
+                        Provisioning provisioning, Optional<Ledger> connections, Refusals refusals) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -283,7 +284,7 @@ public final class WebApp implements AutoCloseable {
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
                 parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), parts.sessions().of(s.session().identity()),
-                connectionsOf(parts, s.session().identity())));
+                connectionsOf(parts, s.session().identity()), parts.refusals().of(s.session().identity())));
     }
 
     /**

@@ -32,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -262,15 +263,21 @@ class SignedInPageIT {
                 l.contains("\"action\":\"kick\"") && l.contains("\"reason\":\"SIGN_OUT_EVERYWHERE\"")).count() == 2), stack.audit());
     }
 
+    /** Signs the browser in at the dev IdP as {@code person}: the token its page shows. */
+    static String pageToken(HttpBrowser b, String person) throws Exception {
+        Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(b.signInAtDevIdp(person).body());
+        assertTrue(token.find(), "signed in, with a token on the page");
+        return token.group(1);
+    }
+
     @Test
     void thePageAndWhoamiShowThePersonsOwnLiveConnectionsAndNoOneElses() throws Exception {
         HttpBrowser b = browser();
-        Matcher token = Pattern.compile("<pre id=token>(s2n_[A-Za-z0-9_-]{43})</pre>").matcher(b.signInAtDevIdp("alice").body());
-        assertTrue(token.find());
-        saml2nats.session.Identity alice = stack.service.sessions().findByToken(token.group(1)).orElseThrow().identity();
+        String webToken = pageToken(b, "alice");
+        saml2nats.session.Identity alice = stack.service.sessions().findByToken(webToken).orElseThrow().identity();
         String cliToken = stack.service.sessions().create(alice, Duration.ofHours(1)).token();
         String bobToken = stack.signIn(saml2nats.testing.People.BOB, Duration.ofHours(1));
-        try (CalloutStack.Client web = stack.connect(new Options.Builder().token(token.group(1).toCharArray())
+        try (CalloutStack.Client web = stack.connect(new Options.Builder().token(webToken.toCharArray())
                 .connectionName("alice-dashboard").maxReconnects(0));
              CalloutStack.Client cli = stack.connect(new Options.Builder().token(cliToken.toCharArray())
                      .connectionName("alice-orders<b>").maxReconnects(0));
@@ -298,5 +305,50 @@ class SignedInPageIT {
                     && printed.contains("alice-dashboard"), printed);
             assertFalse(printed.contains("bobs-secret-client"), printed);
         }
+    }
+
+    String whoami(String token) throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + stack.service.httpPort() + "/cli/whoami"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    @Test
+    void aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly() throws Exception {
+        HttpBrowser b = browser();
+        String webToken = pageToken(b, "alice");
+        saml2nats.session.Identity alice = stack.service.sessions().findByToken(webToken).orElseThrow().identity();
+        String ended = stack.service.sessions().create(alice, Duration.ofHours(1)).token();
+        stack.service.sessions().end(saml2nats.session.AccessToken.hash(ended),
+                new saml2nats.session.Ending(saml2nats.session.Ending.Cause.SIGN_OUT, alice.subject()));
+        assertThrows(java.io.IOException.class, () -> stack.connect(ended), "an ended session's token is refused");
+        String expired = stack.service.sessions().create(alice, Duration.ofMillis(1200)).token();
+        Thread.sleep(1500);
+        assertThrows(java.io.IOException.class, () -> stack.connect(expired), "an expired session's token is refused");
+
+        String card = saml2nats.testing.Eventually.value(Duration.ofSeconds(5), () -> {
+            Matcher m = Pattern.compile("<div class=card id=refused>(.*?)</div>", Pattern.DOTALL).matcher(b.get("/").body());
+            return m.find() ? m.group(1) : "";
+        }, c -> c.contains("expired at") && c.contains("ended by"));
+        assertTrue(card.contains("your session was ended by a sign-out in a browser at ") && card.contains("(UNKNOWN_TOKEN)"), card);
+        assertTrue(card.contains("this token&#39;s session expired at ") || card.contains("this token's session expired at "), card);
+        assertTrue(card.indexOf("expired at") < card.indexOf("ended by"), "most recent first: " + card);
+        assertTrue(stack.audit().lines().anyMatch(l -> l.contains("\"reason\":\"UNKNOWN_TOKEN\"")
+                && l.contains("\"subject\":\"" + alice.subject() + "\"") && l.contains("ended by a sign-out")),
+                "the audit names whose token it was, and why: " + stack.audit());
+
+        // a person whose groups the mapping does not grant: told which groups, in whoami
+        saml2nats.session.Identity dana = new saml2nats.session.Identity("dev", "dana@example.com", "dana@example.com", "dana",
+                "Dana", List.of("marketing"));
+        String danaToken = stack.signIn(dana, Duration.ofHours(1));
+        assertThrows(java.io.IOException.class, () -> stack.connect(danaToken));
+        String danas = saml2nats.testing.Eventually.value(Duration.ofSeconds(5), () -> whoami(danaToken),
+                w -> w.contains("NO_MATCHING_ROLE"));
+        assertTrue(danas.contains("NO_MATCHING_ROLE") && danas.contains("marketing"), danas);
+        String bobs = whoami(stack.signIn(saml2nats.testing.People.BOB, Duration.ofHours(1)));
+        assertTrue(bobs.contains("\"refused\":[]"), "another person sees none of it: " + bobs);
+        assertFalse(whoami(danaToken).contains("ended by"), "dana sees none of alice's");
     }
 }
