@@ -273,6 +273,14 @@ public class Mutations {
                 "return sessions.past(tokenHash).<Verdict>map(", "return Optional.<PastSession>empty().<Verdict>map(");
         m("X07", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "people of one IdP share one list of refusals", "connections/Refusals.java",
                 "(who.idp() + \"\\n\" + who.subject())", "(who.idp())");
+        m("A01", "AdminPageIT#onlyTheConfiguredGroupMayOpenItAndOthersAreToldWhichGroupItNeeds",
+                "any signed-in person may open the admin page", "web/AdminPage.java",
+                "&& who.groups().stream().anyMatch(admins.groups()::contains);", ";");
+        m("A02", "AdminPageIT#anAdminSeesLiveSessionsAndConnectionsAndEndsOneThenAllAfterConfirmingEach", "the admin page's form needs no CSRF token", "web/AccessRules.java",
+                "case ADMIN_FORM -> adminPerson(ctx, formPoster(ctx), false);",
+                "case ADMIN_FORM -> adminPerson(ctx, browsers.find(ctx.cookie(BrowserSessions.COOKIE)), false);");
+        m("A03", "AdminPageIT#anAdminSeesLiveSessionsAndConnectionsAndEndsOneThenAllAfterConfirmingEach", "an admin's end acts without asking", "web/AdminPage.java",
+                "if (!\"yes\".equals(ctx.formParam(\"confirm\"))) {", "if (false) {");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -21,7 +21,25 @@ import java.util.Set;
 public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Callout callout, Set<String> accounts,
                      Path policyFile, Duration policyPoll, Sessions sessions, List<Idp> idps, boolean devIdp,
                      Optional<Path> auditLog, Sp sp, List<String> allowedReturnUrls, List<AddressRange> trustedProxies,
-                     Optional<Secret> adminToken, Optional<Operator> operator, Store store, List<Scim> scim) {
+                     Optional<Secret> adminToken, Optional<Operator> operator, Store store, List<Scim> scim,
+                     Admins admins) {
+
+    /**
+     * Who may use the admin page ({@code admin:}): a person signed in through one of {@code idps}
+     * (every configured IdP when empty) holding one of {@code groups}. No groups: no admin page.
+     */
+    public record Admins(List<String> groups, List<String> idps) {
+        public static final Admins NONE = new Admins(List.of(), List.of());
+
+        public Admins {
+            groups = List.copyOf(groups);
+            idps = List.copyOf(idps);
+        }
+
+        public boolean enabled() {
+            return !groups.isEmpty();
+        }
+    }
 
     /**
      * Where sessions live: this process ({@code embedded}) or JetStream KV shared by every

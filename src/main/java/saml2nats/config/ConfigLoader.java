@@ -31,7 +31,8 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("public_url", "http_host", "http_port", "nats", "callout", "accounts", "policy",
             "sessions", "idps", "dev_idp", "audit_log", "sp", "allowed_return_urls", "trusted_proxies", "admin_token_file",
-            "operator", "store", "kv", "metadata_cache_dir", "scim");
+            "operator", "store", "kv", "metadata_cache_dir", "scim", "admin");
+    private static final Set<String> ADMIN = Set.of("groups", "idps");
     private static final Set<String> SCIM = Set.of("idp", "token_file", "token_sha256", "match");
     /** A SCIM bearer token an IdP could not guess: Okta and Entra ID take any secret the admin pastes. */
     private static final int MIN_SCIM_TOKEN = 32;
@@ -205,6 +206,7 @@ public final class ConfigLoader {
                 "admin_token_file: the admin token must be at least 32 characters (e.g. openssl rand -base64 32)"));
         Config.Store store = store(top, errors);
         List<Config.Scim> scim = scim(top, devIdp ? union(ids, Config.DEV_IDP) : ids, base, errors);
+        Config.Admins admins = admins(top, devIdp ? union(ids, Config.DEV_IDP) : ids, errors);
         checkKeys(issuer, xkey, operator, idps, spConfig, errors);
         // last, so that the shape problems of every map read above are in (kv's once were not)
         for (YamlMap.Problem p : problems) {
@@ -214,7 +216,31 @@ public final class ConfigLoader {
             throw new ConfigException(errors.stream().map(e -> file + ": " + e).toList());
         }
         return new Config(publicUrl, httpHost, httpPort, natsConfig, calloutConfig, accounts, policyFile, poll, sessionConfig,
-                idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store, scim);
+                idps, devIdp, audit, spConfig, returnUrls, proxies, admin, operator, store, scim, admins);
+    }
+
+    /** {@code admin: { groups: [...], idps: [...] }}: who may use the admin page. */
+    private static Config.Admins admins(YamlMap top, Set<String> idpIds, List<String> errors) {
+        Optional<YamlMap> admin = top.map("admin");
+        if (admin.isEmpty()) {
+            return Config.Admins.NONE;
+        }
+        admin.get().allowOnly(ADMIN);
+        List<String> groups = admin.get().scalars("groups").stream().map(YamlMap.Scalar::value).filter(g -> !g.isBlank()).toList();
+        List<String> idps = new ArrayList<>();
+        for (YamlMap.Scalar i : admin.get().scalars("idps")) {
+            if (idpIds.contains(i.value())) {
+                idps.add(i.value());
+            } else {
+                errors.add("line " + i.line() + ": admin.idps: '" + i.value() + "' is not the id of a configured IdP ("
+                        + String.join(", ", new java.util.TreeSet<>(idpIds)) + ")");
+            }
+        }
+        if (groups.isEmpty()) {
+            errors.add("admin: groups is empty, so nobody could use the admin page: name the SAML groups whose members may "
+                    + "(e.g. groups: [nats-admins]), or drop admin:");
+        }
+        return new Config.Admins(groups, idps);
     }
 
     /** {@code scim:} one entry per provisioning IdP (a list, or a single mapping). */

@@ -27,6 +27,13 @@ enum Access implements RouteRole {
     CLI_TOKEN,
     /** {@code Authorization: Bearer} with the service's admin token; {@code admin_off} when none is configured. */
     ADMIN,
+    /**
+     * A signed-in browser of a person {@code admin:} names (group and IdP); anyone else signed in
+     * gets a 403 page naming the group needed, and a stranger is sent to sign in first.
+     */
+    ADMIN_PAGE,
+    /** As {@link #ADMIN_PAGE}, posting the admin page's own form (its CSRF token); else a 403 page. */
+    ADMIN_FORM,
     /** {@code Authorization: Bearer} with an IdP's SCIM token ({@code scim:}); else SCIM's 401, audited. */
     SCIM_CLIENT
 }

@@ -75,6 +75,8 @@ final class AccessRules {
             case SIGN_OUT_FORM -> signOutForm(ctx);
             case CLI_TOKEN -> bearerSession(ctx) || CliJson.refused(ctx, HandoffError.INVALID_TOKEN);
             case ADMIN -> admin(ctx);
+            case ADMIN_PAGE -> adminPerson(ctx, browsers.find(ctx.cookie(BrowserSessions.COOKIE)), true);
+            case ADMIN_FORM -> adminPerson(ctx, formPoster(ctx), false);
             case SCIM_CLIENT -> scim.client(ctx);
         };
     }
@@ -130,6 +132,19 @@ final class AccessRules {
         String given = bearerToken(ctx);
         return !given.isEmpty() && sameSecret(parts.config().adminToken().get().value(), given)
                 || CliJson.refused(ctx, HandoffError.ADMIN_REFUSED);
+    }
+
+    /** A signed-in admin (by group and IdP); anyone else is answered. */
+    private boolean adminPerson(Context ctx, Optional<BrowserSessions.Signed> signed, boolean page) {
+        if (signed.isEmpty()) {
+            return page ? signInFirst(ctx) : refused(ctx, "Not done",
+                    "The form was not from the admin page, or your session ended. Open /admin and try again.");
+        }
+        var who = signed.get().session().identity();
+        if (!AdminPage.isAdmin(parts.config().admins(), who)) {
+            return refused(ctx, "Not an administrator", AdminPage.needed(parts.config().admins(), who));
+        }
+        return signedIn(ctx, signed);
     }
 
     static boolean sameSecret(String expected, String given) {

@@ -286,7 +286,7 @@ final class Pages {
             b.append("<tr><td>").append(esc(c.host().isEmpty() ? "unknown" : c.host())).append("</td><td>")
                     .append(esc(c.name().isEmpty() ? "(no name)" : c.name())).append("</td><td>").append(esc(utc(c.since())))
                     .append(" <span class=muted>(").append(esc(ago(c.since(), now))).append(")</span></td><td>")
-                    .append(esc(c.serverName())).append("</td></tr>");
+                    .append(server(c.serverName())).append("</td></tr>");
         }
         return b.append("</table><p class=muted>Ending the session a connection came from closes it.</p></div>").toString();
     }
@@ -309,13 +309,21 @@ final class Pages {
         return b.append("</table></div>").toString();
     }
 
+    /**
+     * A server as people read it: its name, or for a server without {@code server_name} its
+     * 56-character id cut to 12 (the whole id in the title), which would not fit a phone's width.
+     */
+    static String server(String name) {
+        return name.length() <= 20 ? esc(name) : "<span title='" + esc(name) + "'>" + esc(name.substring(0, 12)) + "…</span>";
+    }
+
     /** How long ago, to the minute: {@code just now}, {@code 5m ago}, {@code 2h3m ago}. */
     static String ago(Instant then, Instant now) {
         Duration d = Duration.between(then, now).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         return d.isNegative() || d.isZero() ? "just now" : Durations.format(d) + " ago";
     }
 
-    private static String utc(Instant t) {
+    static String utc(Instant t) {
         return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC");
     }
 

@@ -82,6 +82,7 @@ public final class WebApp implements AutoCloseable {
     private final CliSignIn cliSignIn;
     private final CliTokenApi cliToken;
     private final AdminApi admin;
+    private final AdminPage adminPage;
     private final ScimApi scim;
     private final boolean secureCookies;
     private final ClientAddresses addresses;
@@ -109,6 +110,7 @@ public final class WebApp implements AutoCloseable {
         this.cliSignIn = new CliSignIn(parts, handoff, addresses, new CliStarts(parts.config().sessions().max(), parts.clock()));
         this.cliToken = new CliTokenApi(parts);
         this.admin = new AdminApi(parts);
+        this.adminPage = new AdminPage(parts);
         String host = parts.config().publicUrl().getHost();
         this.secureCookies = !(parts.config().publicUrl().getScheme().equals("http")
                 && (host.equals("localhost") || host.equals("127.0.0.1")));
@@ -189,6 +191,8 @@ public final class WebApp implements AutoCloseable {
         r.get("/cli/sessions", cliToken::sessions, Access.CLI_TOKEN);
         r.post("/cli/sessions/end", cliToken::endSessions, Access.CLI_TOKEN);
         r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);
+        r.get("/admin", adminPage::show, Access.ADMIN_PAGE);
+        r.post("/admin/end", adminPage::end, Access.ADMIN_FORM);
         if (parts.provisioning().enabled()) {
             scim.routes(r);
         }

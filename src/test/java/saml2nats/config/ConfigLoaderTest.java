@@ -69,6 +69,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAdminPageNamesGroupsAndConfiguredIdpsOrIsRefusedSayingWhat(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        String base = "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\n";
+        Files.writeString(cfg, base);
+        assertFalse(ConfigLoader.withoutSecrets(Map.of()).load(cfg).admins().enabled(), "off unless configured");
+        Files.writeString(cfg, base + "admin: { groups: [nats-admins], idps: [dev] }\n");
+        Config ok = ConfigLoader.withoutSecrets(Map.of()).load(cfg);
+        assertEquals(java.util.List.of("nats-admins"), ok.admins().groups());
+        assertEquals(java.util.List.of("dev"), ok.admins().idps());
+        Files.writeString(cfg, base + "admin: { groups: [], idps: [okta], extra: 1 }\n");
+        String message = assertThrows(ConfigException.class, () -> ConfigLoader.withoutSecrets(Map.of()).load(cfg)).getMessage();
+        assertTrue(message.contains("admin.idps: 'okta' is not the id of a configured IdP (dev)"), message);
+        assertTrue(message.contains("admin: groups is empty, so nobody could use the admin page"), message);
+        assertTrue(message.contains("extra"), "an unknown key is named: " + message);
+    }
+
+    @Test
     void scimEntriesNameAnIdpATokenAndAMatchOrAreRefusedSayingWhat(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("c.yaml");
         String base = "nats: { user: s }\ncallout: {}\naccounts: [DEV]\ndev_idp: true\n";
@@ -212,7 +229,7 @@ class ConfigLoaderTest {
         Map<String, String> typos = new java.util.LinkedHashMap<>();
         typos.put("accounts: [DEV]\nnats: { user: s, pasword_file: p }\n",
                 "line 2: nats.pasword_file: unknown key; known: creds_file, password_file,");
-        typos.put(base + "colour: blue\n", "line 3: colour: unknown key; known: accounts, admin_token_file,");
+        typos.put(base + "colour: blue\n", "line 3: colour: unknown key; known: accounts, admin, admin_token_file,");
         typos.put(base + "kv: { bucket_prefx: x }\n", "line 3: kv.bucket_prefx: unknown key; known: bucket_prefix, replicas");
         typos.put(base + "callout: { workerz: 2 }\n", "line 3: callout.workerz: unknown key; known: allowed_servers,");
         typos.put(base + "policy: { fille: m.yaml }\n", "line 3: policy.fille: unknown key; known: file, poll");

@@ -66,6 +66,7 @@ class BrowserJourneyIT {
                   - id: keycloak
                     label: Keycloak
                     metadata_url: %s
+                admin: { groups: [nats-admins], idps: [keycloak] }
                 """.formatted(keycloak.metadataUrl()), port);
     }
 
@@ -245,6 +246,43 @@ class BrowserJourneyIT {
             d.navigate().refresh();
             assertTrue(d.getPageSource().contains("Sign in to connect to NATS"), "her browser is signed out here too");
             b.screenshot("signed-out-by-idp-admin");
+        }
+    }
+
+    @Test
+    void anAdminFromKeycloaksGroupEndsAlicesSessionOnTheAdminPageAndANonAdminIsTurnedAway() throws Exception {
+        try (Browser a = browser("alice-admin-target"); Browser o = browser("olga")) {
+            signInAtKeycloak(a.driver, "alice");
+            String token = a.driver.findElement(By.id("token")).getText().trim();
+            a.driver.get(base + "/admin");
+            String refused = a.driver.findElement(By.tagName("main")).getText();
+            assertTrue(refused.contains("Not an administrator") && refused.contains("members of nats-admins"), refused);
+            a.screenshot("admin-refused");
+            try (CalloutStack.Client alice = stack.connect(new Options.Builder().token(token.toCharArray())
+                    .connectionName("alice-e2e").maxReconnects(0))) {
+                WebDriver d = o.driver;
+                d.get(base + "/admin"); // not signed in: to sign-in, and back here after it
+                keycloakForm(d, "olga");
+                WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(10));
+                wait.until(x -> x.getCurrentUrl().startsWith(base + "/admin"));
+                Eventually.holds(Duration.ofSeconds(5), () -> {
+                    d.navigate().refresh();
+                    return d.getPageSource().contains("alice-e2e");
+                });
+                assertTrue(d.getPageSource().contains("alice-e2e") && d.getPageSource().contains("Alice Developer"),
+                        d.getPageSource());
+                o.screenshot("admin-page");
+                d.findElement(By.xpath("//tr[td[contains(., 'alice-e2e')]]//button")).click();
+                wait.until(x -> x.getPageSource().contains("Yes, end it"));
+                o.screenshot("admin-confirm");
+                d.findElement(By.id("confirm")).click();
+                wait.until(x -> x.getPageSource().contains("session(s) ended"));
+                o.screenshot("admin-ended");
+                assertEquals(ConnectionListener.Events.CLOSED, alice.awaitClosed(Duration.ofSeconds(5)),
+                        "the admin's end closes her connection");
+            }
+            assertThrows(IOException.class, () -> stack.connect(token));
+            assertTrue(stack.audit().contains("ended by admin olga@example.com on the admin page"), stack.audit());
         }
     }
 

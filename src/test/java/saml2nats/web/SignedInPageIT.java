@@ -288,7 +288,7 @@ class SignedInPageIT {
                 return m.find() ? m.group(1) : "";
             }, c -> c.contains("alice-orders") && c.contains("alice-dashboard"));
             assertTrue(card.contains("alice-orders") && card.contains("alice-dashboard"), "both of alice's: " + card);
-            assertTrue(card.contains("<td>127.0.0.1</td>") && Pattern.compile("<td>[A-Z0-9]{56}</td></tr>").matcher(card).find()
+            assertTrue(card.contains("<td>127.0.0.1</td>") && Pattern.compile("<td><span title='[A-Z0-9]{56}'>[A-Z0-9]{12}…</span></td></tr>").matcher(card).find()
                     && card.contains("(just now)"), "from where, since when and which server (unnamed: its id): " + card);
             assertTrue(card.contains("alice-orders&lt;b&gt;"), "a client's name is its own words, escaped: " + card);
             assertFalse(card.contains("bobs-secret-client"), "never another person's: " + card);
