@@ -270,7 +270,7 @@ public class Mutations {
         m("X05", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "refused connects are not kept for their person", "callout/CalloutResponder.java",
                 "refusals.ifPresent(r -> r.refused(", "Optional.<Refusals>empty().ifPresent(r -> r.refused(");
         m("X06", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "a token of an ended or expired session is refused without saying why", "callout/Authorizer.java",
-                "return sessions.past(tokenHash).<Verdict>map(", "return Optional.<PastSession>empty().<Verdict>map(");
+                "? sessions.past(tokenHash) : Optional.empty();", "? Optional.<PastSession>empty() : Optional.empty();");
         m("X07", "SignedInPageIT#aRefusedConnectIsExplainedInWordsOnThePersonsOwnPageAndWhoamiOnly", "people of one IdP share one list of refusals", "connections/Refusals.java",
                 "(who.idp() + \"\\n\" + who.subject())", "(who.idp())");
         m("A01", "AdminPageIT#onlyTheConfiguredGroupMayOpenItAndOthersAreToldWhichGroupItNeeds",

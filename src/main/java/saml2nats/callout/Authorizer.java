@@ -97,8 +97,11 @@ public final class Authorizer {
         String tokenHash = AccessToken.hash(request.token().get());
         Optional<Session> found = sessions.findByTokenHash(tokenHash);
         if (found.isEmpty()) {
-            // a token of a session that ended or expired: say why, and to whom (the audit and the person's page)
-            return sessions.past(tokenHash).<Verdict>map((PastSession p) -> new Verdict.Denied(CalloutError.UNKNOWN_TOKEN,
+            // a token of a session that ended or expired: say why, and to whom (the audit and the person's page);
+            // only for a token of our shape, so garbage in a storm of refusals costs no store lookup
+            Optional<PastSession> past = AccessToken.looksLikeToken(request.token().get())
+                    ? sessions.past(tokenHash) : Optional.empty();
+            return past.<Verdict>map((PastSession p) -> new Verdict.Denied(CalloutError.UNKNOWN_TOKEN,
                             p.words(clock.instant()), Optional.of(p.session())))
                     .orElseGet(() -> denied(CalloutError.UNKNOWN_TOKEN, "no live session for this token: sign in again"));
         }
