@@ -281,6 +281,24 @@ public class Mutations {
                 "case ADMIN_FORM -> adminPerson(ctx, browsers.find(ctx.cookie(BrowserSessions.COOKIE)), false);");
         m("A03", "AdminPageIT#anAdminSeesLiveSessionsAndConnectionsAndEndsOneThenAllAfterConfirmingEach", "an admin's end acts without asking", "web/AdminPage.java",
                 "if (!\"yes\".equals(ctx.formParam(\"confirm\"))) {", "if (false) {");
+        m("A04", "AdminStatusIT#aSignInWithTheWrongSignatureShowsItsTimeAndReasonAndAnExpiringCertificateWarnsOnThePageAndInTheMetric",
+                "a refused sign-in leaves no trace on the admin page", "web/SignIn.java",
+                "        health.refused(idp, code, detail);\n", "");
+        m("A05", "AdminStatusIT#aSignInWithTheWrongSignatureShowsItsTimeAndReasonAndAnExpiringCertificateWarnsOnThePageAndInTheMetric",
+                "a certificate about to expire is not flagged", "saml/IdpHealth.java",
+                "return left(now).compareTo(WARN_BEFORE) < 0;", "return false;");
+        m("A06", "ReportIT#theAdminPageHandsOutTheSameReviewAndNobodyElseGetsIt", "any signed-in person downloads everyone's access history",
+                "web/WebApp.java", "ctx -> adminPage.report(ctx, f), Access.ADMIN_PAGE);", "ctx -> adminPage.report(ctx, f), Access.BROWSER);");
+        m("A07", "AdminStatusIT#aRefusedMappingEditShowsItsFileAndLineAndThePolicyInForceStays", "a refused mapping edit is not shown",
+                "policy/PolicySource.java", "            lastRejected = Optional.of(new Rejected(clock.instant(), e.findings(), e.getMessage()));\n", "");
+        m("R01", "HoldingsTest#aCellASpreadsheetWouldRunAsAFormulaIsDefused", "an IdP's value runs as a spreadsheet formula",
+                "report/CsvReview.java", "String c = !cell.isEmpty() && \"=+-@\".indexOf(cell.charAt(0)) >= 0 ? \"'\" + cell : cell;",
+                "String c = cell;");
+        m("R02", "HoldingsTest#everyUnreadableLineIsNamedWithWhyAndTheRestStillCounts", "one torn line hides the rest of the log",
+                "report/Holdings.java", "            h.line(++n, text);\n", "            h.line(++n, text);\n            if (h.skippedCount() > 0) {\n                break;\n            }\n");
+        m("R03", "HoldingsTest#signOutsAreThePersonsOwnEndsAndRevocationsTheCompanysAndAnotherReplicasEchoCountsForNothing",
+                "a person's own sign-out is counted as a revocation", "report/Holdings.java",
+                "if (OWN.contains(reason)) {", "if (false) {");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

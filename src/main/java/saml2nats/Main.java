@@ -29,7 +29,7 @@ public final class Main {
     /** Every command, in the order the usage lists them. */
     static final List<Command> TABLE = List.of(new ServeCommand(), new LoginCommand(), new LogoutCommand(),
             new WhoamiCommand(), new SessionsCommand(), new EndSessionsCommand(), new CheckCommand(), new ExplainCommand(),
-            new KeysInitCommand(), new SamlInspectCommand());
+            new ReportCommand(), new KeysInitCommand(), new SamlInspectCommand());
 
     /** Every command with what it takes; the parser and the usage text both read these. */
     static final List<Syntax> COMMANDS = TABLE.stream().map(Command::syntax).toList();

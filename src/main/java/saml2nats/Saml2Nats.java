@@ -84,7 +84,7 @@ public final class Saml2Nats implements AutoCloseable {
         Counter accepted = reloads("accepted");
         Counter rejected = reloads("rejected");
         this.policy = PolicySource.open(config.policyFile(), new PolicyLoader(config.accounts(), new Tenancy(tenancy)),
-                (ok, findings) -> (ok ? accepted : rejected).increment()).watch(config.policyPoll());
+                (ok, findings) -> (ok ? accepted : rejected).increment(), clock).watch(config.policyPoll());
 
         AuditLog audit = null;
         Connection nats = null;
@@ -156,9 +156,10 @@ public final class Saml2Nats implements AutoCloseable {
     private WebApp.Parts webParts(Config config, Clock clock, AuditLog audit, java.util.function.BooleanSupplier connected,
                                   StateBackend state, java.util.function.Supplier<java.util.OptionalLong> maxPayload)
             throws IOException {
-        this.saml = SamlService.start(config, clock, (idp, ok) -> Counter.builder("saml2nats.idp.metadata.refreshes")
+        this.saml = SamlService.start(config, clock, (idp, ok, problem) -> Counter.builder("saml2nats.idp.metadata.refreshes")
                 .description("IdP metadata refreshes by outcome; a failure keeps the last good copy")
                 .tag("idp", idp).tag("outcome", ok ? "ok" : "failed").register(metrics).increment());
+        idpGauges(config, clock);
         CliHandoff handoff = new CliHandoff(clock, new SecureRandom(), config.sessions().max(), state.slots(CliHandoff.BUCKET));
         // a grant changed by provisioning kicks the session's connections; they reconnect under the new one
         Provisioning provisioning = Provisioning.open(config.scim(), state, sessions, policy::current, kicker::reauthorize,
@@ -166,7 +167,35 @@ public final class Saml2Nats implements AutoCloseable {
         return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
                 saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
                 state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload,
-                provisioning, ledger, refusals);
+                provisioning, ledger, refusals, saml.health());
+    }
+
+    /**
+     * Per IdP: seconds until its soonest signing certificate expires, and when it last signed someone in,
+     * last failed to, and (with a metadata URL) last refreshed. Timestamps are 0 until it happens.
+     */
+    private void idpGauges(Config config, Clock clock) {
+        saml2nats.saml.IdpHealth health = saml.health();
+        for (saml2nats.saml.IdentityProvider idp : saml.idps().all()) {
+            String id = idp.id();
+            Gauge.builder("saml2nats.idp.certificate.expiry.seconds", () -> health.of(idp, false).firstExpiry()
+                            .map(t -> java.time.Duration.between(clock.instant(), t).toSeconds()).orElse(0L))
+                    .description("seconds until the IdP's soonest signing certificate expires (negative: expired)")
+                    .tag("idp", id).register(metrics);
+            Gauge.builder("saml2nats.idp.signin.last.success.timestamp.seconds", () -> epoch(health.lastSignIn(id)))
+                    .description("when a sign-in through this IdP last made a session").tag("idp", id).register(metrics);
+            Gauge.builder("saml2nats.idp.signin.last.failure.timestamp.seconds", () -> epoch(health.lastFailure(id)
+                    .map(saml2nats.saml.IdpHealth.Failure::at))).description("when a sign-in through this IdP was last refused")
+                    .tag("idp", id).register(metrics);
+            if (config.idps().stream().anyMatch(c -> c.id().equals(id) && c.metadataUrl().isPresent())) {
+                Gauge.builder("saml2nats.idp.metadata.last.success.timestamp.seconds", () -> epoch(health.lastGoodRefresh(id)))
+                        .description("when the IdP's metadata URL was last fetched and taken").tag("idp", id).register(metrics);
+            }
+        }
+    }
+
+    private static long epoch(Optional<java.time.Instant> at) {
+        return at.map(java.time.Instant::getEpochSecond).orElse(0L);
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */

@@ -33,6 +33,7 @@ class LayoutTest {
             Map.entry("session", 1),
             Map.entry("policy", 2), Map.entry("connections", 2),
             Map.entry("saml", 3), Map.entry("callout", 3), Map.entry("handoff", 3), Map.entry("cli", 3), Map.entry("scim", 3),
+            Map.entry("report", 3),
             Map.entry("web", 4), Map.entry("keys", 4),
             Map.entry("", 5));
 

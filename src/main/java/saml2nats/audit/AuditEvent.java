@@ -147,10 +147,6 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
     }
 
     /**
-     * What a session's end did to its live connections: how many the servers closed, and
-     * how long from the end to the last close.
-     */
-    /**
      * The connections of an ended session closed by the servers: {@code reason} is what ended it
      * (SIGN_OUT, IDP_LOGOUT, ADMIN, SCIM, ...), {@code detail} who, how many and how long from the
      * end to the last close.

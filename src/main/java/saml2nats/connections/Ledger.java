@@ -149,8 +149,9 @@ public final class Ledger implements AutoCloseable {
     /** The audit line for the event: for a close, whose it was comes from the view (the session may be gone). */
     void write(ConnectionEvent e) {
         ServerConnection c = e.connection();
-        Live who = e.closed() ? Optional.ofNullable(live.get(c.key())).or(() -> Optional.ofNullable(closed.getIfPresent(c.key())))
-                .orElseGet(() -> describe(c)) : describe(c);
+        // the view's entry when it has one (for an open too: deciding the roles again is the mapping's work twice)
+        Live who = (e.closed() ? Optional.ofNullable(live.get(c.key())).or(() -> Optional.ofNullable(closed.getIfPresent(c.key())))
+                : Optional.ofNullable(live.get(c.key()))).orElseGet(() -> describe(c));
         AuditEvent.Client client = new AuditEvent.Client(c.host(), c.name(), "", "", c.serverId(), c.clientId(), "Client");
         if (e.closed()) {
             audit.record(AuditEvent.connectionClosed(e.until(), e.reasonCode(), e.reason(), who.session(), who.person(),
@@ -216,6 +217,19 @@ public final class Ledger implements AutoCloseable {
         List<Live> out = new ArrayList<>(live.values());
         out.sort(Comparator.comparing((Live l) -> l.connection().since()));
         return out;
+    }
+
+    /**
+     * Every live connection's traffic so far, asked of the servers now (one CONNZ sweep: the events
+     * carry counts only at the close); empty, with the reason logged, when they do not answer.
+     */
+    public Map<ServerConnection.Key, SystemApi.Counts> traffic() {
+        try {
+            return api.counts("the admin page");
+        } catch (SystemApi.LookupFailed e) {
+            log.warn("{}", e.getMessage());
+            return Map.of();
+        }
     }
 
     @Override

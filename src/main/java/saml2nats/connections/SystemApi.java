@@ -69,12 +69,29 @@ public final class SystemApi implements AutoCloseable {
 
     /** Every connection on every server, page by page. */
     public List<ServerConnection> all(String about) throws LookupFailed {
-        List<ServerConnection> out = new ArrayList<>();
+        return everyPage(about, SystemApi::connections);
+    }
+
+    /**
+     * What each live connection has sent and been sent so far, as the servers count it now (the
+     * ledger learns the counts only when a connection closes). {@code in_*} is what the client published.
+     */
+    public record Counts(long publishedMsgs, long publishedBytes, long deliveredMsgs, long deliveredBytes) { }
+
+    /** Every connection's counts on every server, page by page. */
+    public java.util.Map<ServerConnection.Key, Counts> counts(String about) throws LookupFailed {
+        java.util.Map<ServerConnection.Key, Counts> out = new java.util.HashMap<>();
+        everyPage(about, SystemApi::counts).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    private <T> List<T> everyPage(String about, java.util.function.Function<byte[], List<T>> read) throws LookupFailed {
+        List<T> out = new ArrayList<>();
         for (int offset = 0; ; offset += CONNZ_LIMIT) {
             boolean more = false;
             for (byte[] answer : connz(JsonBuilder.object().bool("auth", true).number("limit", CONNZ_LIMIT)
                     .number("offset", offset), about)) {
-                List<ServerConnection> page = connections(answer);
+                List<T> page = read.apply(answer);
                 more |= page.size() == CONNZ_LIMIT;
                 out.addAll(page);
             }
@@ -134,7 +151,30 @@ public final class SystemApi implements AutoCloseable {
      * an error answer, or one that is not JSON, holds none.
      */
     static List<ServerConnection> connections(byte[] answer) {
-        List<ServerConnection> out = new ArrayList<>();
+        return each(answer, (server, serverName, c) -> new ServerConnection(server, serverName, c.number("cid").getAsLong(),
+                c.text("authorized_user").orElse(""), c.text("ip").orElse(""), c.text("name").orElse(""),
+                c.text("account").orElse(""), instant(c.text("start"))));
+    }
+
+    /** One server's CONNZ answer as each connection's counts. */
+    static List<java.util.Map.Entry<ServerConnection.Key, Counts>> counts(byte[] answer) {
+        return each(answer, (server, serverName, c) -> java.util.Map.entry(
+                new ServerConnection.Key(server, c.number("cid").getAsLong()), new Counts(count(c, "in_msgs"),
+                        count(c, "in_bytes"), count(c, "out_msgs"), count(c, "out_bytes"))));
+    }
+
+    private static long count(JsonObject c, String field) {
+        java.util.OptionalLong n = c.number(field);
+        return n.isPresent() ? n.getAsLong() : 0;
+    }
+
+    private interface Reader<T> {
+        T read(String serverId, String serverName, JsonObject connection);
+    }
+
+    /** Each connection (with a {@code cid}) of a CONNZ answer; an error answer, or one not JSON, holds none. */
+    private static <T> List<T> each(byte[] answer, Reader<T> reader) {
+        List<T> out = new ArrayList<>();
         try {
             JsonObject whole = JsonObject.parse(answer);
             Optional<JsonObject> data = whole.object("data");
@@ -145,9 +185,7 @@ public final class SystemApi implements AutoCloseable {
             String serverName = whole.object("server").flatMap(s -> s.text("name")).orElse(server);
             for (JsonObject c : data.get().objects("connections")) {
                 if (c.number("cid").isPresent()) {
-                    out.add(new ServerConnection(server, serverName, c.number("cid").getAsLong(),
-                            c.text("authorized_user").orElse(""), c.text("ip").orElse(""), c.text("name").orElse(""),
-                            c.text("account").orElse(""), instant(c.text("start"))));
+                    out.add(reader.read(server, serverName, c));
                 }
             }
         } catch (JsonException e) {

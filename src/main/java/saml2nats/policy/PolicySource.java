@@ -6,9 +6,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,19 @@ public final class PolicySource implements AutoCloseable {
         changeListeners.add(listener);
     }
 
+    /**
+     * What the admin page shows of the mapping: the policy in force (since when, how many roles) and
+     * the last edit that was refused, with its findings (file:line and what to do), if any.
+     */
+    public record Status(Path file, Instant loaded, int roles, Optional<Rejected> lastRejected) { }
+
+    /** An edit that was refused; the policy in force stayed. {@code reason} when no finding says it (an I/O or a bug). */
+    public record Rejected(Instant at, List<Finding> findings, String reason) { }
+
     private final Path file;
+    private final Clock clock;
+    private volatile Instant loaded;
+    private volatile Optional<Rejected> lastRejected = Optional.empty();
     private final PolicyLoader loader;
     private final Listener listener;
     private final AtomicReference<Policy> current = new AtomicReference<>();
@@ -51,8 +66,10 @@ public final class PolicySource implements AutoCloseable {
     private volatile byte[] lastSeen;
     private ScheduledExecutorService poller;
 
-    private PolicySource(Path file, PolicyLoader loader, Listener listener, Policy first, byte[] bytes) {
+    private PolicySource(Path file, PolicyLoader loader, Listener listener, Policy first, byte[] bytes, Clock clock) {
         this.file = file;
+        this.clock = clock;
+        this.loaded = clock.instant();
         this.loader = loader;
         this.listener = listener;
         this.current.set(first);
@@ -61,16 +78,25 @@ public final class PolicySource implements AutoCloseable {
 
     /** Loads the file once; a service must not start without a usable policy. */
     public static PolicySource open(Path file, PolicyLoader loader, Listener listener) throws PolicyException {
+        return open(file, loader, listener, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path, PolicyLoader, Listener)}; {@code clock} dates the loads and refusals {@link #status} shows. */
+    public static PolicySource open(Path file, PolicyLoader loader, Listener listener, Clock clock) throws PolicyException {
         // the bytes first, so an edit between the two reads is seen by the poller; unreadable here is the
         // loader's finding (there is no previous policy to keep), not the poller's warning
         byte[] bytes = readOrNull(file);
         Policy first = loader.load(file);
         log.info("policy loaded from {}: {} roles", file, first.roles().size());
-        return new PolicySource(file, loader, listener, first, bytes);
+        return new PolicySource(file, loader, listener, first, bytes, clock);
     }
 
     public Policy current() {
         return current.get();
+    }
+
+    public Status status() {
+        return new Status(file, loaded, current.get().roles().size(), lastRejected);
     }
 
     /** Starts re-reading the file every {@code every}. */
@@ -95,6 +121,7 @@ public final class PolicySource implements AutoCloseable {
         try {
             Policy next = loader.parse(file.toString(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             Policy previous = current.getAndSet(next);
+            loaded = clock.instant();
             log.info("policy reloaded from {}: {} roles", file, next.roles().size());
             listener.reloaded(true, List.of());
             String fingerprint = fingerprint(before, bytes);
@@ -102,10 +129,12 @@ public final class PolicySource implements AutoCloseable {
             return true;
         } catch (PolicyException e) {
             log.warn("policy edit rejected, the previous policy stays in force:\n{}", e.getMessage());
+            lastRejected = Optional.of(new Rejected(clock.instant(), e.findings(), e.getMessage()));
             listener.reloaded(false, e.findings());
             return false;
         } catch (RuntimeException e) {
             log.warn("policy edit rejected, the previous policy stays in force: {}", e.toString());
+            lastRejected = Optional.of(new Rejected(clock.instant(), List.of(), e.toString()));
             listener.reloaded(false, List.of());
             return false;
         }

@@ -22,6 +22,16 @@ public record Role(String name, int line, Set<String> groups, Set<String> idps, 
         public boolean isEmpty() {
             return allow.isEmpty() && deny.isEmpty();
         }
+
+        /** The allowed subjects as the mapping file writes them, placeholders unfilled (for the access review). */
+        public List<String> allowed() {
+            return allow.stream().map(SubjectTemplate::text).toList();
+        }
+
+        /** The denied subjects as the mapping file writes them. */
+        public List<String> denied() {
+            return deny.stream().map(SubjectTemplate::text).toList();
+        }
     }
 
     /** Permission to answer requests on their reply subjects without listing them ({@code allow_responses}). */

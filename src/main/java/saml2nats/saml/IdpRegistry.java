@@ -36,9 +36,9 @@ public final class IdpRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdpRegistry.class);
     private static final int MAX_METADATA_BYTES = 2 * 1024 * 1024;
 
-    /** Told of each metadata refresh. */
+    /** Told of each metadata refresh; {@code problem} says why a failed one was not taken (empty when taken). */
     public interface Listener {
-        void refreshed(String idp, boolean ok);
+        void refreshed(String idp, boolean ok, String problem);
     }
 
     private final Map<String, IdentityProvider> byId = new LinkedHashMap<>();
@@ -199,10 +199,10 @@ public final class IdpRegistry implements AutoCloseable {
     void refresh(Config.Idp c, IdentityProvider idp) {
         try {
             idp.replace(load(c, false));
-            listener.refreshed(c.id(), true);
+            listener.refreshed(c.id(), true, "");
             log.debug("metadata of IdP '{}' refreshed", c.id());
         } catch (Exception e) {
-            listener.refreshed(c.id(), false);
+            listener.refreshed(c.id(), false, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             log.warn("metadata refresh of IdP '{}' failed ({}); keeping the last good copy", c.id(), e.getMessage());
         }
     }

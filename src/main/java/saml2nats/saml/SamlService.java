@@ -20,8 +20,11 @@ public final class SamlService implements AutoCloseable {
     private final IdpRegistry idps;
     private final ResponseValidator validator;
     private final Optional<DevIdp> dev;
+    private final IdpHealth health;
 
-    private SamlService(OpenSaml saml, ServiceProvider sp, IdpRegistry idps, Clock clock, boolean devIdp, Config config) {
+    private SamlService(OpenSaml saml, ServiceProvider sp, IdpRegistry idps, Clock clock, boolean devIdp, Config config,
+                        IdpHealth health) {
+        this.health = health;
         this.saml = saml;
         this.sp = sp;
         this.idps = idps;
@@ -37,7 +40,12 @@ public final class SamlService implements AutoCloseable {
                 keyPair(config.sp().signingKey(), config.sp().signingCertificate(), "sp.signing"),
                 keyPair(config.sp().decryptionKey(), config.sp().decryptionCertificate(), "sp.decryption"),
                 ServiceProvider.namesOf(config.idps()));
-        return new SamlService(saml, sp, new IdpRegistry(saml, config.idps(), refreshes), clock, config.devIdp(), config);
+        IdpHealth health = new IdpHealth(clock);
+        IdpRegistry idps = new IdpRegistry(saml, config.idps(), (idp, ok, problem) -> {
+            health.refreshed(idp, ok, problem);
+            refreshes.refreshed(idp, ok, problem);
+        });
+        return new SamlService(saml, sp, idps, clock, config.devIdp(), config, health);
     }
 
     /**
@@ -48,8 +56,8 @@ public final class SamlService implements AutoCloseable {
         OpenSaml saml = new OpenSaml();
         ServiceProvider sp = new ServiceProvider(saml, config.publicUrl(), Optional.empty(), decryption(config),
                 ServiceProvider.namesOf(config.idps()));
-        return new SamlService(saml, sp, new IdpRegistry(saml, config.idps(), (i, ok) -> { }), Clock.systemUTC(), false,
-                config);
+        return new SamlService(saml, sp, new IdpRegistry(saml, config.idps(), (i, ok, why) -> { }), Clock.systemUTC(), false,
+                config, new IdpHealth(Clock.systemUTC()));
     }
 
     public OpenSaml openSaml() {
@@ -70,6 +78,11 @@ public final class SamlService implements AutoCloseable {
 
     public Optional<DevIdp> devIdp() {
         return dev;
+    }
+
+    /** What each IdP did lately (sign-ins, refreshes), for the admin page and the metrics; the ACS tells it. */
+    public IdpHealth health() {
+        return health;
     }
 
     /** What {@code saml inspect} prints, and whether every check passed. */

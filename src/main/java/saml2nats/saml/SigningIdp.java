@@ -63,6 +63,11 @@ public final class SigningIdp {
     public record Keys(PrivateKey key, X509Certificate certificate) {
         /** A throw-away RSA 2048 key and certificate, valid from an hour ago for a year. */
         public static Keys generate(String commonName) {
+            return generate(commonName, Duration.ofDays(365));
+        }
+
+        /** As {@link #generate(String)}, its certificate expiring {@code validFor} from now. */
+        public static Keys generate(String commonName, Duration validFor) {
             try {
                 KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
                 gen.initialize(2048, new SecureRandom());
@@ -70,7 +75,7 @@ public final class SigningIdp {
                 X500Name name = new X500Name("CN=" + commonName);
                 Instant now = Instant.now();
                 var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
+                        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validFor)), name, pair.getPublic());
                 var signer = new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate());
                 return new Keys(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(builder.build(signer)));
             } catch (Exception e) {

@@ -68,6 +68,7 @@ public final class Provisioning {
     private final AuditLog audit;
     private final Clock clock;
     private final String base;
+    private final ScimActivity activity;
 
     /**
      * @param reauthorize kicks a live session's connections so they reconnect under its new grant
@@ -92,10 +93,16 @@ public final class Provisioning {
         this.audit = audit;
         this.clock = clock;
         this.base = publicUrl.replaceAll("/+$", "") + "/scim/v2";
+        this.activity = new ScimActivity(clock, clients.stream().map(Client::idp).toList());
     }
 
     public boolean enabled() {
         return !clients.isEmpty();
+    }
+
+    /** What each SCIM client did lately (the HTTP face tells it of every answer), for the admin page. */
+    public ScimActivity activity() {
+        return activity;
     }
 
     /**

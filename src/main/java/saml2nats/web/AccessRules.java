@@ -142,7 +142,9 @@ final class AccessRules {
         }
         var who = signed.get().session().identity();
         if (!AdminPage.isAdmin(parts.config().admins(), who)) {
-            return refused(ctx, "Not an administrator", AdminPage.needed(parts.config().admins(), who));
+            ctx.status(HttpStatus.FORBIDDEN).html(Pages.problem("Not an administrator",
+                    AdminPage.needed(parts.config().admins(), who), "Back to your page"));
+            return false;
         }
         return signedIn(ctx, signed);
     }

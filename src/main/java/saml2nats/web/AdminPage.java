@@ -5,6 +5,11 @@ import io.javalin.http.HttpStatus;
 import saml2nats.audit.AuditEvent;
 import saml2nats.config.Config;
 import saml2nats.connections.Ledger;
+import saml2nats.connections.ServerConnection;
+import saml2nats.connections.SystemApi;
+import saml2nats.report.AccessReview;
+import saml2nats.report.Holdings;
+import saml2nats.report.ReviewFormat;
 import saml2nats.session.Ending;
 import saml2nats.session.Identity;
 import saml2nats.session.Session;
@@ -60,30 +65,48 @@ final class AdminPage {
                 .forEach(s -> byPerson.computeIfAbsent(s.identity().idp() + "\n" + s.identity().subject(),
                         k -> new ArrayList<>()).add(s));
         Optional<List<Ledger.Live>> live = parts.connections().map(Ledger::all);
+        Map<ServerConnection.Key, SystemApi.Counts> traffic = live.filter(l -> !l.isEmpty())
+                .map(l -> parts.connections().get().traffic()).orElse(Map.of());
         StringBuilder b = new StringBuilder("<div class=card><h1>Admin</h1><p>Signed in as ")
                 .append(esc(admin.session().identity().email())).append(". ").append(byPerson.size())
-                .append(byPerson.size() == 1 ? " person" : " people").append(" with live sessions.</p></div>");
+                .append(byPerson.size() == 1 ? " person" : " people").append(" with live sessions.</p><p>")
+                .append("<a href='#sessions'>Sessions</a> · <a href='#idps'>Identity providers</a> · <a href='#mapping'>Mapping</a>")
+                .append(" · <a href='#scim'>SCIM</a> · <a href='/'>Your page</a></p><p>Access review: ")
+                .append("<a href='/admin/report.html' download>HTML</a> · <a href='/admin/report.csv' download>CSV</a> · ")
+                .append("<a href='/admin/report.md' download>Markdown</a></p></div>");
+        b.append("<div id=sessions></div>");
         for (List<Session> sessions : byPerson.values()) {
             Identity who = sessions.get(0).identity();
             b.append("<div class=card><h2>").append(esc(who.displayName())).append("</h2><p>")
                     .append(esc(who.email())).append(" · IdP ").append(esc(who.idp())).append(" · groups ");
             who.groups().forEach(g -> b.append("<span class=tag>").append(esc(g)).append("</span>"));
             // a wide table scrolls inside its card at phone width instead of widening the page
-            b.append("</p><div style='overflow-x:auto'><table><tr><th>kind</th><th>started</th><th>expires</th><th>live connections</th><th></th></tr>");
+            b.append("</p><div class=scroll><table><tr><th>kind</th><th>started</th><th>expires</th><th>live connections</th><th></th></tr>");
             for (Session s : sessions) {
                 b.append("<tr><td>").append(esc(s.origin().kind().words())).append("</td><td>").append(esc(utc(s.created())))
                         .append("</td><td>").append(esc(utc(s.expires()))).append("</td><td>")
-                        .append(connections(live, s)).append("</td><td>")
+                        .append(connections(live, traffic, s)).append("</td><td>")
                         .append(form("session", s.id(), admin, "End this session", "End the session of "
                                 + who.email() + " from " + utc(s.created()))).append("</td></tr>");
             }
             b.append("</table></div>").append(form("person", who.idp() + "\n" + who.subject(), admin, "End all of this person",
                     "End every session of " + who.email())).append("</div>");
         }
+        b.append(AdminStatus.idps(parts.idpHealth(), parts.idps().all(), refreshing(), now))
+                .append(AdminStatus.mapping(parts.policy().status(), now))
+                .append(AdminStatus.scim(parts.provisioning().enabled(), parts.provisioning().activity().all(), now));
         ctx.html(Html.page("Admin", b.toString()));
     }
 
-    private static String connections(Optional<List<Ledger.Live>> live, Session s) {
+    /** The IdPs whose metadata comes from a URL, fetched again on a schedule. */
+    private java.util.Set<String> refreshing() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        parts.config().idps().stream().filter(i -> i.metadataUrl().isPresent()).forEach(i -> out.add(i.id()));
+        return out;
+    }
+
+    private static String connections(Optional<List<Ledger.Live>> live, Map<ServerConnection.Key, SystemApi.Counts> traffic,
+                                      Session s) {
         if (live.isEmpty()) {
             return "<span class=muted>not known (no NATS system user)</span>";
         }
@@ -91,9 +114,15 @@ final class AdminPage {
         for (Ledger.Live l : live.get()) {
             if (l.session().equals(s.id())) {
                 var c = l.connection();
-                b.append(Pages.server(c.serverName())).append(" · ").append(esc(c.host())).append(" · ")
-                        .append(esc(c.name().isEmpty() ? "(no name)" : c.name())).append(" · since ")
-                        .append(esc(utc(c.since()))).append("<br>");
+                b.append("<div style='margin-bottom:6px'><b>").append(esc(c.name().isEmpty() ? "(no name)" : c.name()))
+                        .append("</b> from ").append(esc(c.host())).append(" on ").append(Pages.server(c.serverName()))
+                        .append("<br><span class=muted>since ").append(esc(utc(c.since())));
+                SystemApi.Counts n = traffic.get(c.key());
+                if (n != null) {
+                    b.append(" · published ").append(n.publishedMsgs()).append(" msgs / ").append(n.publishedBytes())
+                            .append(" B, received ").append(n.deliveredMsgs()).append(" msgs / ").append(n.deliveredBytes()).append(" B");
+                }
+                b.append("</span></div>");
             }
         }
         return b.length() == 0 ? "none" : b.toString();
@@ -103,6 +132,27 @@ final class AdminPage {
         return "<form method=post action='/admin/end'><input type=hidden name=csrf value='" + esc(admin.entry().csrf())
                 + "'><input type=hidden name='" + field + "' value='" + esc(value) + "'><button class=secondary aria-label='"
                 + esc(aria) + "'>" + esc(label) + "</button></form>";
+    }
+
+    /**
+     * GET /admin/report.{html,csv,md}: the access review of the policy in force and, when the service
+     * writes its audit log to a file, of that log (read whole: a year of lines takes a while).
+     */
+    void report(Context ctx, ReviewFormat format) {
+        Instant now = parts.clock().instant();
+        AccessReview review;
+        try {
+            review = AccessReview.read(parts.policy().current(), parts.config().auditLog(), Holdings.Window.ALL,
+                    "This service writes its audit log to stdout (audit_log is not a file), so it cannot read it back: "
+                            + "run saml2nats report --config CFG --audit FILE on the collected log.", now);
+        } catch (java.io.IOException e) {
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).html(Pages.problem("No access review", "The audit log "
+                    + parts.config().auditLog().orElseThrow() + " cannot be read here (" + e.getClass().getSimpleName()
+                    + "). Run saml2nats report on a copy of it.", "Back to your page"));
+            return;
+        }
+        ctx.contentType(format.contentType).header("Content-Disposition", "attachment; filename=\"nats-access-review-"
+                + now.toString().substring(0, 10) + "." + format.extension + "\"").result(format.render(review));
     }
 
     /**

@@ -58,6 +58,8 @@ final class Html {
                   th { color:var(--muted); font-weight:500; width:30%%; }
                   .tag { display:inline-block; background:#eef3ff; color:#1f4fb8; border-radius:5px; padding:1px 8px; margin:2px 4px 2px 0; font-size:13px; }
                   .warn { background:#fff7e6; border-color:#f3d18a; }
+                  .alert { color:#9a3b00; font-weight:600; }
+                  .scroll { overflow-x:auto; }
                   .row { display:flex; gap:10px; flex-wrap:wrap; }
                 </style></head>
                 <body><header><b>saml2nats</b><span>sign in once, connect to NATS</span></header>

@@ -50,9 +50,13 @@ final class Pages {
     static String signedIn(Session session, Decision decision, Optional<String> token, String natsUrl, String csrf,
                            Instant now, boolean sentinel, OptionalLong maxPayload, java.util.List<Session> mine,
                            Optional<java.util.List<saml2nats.connections.Ledger.Live>> connections,
-                           java.util.List<saml2nats.connections.Refusals.Refusal> refused) {
+                           java.util.List<saml2nats.connections.Refusals.Refusal> refused, boolean admin) {
         Identity who = session.identity();
         StringBuilder b = new StringBuilder();
+        if (admin) {
+            b.append("<div class=card><p style='margin:0'>You are an administrator: <a id=admin-link href='/admin'>open the "
+                    + "admin page</a> (everyone's sessions, IdP status, the access review).</p></div>");
+        }
         b.append("<div class=card><h1>Hello, ").append(esc(who.displayName())).append("</h1><table>")
                 .append("<tr><th>email</th><td>").append(esc(who.email())).append("</td></tr>")
                 .append("<tr><th>identity provider</th><td>").append(esc(who.idp())).append("</td></tr>")
@@ -243,8 +247,13 @@ final class Pages {
     }
 
     static String problem(String title, String message) {
+        return problem(title, message, "Back to sign-in");
+    }
+
+    /** A problem page whose one button goes to {@code /}, named for where that takes this person. */
+    static String problem(String title, String message, String back) {
         return Html.page(title, "<div class=card><h1>" + esc(title) + "</h1><p>" + esc(message)
-                + "</p><p><a class=button href='/'>Back to sign-in</a></p></div>");
+                + "</p><p><a class=button href='/'>" + esc(back) + "</a></p></div>");
     }
 
     /**

@@ -60,7 +60,8 @@ final class ScimApi {
             return true;
         }
         ctx.header("WWW-Authenticate", "Bearer realm=\"saml2nats SCIM\"");
-        count("", ScimError.UNAUTHORIZED.name());
+        count("", ScimError.UNAUTHORIZED.name(), (token.isEmpty() ? "no bearer token" : "a bearer token of no IdP")
+                + " from " + ctx.ip());
         send(ctx, provisioning.unauthorized(ctx.ip(), !token.isEmpty()));
         return false;
     }
@@ -69,15 +70,16 @@ final class ScimApi {
         String idp = ctx.attribute(IDP);
         try {
             send(ctx, call.run(idp));
-            count(idp, "OK");
+            count(idp, "OK", "");
         } catch (ScimException e) {
-            count(idp, e.error().name());
+            count(idp, e.error().name(), e.getMessage());
             send(ctx, provisioning.refused(idp, e));
         }
     }
 
     /** Every SCIM request by IdP and outcome: a burst of UNAUTHORIZED is someone guessing tokens. */
-    private void count(String idp, String outcome) {
+    private void count(String idp, String outcome, String detail) {
+        provisioning.activity().heard(idp, outcome, detail);
         io.micrometer.core.instrument.Counter.builder("saml2nats.scim.requests")
                 .description("SCIM requests by IdP and outcome (OK or the SCIM error)")
                 .tag("idp", idp).tag("outcome", outcome).register(metrics).increment();

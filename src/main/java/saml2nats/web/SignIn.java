@@ -9,6 +9,7 @@ import saml2nats.scim.Provisioning;
 import saml2nats.saml.BrowserBinding;
 import saml2nats.saml.RequestLedger;
 import saml2nats.saml.IdentityProvider;
+import saml2nats.saml.IdpHealth;
 import saml2nats.saml.IdpRegistry;
 import saml2nats.saml.Outbound;
 import saml2nats.saml.ResponseValidator;
@@ -69,12 +70,14 @@ final class SignIn {
     private final AddressLimit starts;
     private final PolicySource policy;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private final IdpHealth health;
 
     /** @param starts how many sign-ins one client address may start (each is a pending request kept 10 minutes) */
     SignIn(IdpRegistry idps, ServiceProvider sp, ResponseValidator validator, RequestLedger ledger,
            SessionStore sessions, BrowserSessions browsers, AuditLog audit, Clock clock, Duration sessionLength,
            ReturnUrls returnUrls, MeterRegistry metrics, AddressLimit starts, PolicySource policy,
-           Provisioning provisioning) {
+           Provisioning provisioning, IdpHealth health) {
+        this.health = health;
         this.policy = policy;
         this.provisioning = provisioning;
         this.metrics = metrics;
@@ -160,6 +163,7 @@ final class SignIn {
         // signed in, and what it yields on NATS: an auditor must see a sign-in that grants nothing as such
         Decision decision = policy.current().decide(who);
         AuditEvent.Person person = person(idpId, v);
+        health.signedIn(idpId);
         if (decision instanceof Decision.Allow allow) {
             count(idpId, AuditEvent.Outcome.ALLOW, AuditEvent.OK);
             audit.record(AuditEvent.signedIn(clock.instant(), created.session().id(), person, allow.grant().roles(),
@@ -176,6 +180,7 @@ final class SignIn {
 
     private void refused(String idp, Validation v, Enum<?> code, String detail) {
         count(idp, AuditEvent.Outcome.DENY, code.name());
+        health.refused(idp, code, detail);
         audit.record(AuditEvent.signInRefused(clock.instant(), code, detail, person(idp, v)));
     }
 

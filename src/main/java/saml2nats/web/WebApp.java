@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import saml2nats.scim.Provisioning;
 import saml2nats.session.Ending;
 import saml2nats.connections.Ledger;
+import saml2nats.report.ReviewFormat;
 import saml2nats.connections.Refusals;
 import saml2nats.audit.AuditEvent;
 import saml2nats.audit.AuditLog;
@@ -71,7 +72,8 @@ public final class WebApp implements AutoCloseable {
                         saml2nats.saml.OpenSaml saml, Slots browserSlots,
                         Optional<String> sentinelCreds, CliHandoff handoff,
                         java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload,
-                        Provisioning provisioning, Optional<Ledger> connections, Refusals refusals) { }
+                        Provisioning provisioning, Optional<Ledger> connections, Refusals refusals,
+                        saml2nats.saml.IdpHealth idpHealth) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -99,7 +101,7 @@ public final class WebApp implements AutoCloseable {
                 parts.audit(), parts.clock(), parts.config().sessions().length(),
                 new ReturnUrls(parts.config().allowedReturnUrls()), parts.metrics(),
                 new AddressLimit(SIGN_IN_STARTS_PER_MINUTE, Duration.ofMinutes(1), parts.config().sessions().max(), parts.clock()),
-                parts.policy(), parts.provisioning());
+                parts.policy(), parts.provisioning(), parts.idpHealth());
         this.slo = new SingleLogout(parts.idps(), parts.sp(), parts.saml(), parts.sessions(), parts.ledger(), parts.audit(),
                 parts.clock());
         this.addresses = new ClientAddresses(parts.config().trustedProxies());
@@ -193,6 +195,9 @@ public final class WebApp implements AutoCloseable {
         r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);
         r.get("/admin", adminPage::show, Access.ADMIN_PAGE);
         r.post("/admin/end", adminPage::end, Access.ADMIN_FORM);
+        for (ReviewFormat f : ReviewFormat.values()) {
+            r.get("/admin/report." + f.extension, ctx -> adminPage.report(ctx, f), Access.ADMIN_PAGE);
+        }
         if (parts.provisioning().enabled()) {
             scim.routes(r);
         }
@@ -288,7 +293,8 @@ public final class WebApp implements AutoCloseable {
         ctx.html(Pages.signedIn(s.session(), parts.policy().current().decide(s.session().identity()),
                 browsers.takeToken(s), parts.config().nats().url(), s.entry().csrf(), parts.clock().instant(),
                 parts.sentinelCreds().isPresent(), parts.serverMaxPayload().get(), parts.sessions().of(s.session().identity()),
-                connectionsOf(parts, s.session().identity()), parts.refusals().of(s.session().identity())));
+                connectionsOf(parts, s.session().identity()), parts.refusals().of(s.session().identity()),
+                AdminPage.isAdmin(parts.config().admins(), s.session().identity())));
     }
 
     /**

@@ -256,7 +256,8 @@ class BrowserJourneyIT {
             String token = a.driver.findElement(By.id("token")).getText().trim();
             a.driver.get(base + "/admin");
             String refused = a.driver.findElement(By.tagName("main")).getText();
-            assertTrue(refused.contains("Not an administrator") && refused.contains("members of nats-admins"), refused);
+            assertTrue(refused.contains("Not an administrator") && refused.contains("members of nats-admins")
+                    && refused.contains("Back to your page"), refused);
             a.screenshot("admin-refused");
             try (CalloutStack.Client alice = stack.connect(new Options.Builder().token(token.toCharArray())
                     .connectionName("alice-e2e").maxReconnects(0))) {
@@ -272,6 +273,16 @@ class BrowserJourneyIT {
                 assertTrue(d.getPageSource().contains("alice-e2e") && d.getPageSource().contains("Alice Developer"),
                         d.getPageSource());
                 o.screenshot("admin-page");
+                d.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+                long overflow = (Long) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "return document.documentElement.scrollWidth - window.innerWidth;");
+                assertTrue(overflow <= 0, "at phone width the page does not scroll sideways (" + overflow + " px)");
+                o.screenshot("admin-phone");
+                d.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 1400));
+                ((org.openqa.selenium.JavascriptExecutor) d).executeScript("document.getElementById('idps').scrollIntoView();");
+                String idps = d.findElement(By.id("idps")).getText();
+                assertTrue(idps.contains("Keycloak") && idps.contains("last sign-in") && idps.contains("signing certificates"), idps);
+                o.screenshot("admin-status");
                 d.findElement(By.xpath("//tr[td[contains(., 'alice-e2e')]]//button")).click();
                 wait.until(x -> x.getPageSource().contains("Yes, end it"));
                 o.screenshot("admin-confirm");

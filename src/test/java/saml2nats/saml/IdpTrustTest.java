@@ -74,7 +74,7 @@ class IdpTrustTest {
         Path good = Files.writeString(dir.resolve("signed.xml"), signed);
         Optional<String> signer = Optional.of(pem(publisher.certificate()));
         try (IdpRegistry r = new IdpRegistry(SAML, List.of(idp(Optional.of(good), Optional.empty(),
-                saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { })) {
+                saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok, why) -> { })) {
             assertTrue(r.find("okta").orElseThrow().trust().settings().entityId().startsWith("http://www.okta.com/"));
         }
         // an attacker on the way swaps the IdP's signing certificate for their own
@@ -85,7 +85,7 @@ class IdpTrustTest {
                 new String[]{new SigningIdp(SAML, SigningIdp.Keys.generate("other")).signMetadata(Files.readString(OKTA_MD)), "does not verify"})) {
             Path file = Files.writeString(dir.resolve("m" + c[1].hashCode() + Math.abs(c[0].hashCode()) + ".xml"), c[0]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
-                    List.of(idp(Optional.of(file), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { }));
+                    List.of(idp(Optional.of(file), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok, why) -> { }));
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
         assertTrue(!swapped.equals(signed), "the swap changed the certificate");
@@ -93,7 +93,7 @@ class IdpTrustTest {
                 .replaceFirst("<md:EntityDescriptor ", "<md:EntityDescriptor validUntil=\"2020-01-01T00:00:00Z\" "));
         Path old = Files.writeString(dir.resolve("old.xml"), expired);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
-                List.of(idp(Optional.of(old), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok) -> { }));
+                List.of(idp(Optional.of(old), Optional.empty(), saml2nats.config.IdpKind.OKTA, Map.of(), signer)), (i, ok, why) -> { }));
         assertTrue(e.getMessage().contains("expired"), e.getMessage());
     }
 
@@ -101,9 +101,9 @@ class IdpTrustTest {
     void groupsComeFromOneAttributeChosenPerIdp() {
         Optional<Path> md = Optional.of(OKTA_MD);
         try (IdpRegistry entra = new IdpRegistry(SAML, List.of(idp(md, Optional.empty(), saml2nats.config.IdpKind.ENTRA,
-                Map.of(), Optional.empty())), (i, ok) -> { });
+                Map.of(), Optional.empty())), (i, ok, why) -> { });
              IdpRegistry named = new IdpRegistry(SAML, List.of(idp(md, Optional.empty(), saml2nats.config.IdpKind.KEYCLOAK,
-                     Map.of("groups", List.of("memberOf")), Optional.empty())), (i, ok) -> { })) {
+                     Map.of("groups", List.of("memberOf")), Optional.empty())), (i, ok, why) -> { })) {
             AttributeNames e = entra.find("okta").orElseThrow().trust().settings().attributes();
             assertEquals("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", e.groups());
             assertEquals("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", e.username());
@@ -116,7 +116,7 @@ class IdpTrustTest {
 
     @Test
     void metadataFile() {
-        try (IdpRegistry registry = new IdpRegistry(SAML, List.of(idp(Optional.of(OKTA_MD), Optional.empty())), (i, ok) -> { })) {
+        try (IdpRegistry registry = new IdpRegistry(SAML, List.of(idp(Optional.of(OKTA_MD), Optional.empty())), (i, ok, why) -> { })) {
             IdentityProvider okta = registry.find("okta").orElseThrow();
             assertTrue(okta.trust().settings().entityId().startsWith("http://www.okta.com/"), okta.trust().settings().entityId());
             assertEquals(1, okta.trust().settings().certificates().size());
@@ -160,7 +160,7 @@ class IdpTrustTest {
             Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
                     Optional.empty(), dir.resolve("cache"));
             List<Boolean> refreshes = new ArrayList<>();
-            try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> refreshes.add(ok))) {
+            try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok, why) -> refreshes.add(ok))) {
                 IdentityProvider okta = registry.find("okta").orElseThrow();
                 IdentityProvider.Trust first = okta.trust();
                 registry.refreshNow(List.of(config));
@@ -198,7 +198,7 @@ class IdpTrustTest {
         Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
                 Optional.of(pem(publisher.certificate())), cache);
         IdpSettings fresh;
-        try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+        try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok, why) -> { })) {
             fresh = registry.find("okta").orElseThrow().trust().settings();
         } finally {
             md.close();
@@ -212,7 +212,7 @@ class IdpTrustTest {
 
         // the IdP is down now: the service starts from that copy, and says so
         String log = logOf(() -> {
-            try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+            try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok, why) -> { })) {
                 IdpSettings started = registry.find("okta").orElseThrow().trust().settings();
                 assertEquals(fresh.entityId(), started.entityId());
                 assertEquals(fresh.certificates(), started.certificates());
@@ -225,13 +225,13 @@ class IdpTrustTest {
         Files.writeString(copy, signed.replaceFirst("(<ds:X509Certificate>)[^<]+(</ds:X509Certificate>\\s*</ds:X509Data>\\s*</ds:KeyInfo>\\s*</md:KeyDescriptor>)",
                 "$1" + Base64.getEncoder().encodeToString(SigningIdp.Keys.generate("evil").certificate().getEncoded()) + "$2"));
         IllegalArgumentException changed = assertThrows(IllegalArgumentException.class,
-                () -> new IdpRegistry(SAML, List.of(config), (i, ok) -> { }));
+                () -> new IdpRegistry(SAML, List.of(config), (i, ok, why) -> { }));
         assertTrue(changed.getMessage().contains("does not verify") && changed.getMessage().contains("cached copy"),
                 changed.getMessage());
         Files.writeString(copy, signer.signMetadata(Files.readString(OKTA_MD)
                 .replaceFirst("<md:EntityDescriptor ", "<md:EntityDescriptor validUntil=\"2020-01-01T00:00:00Z\" ")));
         IllegalArgumentException expired = assertThrows(IllegalArgumentException.class,
-                () -> new IdpRegistry(SAML, List.of(config), (i, ok) -> { }));
+                () -> new IdpRegistry(SAML, List.of(config), (i, ok, why) -> { }));
         assertTrue(expired.getMessage().contains("expired at 2020-01-01T00:00:00Z"), expired.getMessage());
     }
 
@@ -244,7 +244,7 @@ class IdpTrustTest {
         URI refused = URI.create("http://127.0.0.1:" + closed + "/metadata");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
                 List.of(idp(Optional.empty(), Optional.of(refused), saml2nats.config.IdpKind.OKTA, Map.of(), Optional.empty(),
-                        dir)), (i, ok) -> { }));
+                        dir)), (i, ok, why) -> { }));
         assertTrue(e.getMessage().startsWith("idps[okta].metadata_url: " + refused + " cannot be fetched (ConnectException")
                 && e.getMessage().contains("no copy of it is cached in " + dir + " (metadata_cache_dir)"), e.getMessage());
 
@@ -252,7 +252,7 @@ class IdpTrustTest {
             md.status().set(500);
             IllegalArgumentException failing = assertThrows(IllegalArgumentException.class, () -> new IdpRegistry(SAML,
                     List.of(idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
-                            Optional.empty(), dir)), (i, ok) -> { }));
+                            Optional.empty(), dir)), (i, ok, why) -> { }));
             assertTrue(failing.getMessage().contains(md.url() + " cannot be fetched (it answered HTTP 500)"), failing.getMessage());
         }
     }
@@ -264,7 +264,7 @@ class IdpTrustTest {
             Config.Idp config = idp(Optional.empty(), Optional.of(md.url()), saml2nats.config.IdpKind.OKTA, Map.of(),
                     Optional.empty(), inTheWay.resolve("cache"));
             String log = logOf(() -> {
-                try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok) -> { })) {
+                try (IdpRegistry registry = new IdpRegistry(SAML, List.of(config), (i, ok, why) -> { })) {
                     registry.refreshNow(List.of(config));
                     registry.refreshNow(List.of(config));
                     assertTrue(registry.find("okta").isPresent(), "the service runs on without a cache");

@@ -13,7 +13,16 @@ public final class TestIdp {
     /** The public_url of stacks that do not pick an HTTP port (what AuthnRequests name). */
     public static final String PUBLIC = "http://localhost:8080";
 
-    public final SigningIdp idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp"));
+    public final SigningIdp idp;
+
+    public TestIdp() {
+        this(java.time.Duration.ofDays(365));
+    }
+
+    /** An IdP whose signing certificate expires {@code certificateValidFor} from now. */
+    public TestIdp(java.time.Duration certificateValidFor) {
+        idp = new SigningIdp(new OpenSaml(), SigningIdp.Keys.generate("test-idp", certificateValidFor));
+    }
 
     /** Writes the IdP's certificate into {@code dir} and returns the {@code idps:} block naming it. */
     public String config(Path dir) throws Exception {

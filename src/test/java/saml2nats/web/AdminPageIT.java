@@ -70,6 +70,10 @@ class AdminPageIT {
         assertEquals(403, refused.statusCode());
         assertTrue(refused.body().contains("This page is for members of eng-operators signed in through dev")
                 && refused.body().contains("with the groups [eng-developers]"), refused.body());
+        assertTrue(refused.body().contains(">Back to your page</a>"), "she is signed in: " + refused.body());
+        assertFalse(alice.get("/").body().contains("id=admin-link"), "no admin link for a non-admin");
+        HttpBrowser bob = browser();
+        assertTrue(bob.signInAtDevIdp("bob").body().contains("<a id=admin-link href='/admin'>"), "an admin's page links to it");
     }
 
     @Test
