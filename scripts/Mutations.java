@@ -254,7 +254,8 @@ public class Mutations {
                 "            if (state instanceof StateBackend.Embedded) {", "            if (false) {");
         m("K10", "ExpiryJitterIT#aThousandClientsWhoseSessionsEndTogetherGetExpiriesSpreadOverTheWindow",
                 "the configured expiry jitter is not applied", "Saml2Nats.java",
-                "new ExpiryJitter(config.sessions().jwtJitterPercent(),", "new ExpiryJitter(0,");
+                "new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current())",
+                "new ExpiryJitter(0, ThreadLocalRandom.current())");
         String ledgerIt = "LedgerIT#connectsAndDisconnectsAreAuditedWithThePersonTheTrafficAndTheReasonAndTheViewSurvivesARestart";
         m("X01", ledgerIt, "every replica writes every ledger line (no queue group)", "connections/Ledger.java",
                 "dispatcher.subscribe(CONNECT_EVENTS, QUEUE, m -> event(m, true));",
@@ -299,6 +300,22 @@ public class Mutations {
         m("R03", "HoldingsTest#signOutsAreThePersonsOwnEndsAndRevocationsTheCompanysAndAnotherReplicasEchoCountsForNothing",
                 "a person's own sign-out is counted as a revocation", "report/Holdings.java",
                 "if (OWN.contains(reason)) {", "if (false) {");
+        m("C01", "KeyBoundCredsIT#credsConnectWithoutACalloutWithTheGrantAndTheSessionsEndClosesAndRefusesThemThroughTheServer",
+                "a key-bound session's end revokes nothing at the server", "Saml2Nats.java",
+                "if (!e.session().isKeyBound() || e.why().cause() == Ending.Cause.ELSEWHERE) {", "if (true) {");
+        m("C02", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
+                "the token of a key-bound session still connects through the callout", "callout/Authorizer.java",
+                "        if (session.isKeyBound()) {", "        if (false) {");
+        m("C03", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
+                "creds are issued for a key the caller does not hold", "callout/KeyBoundCreds.java",
+                "if (!verifies(key, challenge, signature)) {", "if (false) {");
+        m("C04", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
+                "a possession proof can be replayed", "callout/KeyBoundCreds.java",
+                "\n                || !challenges.remove(challenge, slot.get())) {", ") {");
+        m("C05", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
+                "a copied token gets creds for a key of its own", "session/CaffeineSessionStore.java",
+                "out[0] = s.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;\n                return s;",
+                "out[0] = Binding.BOUND;\n                return s.boundTo(userKey);");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -2,6 +2,7 @@ package saml2nats;
 
 import saml2nats.cli.CliException;
 import saml2nats.cli.Command;
+import saml2nats.cli.CredsRefreshCommand;
 import saml2nats.cli.EndSessionsCommand;
 import saml2nats.cli.LoginCommand;
 import saml2nats.cli.LogoutCommand;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
 public final class Main {
     /** Every command, in the order the usage lists them. */
     static final List<Command> TABLE = List.of(new ServeCommand(), new LoginCommand(), new LogoutCommand(),
-            new WhoamiCommand(), new SessionsCommand(), new EndSessionsCommand(), new CheckCommand(), new ExplainCommand(),
+            new WhoamiCommand(), new CredsRefreshCommand(), new SessionsCommand(), new EndSessionsCommand(), new CheckCommand(), new ExplainCommand(),
             new ReportCommand(), new KeysInitCommand(), new SamlInspectCommand());
 
     /** Every command with what it takes; the parser and the usage text both read these. */

@@ -10,7 +10,9 @@ import io.nats.client.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import saml2nats.audit.AuditLog;
+import saml2nats.callout.AccountRevocations;
 import saml2nats.callout.Authorizer;
+import saml2nats.callout.KeyBoundCreds;
 import saml2nats.callout.CalloutKeys;
 import saml2nats.callout.CalloutResponder;
 import saml2nats.callout.ExpiryJitter;
@@ -67,6 +69,14 @@ public final class Saml2Nats implements AutoCloseable {
     private Kicker kicker;
     /** The connection ledger; none without a system user (the servers' events are the system account's). */
     private Optional<Ledger> ledger = Optional.empty();
+    /** Key-bound creds (operator mode with an operator key): JWTs for keys the person's machine holds. */
+    private KeyBoundCreds creds;
+    /** Pushes account JWTs with revoked user keys; one thread, so a slow server never holds up a sign-out. */
+    private final java.util.concurrent.ExecutorService revoker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "creds-revocation");
+        t.setDaemon(true);
+        return t;
+    });
     /** Each person's most recent refused connects, with the reason in words, for their page and whoami. */
     private Refusals refusals;
     /** Live connections the ledger keeps in view (about 0.5 KiB each, docs/BENCHMARKS.md); beyond, they are only audited. */
@@ -109,6 +119,10 @@ public final class Saml2Nats implements AutoCloseable {
                     // ThreadLocalRandom draws from the calling worker's own seed: no lock between workers
                     new ExpiryJitter(config.sessions().jwtJitterPercent(), ThreadLocalRandom.current()));
             sessions.onEnd(kicker::ended);
+            this.creds = new KeyBoundCreds(keys, config.operator().flatMap(Config.Operator::operatorSeed).isPresent()
+                    && systemApi.isPresent(), sessions, policy::current, state.slots(KeyBoundCreds.CHALLENGES),
+                    new ExpiryJitter(config.sessions().jwtJitterPercent(), new java.util.Random()), audit, clock);
+            revokeKeyBound(config, systemApi, sessions, audit, clock);
             if (systemApi.isPresent()) {
                 Ledger connections = new Ledger(systemApi.get(), sessions, who -> policy.current().decide(who)
                         instanceof Decision.Allow allow ? allow.grant().roles() : List.of(), audit, metrics, LEDGER_MAX_LIVE);
@@ -167,7 +181,7 @@ public final class Saml2Nats implements AutoCloseable {
         return new WebApp.Parts(config, sessions, policy, metrics, connected, saml.idps(), saml.serviceProvider(),
                 saml.validator(), SlotRequestLedger.over(state, clock), saml.devIdp(), audit, clock, saml.openSaml(),
                 state.slots(WebApp.browserBucket(config.sessions().length())), sentinelCreds(config), handoff, maxPayload,
-                provisioning, ledger, refusals, saml.health());
+                provisioning, ledger, refusals, saml.health(), creds);
     }
 
     /**
@@ -196,6 +210,39 @@ public final class Saml2Nats implements AutoCloseable {
 
     private static long epoch(Optional<java.time.Instant> at) {
         return at.map(java.time.Instant::getEpochSecond).orElse(0L);
+    }
+
+    /**
+     * Operator mode with an operator key: a key-bound session's end (here, not another replica's echo)
+     * revokes its user key in the account JWTs, which the servers enforce on every connection of that key.
+     */
+    private void revokeKeyBound(Config config, Optional<SystemApi> systemApi, SessionStore sessions, AuditLog audit,
+                                Clock clock) {
+        Optional<saml2nats.config.Secret> seed = config.operator().flatMap(Config.Operator::operatorSeed);
+        if (seed.isEmpty() || systemApi.isEmpty()) {
+            return;
+        }
+        AccountRevocations revocations = new AccountRevocations(systemApi.get(), seed.get().value().toCharArray(),
+                config.operator().get().accounts().values().stream().map(Config.OperatorAccount::publicKey).toList(),
+                // no session, so no JWT of it, lives longer than sessions.length
+                config.sessions().length().plusMinutes(1), clock);
+        sessions.onEnd(e -> {
+            if (!e.session().isKeyBound() || e.why().cause() == Ending.Cause.ELSEWHERE) {
+                return;
+            }
+            revoker.execute(() -> {
+                long started = System.nanoTime();
+                boolean ok = revocations.revoke(e.session().userKey());
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                metrics.timer("saml2nats.creds.revocation.duration").record(java.time.Duration.ofMillis(ms));
+                var who = e.session().identity();
+                audit.record(saml2nats.audit.AuditEvent.credsRevoked(clock.instant(), e.session().id(),
+                        new saml2nats.audit.AuditEvent.Person(who.subject(), who.email(), who.idp()), e.why().cause(),
+                        ok ? "user key " + e.session().userKey() + " revoked in the account JWTs in " + ms + " ms"
+                                : "user key " + e.session().userKey() + " NOT revoked: the servers did not take the account "
+                                + "JWT (see the log); its JWTs still end with the session"));
+            });
+        });
     }
 
     /** The largest message the connected server takes (its INFO's max_payload), the size limit people meet. */
@@ -397,6 +444,12 @@ public final class Saml2Nats implements AutoCloseable {
         web.close();
         responder.close();
         closeQuietly(refusals);
+        revoker.shutdown();
+        try {
+            revoker.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS); // a revocation in flight is pushed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ledger.ifPresent(Ledger::close); // before the kicker, which closes the system connection it runs on
         kicker.close();
         if (sessions instanceof AutoCloseable watched) {

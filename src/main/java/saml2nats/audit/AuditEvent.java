@@ -28,7 +28,9 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
         /** The connection ledger: a server reported a connection of ours open, or closed. */
         CONNECTION_OPENED("connection-opened"), CONNECTION_CLOSED("connection-closed"),
         /** A change the IdP's provisioning (SCIM) made, or a SCIM request refused. */
-        SCIM("scim");
+        SCIM("scim"),
+        /** Key-bound creds issued, refused, or revoked through the account JWT. */
+        CREDS("creds");
 
         private final String wire;
 
@@ -170,6 +172,28 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String re
     /** A SCIM request refused (a wrong token, a malformed body): nothing changed. */
     public static AuditEvent provisioningRefused(Instant at, Enum<?> code, String detail, Person who) {
         return new AuditEvent(at, Action.SCIM, Outcome.DENY, code.name(), detail, "", who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /** A user JWT issued for a user key the person's machine holds (proved), with its grant and end. */
+    public static AuditEvent credsIssued(Instant at, String session, Person who, List<String> roles, String account,
+                                         String userKey, Instant expires) {
+        return new AuditEvent(at, Action.CREDS, Outcome.ALLOW, OK, "for user key " + userKey, session, who, roles,
+                account, Client.NONE, expires);
+    }
+
+    /** A creds request refused: {@code code} why (BAD_PROOF, OTHER_KEY, ...); nothing was issued. */
+    public static AuditEvent credsRefused(Instant at, Enum<?> code, String detail, String session, Person who) {
+        return new AuditEvent(at, Action.CREDS, Outcome.DENY, code.name(), detail, session, who, List.of(), "",
+                Client.NONE, null);
+    }
+
+    /**
+     * A session's user key revoked in the account JWTs the servers hold ({@code reason} what ended the session,
+     * {@code detail} how long the push took, or that it failed).
+     */
+    public static AuditEvent credsRevoked(Instant at, String session, Person who, Enum<?> cause, String detail) {
+        return new AuditEvent(at, Action.CREDS, Outcome.ALLOW, cause.name(), detail, session, who, List.of(), "",
                 Client.NONE, null);
     }
 

@@ -106,6 +106,10 @@ public final class Authorizer {
                     .orElseGet(() -> denied(CalloutError.UNKNOWN_TOKEN, "no live session for this token: sign in again"));
         }
         Session session = found.get();
+        if (session.isKeyBound()) {
+            return new Verdict.Denied(CalloutError.KEY_BOUND, "this session's access is bound to the key of its creds file "
+                    + "(saml2nats login --creds): connect with the creds, not the token", found);
+        }
         Decision decision = policy.get().decide(session.identity());
         if (decision instanceof Decision.Deny deny) {
             CalloutError code = switch (deny.code()) {

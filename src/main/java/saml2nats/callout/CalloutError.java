@@ -28,6 +28,11 @@ enum CalloutError {
     NO_TOKEN,
     /** No live session has this token: never issued, signed out, or expired. */
     UNKNOWN_TOKEN,
+    /**
+     * The token's session is bound to a user key (its key-bound creds): the token alone, which may have
+     * been copied, does not connect; the client must hold the key.
+     */
+    KEY_BOUND,
     /** The person's groups match no role their IdP may use. */
     NO_MATCHING_ROLE,
     /** A subject placeholder's value cannot be one subject token, so the grant is refused rather than widened. */

@@ -51,6 +51,40 @@ final class NatsJwt {
                 .encodeToString(key.sign(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@code claims} signed by {@code key} as their issuer: {@code iss} set to the key, {@code jti} made
+     * afresh (the SHA-256 of the claims with it empty), everything else as given. For editing a JWT
+     * someone else wrote (an account JWT's revocations), keeping every field the service does not know.
+     */
+    static String sign(SigningKey key, JsonBuilder claims) {
+        claims.text("iss", key.publicKey()).text("jti", "");
+        String jti;
+        try {
+            jti = new String(Encoding.base32Encode(MessageDigest.getInstance("SHA-256")
+                    .digest(claims.toJson().getBytes(StandardCharsets.UTF_8))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims.text("jti", jti).toJson().getBytes(StandardCharsets.UTF_8));
+        String signed = HEADER + "." + body;
+        return signed + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(key.sign(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A JWT's claims, unverified: for a JWT the servers handed us over the system account. */
+    static JsonObject claimsOf(String jwt) {
+        String[] parts = jwt.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a JWT (expected three dot-separated parts)");
+        }
+        try {
+            return JsonObject.parse(B64.decode(parts[1]));
+        } catch (IllegalArgumentException | JsonException e) {
+            throw new IllegalArgumentException("a JWT whose claims are not base64url JSON", e);
+        }
+    }
+
     private static String claims(String issuer, String subject, String name, long issuedAt, long expires,
                                  String audience, String jti, JsonSerializable nats) {
         JsonBuilder claims = JsonBuilder.object()

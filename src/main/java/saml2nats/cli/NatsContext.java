@@ -82,6 +82,28 @@ public record NatsContext(Path configHome) {
         writeObject(serviceFile(name), edit(serviceFile(name)).text("service_url", entry.service().toString()));
     }
 
+    /** Where the context's own key-bound creds live ({@code saml2nats login --creds}), beside our record of it. */
+    public Path credsFile(String name) {
+        return serviceFile(name).resolveSibling(name + ".key.creds");
+    }
+
+    /** Writes key-bound creds (0600) and names them as the context's {@code creds}; the token stays for our commands. */
+    public void writeCreds(String name, String credsText) throws CliException {
+        checkName(name);
+        writeText(credsFile(name), credsText);
+        writeObject(natsFile(name), edit(natsFile(name)).text("creds", credsFile(name).toString()));
+    }
+
+    /** The creds file's text, when the context has key-bound creds. */
+    public Optional<String> readCreds(String name) throws CliException {
+        checkName(name);
+        try {
+            return Files.exists(credsFile(name)) ? Optional.of(Files.readString(credsFile(name))) : Optional.empty();
+        } catch (IOException e) {
+            throw new CliException("cannot read " + credsFile(name) + ": " + e.getMessage(), e);
+        }
+    }
+
     public Optional<Entry> read(String name) throws CliException {
         checkName(name);
         if (!Files.exists(natsFile(name))) {

@@ -124,10 +124,19 @@ public record Config(URI publicUrl, String httpHost, int httpPort, Nats nats, Ca
      * signs; list a new one first to rotate, then drop the old one), and the sentinel
      * creds clients connect with so their token reaches the callout.
      */
-    public record Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds) {
+    /**
+     * @param operatorSeed the operator's seed, or one of its signing keys' ({@code SO...}): with it the service
+     *                     issues key-bound creds and revokes them by re-signing the target account's JWT with the
+     *                     user key in its {@code revocations}, pushed to the servers; without it no creds are issued
+     */
+    public record Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds, Optional<Secret> operatorSeed) {
         public Operator {
             // in the file's order, so that messages and logs list the accounts as the admin wrote them
             accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
+        }
+
+        public Operator(Map<String, OperatorAccount> accounts, Optional<Path> sentinelCreds) {
+            this(accounts, sentinelCreds, Optional.empty());
         }
     }
 

@@ -43,7 +43,7 @@ public final class ConfigLoader {
             "family_name", "groups");
     private static final Set<String> NATS = Set.of("url", "user", "password_file", "system_user", "system_password_file",
             "creds_file", "system_creds_file");
-    private static final Set<String> OPERATOR = Set.of("accounts", "sentinel_creds_file");
+    private static final Set<String> OPERATOR = Set.of("accounts", "sentinel_creds_file", "operator_seed_file");
     private static final Set<String> OPERATOR_ACCOUNT = Set.of("public_key", "signing_key_files");
     private static final Set<String> CALLOUT = Set.of("issuer_seed_file", "xkey_seed_file", "allowed_servers",
             "queue_group", "workers", "max_pending", "max_wait");
@@ -422,6 +422,8 @@ public final class ConfigLoader {
             account.signingKeys().forEach(k -> KeyMaterial.operatorSigningKey(k, "operator.accounts." + name
                     + ".signing_key_files", errors));
         }));
+        operator.flatMap(Config.Operator::operatorSeed).ifPresent(s -> KeyMaterial.operatorSeed(s,
+                "operator.operator_seed_file", errors));
         for (Config.Idp idp : idps) {
             idp.certificates().forEach(c -> KeyMaterial.certificate(c, "idps[" + idp.id() + "].certificates", errors));
             idp.metadataSigningCertificate().ifPresent(c -> KeyMaterial.certificate(c, "idps[" + idp.id()
@@ -509,7 +511,9 @@ public final class ConfigLoader {
                 accounts.put(name, new Config.OperatorAccount(a.get().required("public_key").value(), keys));
             }
         }
-        return new Config.Operator(accounts, op.string("sentinel_creds_file").map(base::resolve));
+        Optional<Secret> operatorSeed = op.string("operator_seed_file").isEmpty() ? Optional.empty()
+                : secret("", op.string("operator_seed_file"), base, "operator.operator_seed_file", errors, true);
+        return new Config.Operator(accounts, op.string("sentinel_creds_file").map(base::resolve), operatorSeed);
     }
 
     private Optional<Secret> secret(String envName, Optional<String> fileSetting, Path base, String setting,

@@ -44,6 +44,26 @@ final class KeyMaterial {
         }
     }
 
+    /** An operator seed or an operator signing key's ({@code SO...}): what re-signs account JWTs with revocations. */
+    static void operatorSeed(Secret seed, String setting, List<String> errors) {
+        String where = setting + " (" + seed.origin() + ")";
+        NKey key;
+        try {
+            key = NKey.fromSeed(seed.value().toCharArray());
+        } catch (RuntimeException e) {
+            errors.add(where + ": not an nkey seed (an operator seed starts with SO); " + OPERATOR_INIT);
+            return;
+        }
+        try {
+            if (key.getType() != NKey.Type.OPERATOR) {
+                errors.add(where + ": not an operator seed (it is a " + describe(key.getType()) + "); the operator's "
+                        + "own seed or one of its signing keys re-signs account JWTs; " + OPERATOR_INIT);
+            }
+        } finally {
+            key.clear();
+        }
+    }
+
     static void accountSeed(Secret seed, String setting, List<String> errors) {
         accountSeed(seed, setting, KEYS_INIT, errors);
     }

@@ -101,6 +101,59 @@ public final class SystemApi implements AutoCloseable {
         }
     }
 
+    static final String CLAIMS_LOOKUP_SUBJECT = "$SYS.REQ.ACCOUNT.%s.CLAIMS.LOOKUP";
+    static final String CLAIMS_UPDATE_SUBJECT = "$SYS.REQ.CLAIMS.UPDATE";
+
+    /**
+     * The account JWT the servers hold now (a full resolver answers {@code CLAIMS.LOOKUP} with the JWT
+     * itself), so an edit keeps what ops set with nsc; or why it could not be had.
+     */
+    public String accountJwt(String accountPublicKey) throws LookupFailed {
+        try {
+            Message reply = system.request(String.format(CLAIMS_LOOKUP_SUBJECT, accountPublicKey), new byte[0], REPLY_WAIT);
+            String jwt = reply == null ? "" : new String(reply.getData(), StandardCharsets.UTF_8).trim();
+            if (jwt.split("\\.").length != 3) {
+                throw new LookupFailed("no server answered with the JWT of account " + accountPublicKey
+                        + " (is the resolver the full nats resolver, and the account known to it?)");
+            }
+            return jwt;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupFailed("interrupted while asking for the JWT of account " + accountPublicKey);
+        } catch (RuntimeException e) {
+            throw new LookupFailed("could not ask the servers for the JWT of account " + accountPublicKey + ": " + e);
+        }
+    }
+
+    /**
+     * Pushes an account JWT to the servers ({@code CLAIMS.UPDATE}; a full resolver stores it and passes it to the
+     * cluster); the first server's answer, or why it refused. The servers apply its revocations at once.
+     */
+    public void pushAccountJwt(String jwt) throws LookupFailed {
+        Message reply;
+        try {
+            reply = system.request(CLAIMS_UPDATE_SUBJECT, jwt.getBytes(StandardCharsets.UTF_8), REPLY_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupFailed("interrupted while pushing an account JWT");
+        } catch (RuntimeException e) {
+            throw new LookupFailed("could not push an account JWT: " + e);
+        }
+        if (reply == null) {
+            throw new LookupFailed("no server answered the account JWT update within " + REPLY_WAIT.toSeconds() + " s");
+        }
+        try {
+            JsonObject answer = JsonObject.parse(reply.getData());
+            Optional<JsonObject> error = answer.object("error");
+            if (error.isPresent()) {
+                throw new LookupFailed("the server refused the account JWT: " + error.get().text("description")
+                        .orElse(error.get().toJson()));
+            }
+        } catch (JsonException e) {
+            throw new LookupFailed("the server's answer to the account JWT update is not JSON");
+        }
+    }
+
     /** Asks server {@code serverId} to close client {@code clientId}. */
     public Kick kick(String serverId, long clientId) {
         try {

@@ -49,6 +49,9 @@ public final class OperatorInit {
                     .append(sealed ? "  xkey_seed_file: " + d.resolve(XKEY_FILE) + "\n" : "")
                     // with the server's default_sentinel clients need no sentinel creds, so the page offers none
                     .append(defaultSentinel ? "operator:\n" : "operator:\n  sentinel_creds_file: " + d.resolve(SENTINEL_CREDS) + "\n")
+                    // explicit: with it the service can re-sign account JWTs (key-bound creds and their revocation)
+                    .append("  # operator_seed_file: ").append(d.resolve("operator.nk"))
+                    .append("   # key-bound creds (login --creds), revoked through nats-server; see README\n")
                     .append("  accounts:\n");
             signingKeys.forEach((name, key) -> b.append("    ").append(name).append(": { public_key: ")
                     .append(accounts.get(name)).append(", signing_key_files: [").append(key).append("] }\n"));

@@ -79,11 +79,6 @@ public final class OperatorJwts {
 
     /** The creds file format nats clients read ({@code Nats.credentials}, {@code nats --creds}). */
     public static String creds(String jwt, char[] seed) {
-        return "-----BEGIN NATS USER JWT-----\n" + jwt + "\n------END NATS USER JWT------\n\n"
-                + "************************* IMPORTANT *************************\n"
-                + "NKEY Seed printed below can be used to sign and prove identity.\n"
-                + "NKEYs are sensitive and should be treated as secrets.\n\n"
-                + "-----BEGIN USER NKEY SEED-----\n" + new String(seed) + "\n------END USER NKEY SEED------\n\n"
-                + "*************************************************************\n";
+        return saml2nats.cli.CredsFile.text(jwt, seed);
     }
 }

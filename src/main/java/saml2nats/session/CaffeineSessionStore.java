@@ -106,11 +106,28 @@ public final class CaffeineSessionStore implements SessionStore {
             if (!whose.test(s.identity()) || s.identity().groups().equals(groups)) {
                 return s;
             }
-            Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin());
+            Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin(), s.userKey());
             changed.add(new Regrouped(s, now));
             return now;
         });
         return changed;
+    }
+
+    @Override
+    public Binding bind(String tokenHash, String userKey) {
+        Binding[] out = {Binding.NO_SESSION};
+        sessions.asMap().computeIfPresent(tokenHash, (k, s) -> {
+            if (!s.isLiveAt(clock.instant())) {
+                return s;
+            }
+            if (s.isKeyBound()) {
+                out[0] = s.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;
+                return s;
+            }
+            out[0] = Binding.BOUND;
+            return s.boundTo(userKey);
+        });
+        return out[0];
     }
 
     @Override

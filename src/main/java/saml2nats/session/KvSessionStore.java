@@ -193,7 +193,7 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
         List<Regrouped> changed = new ArrayList<>();
         local.asMap().forEach((key, s) -> {
             if (whose.test(s.identity()) && !s.identity().groups().equals(groups)) {
-                Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin());
+                Session now = new Session(s.id(), s.identity().withGroups(groups), s.created(), s.expires(), s.origin(), s.userKey());
                 try {
                     // compare-and-set on what KV holds: a put would bring back a session ended meanwhile
                     KeyValueEntry stored = kv.get(key);
@@ -212,6 +212,37 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
             }
         });
         return changed;
+    }
+
+    /** Compare-and-set on what KV holds, as {@link #regroup} does; every replica's watch takes the bound copy. */
+    @Override
+    public Binding bind(String tokenHash, String userKey) {
+        Session s = local.getIfPresent(tokenHash);
+        if (s == null || !s.isLiveAt(clock.instant())) {
+            return Binding.NO_SESSION;
+        }
+        if (s.isKeyBound()) {
+            return s.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;
+        }
+        try {
+            KeyValueEntry stored = kv.get(tokenHash);
+            if (stored == null || stored.getOperation() != KeyValueOperation.PUT) {
+                return Binding.NO_SESSION;
+            }
+            Session there = decode(stored.getValue());
+            if (there.isKeyBound()) { // bound by another replica meanwhile
+                local.put(tokenHash, there);
+                return there.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;
+            }
+            Session bound = there.boundTo(userKey);
+            kv.update(tokenHash, encode(bound), stored.getRevision());
+            local.put(tokenHash, bound);
+            return Binding.BOUND;
+        } catch (JetStreamApiException changedMeanwhile) {
+            return bind(tokenHash, userKey); // someone else wrote first: decide on what is there now
+        } catch (IOException e) {
+            throw new IllegalStateException("could not bind a session in JetStream KV: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -278,6 +309,7 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
             json.text("kind", s.origin().kind().name()).textIfAny("address", s.origin().address())
                     .textIfAny("agent", s.origin().userAgent());
         }
+        json.textIfAny("user_key", s.userKey());
         return json.toJson().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -296,7 +328,8 @@ final class KvSessionStore implements SessionStore, AutoCloseable {
                 .filter(x -> x.name().equals(k)).findFirst()).orElse(Session.Origin.Kind.UNKNOWN);
         return new Session(id, IdentityJson.read(v), Instant.ofEpochMilli(number(v, "created")),
                 Instant.ofEpochMilli(number(v, "expires")),
-                new Session.Origin(kind, IdentityJson.text(v, "address"), IdentityJson.text(v, "agent")));
+                new Session.Origin(kind, IdentityJson.text(v, "address"), IdentityJson.text(v, "agent")),
+                IdentityJson.text(v, "user_key"));
     }
 
     private static long number(JsonObject v, String key) {

@@ -11,8 +11,28 @@ import java.time.Instant;
  * @param created  when
  * @param expires  when the session ends on its own; nothing issued from it outlives this
  * @param origin   how and from where it was made, for the person's list of their sessions
+ * @param userKey  the user nkey ({@code U...}) its key-bound creds are issued for, once the CLI proved it holds
+ *                 the key; "" until then. A bound session's token no longer connects by itself (a stolen token
+ *                 is not the key) and its creds are issued for this key only.
  */
-public record Session(String id, Identity identity, Instant created, Instant expires, Origin origin) {
+public record Session(String id, Identity identity, Instant created, Instant expires, Origin origin, String userKey) {
+    public Session {
+        userKey = userKey == null ? "" : userKey;
+    }
+
+    public Session(String id, Identity identity, Instant created, Instant expires, Origin origin) {
+        this(id, identity, created, expires, origin, "");
+    }
+
+    /** The same session, bound to this user key. */
+    public Session boundTo(String key) {
+        return new Session(id, identity, created, expires, origin, key);
+    }
+
+    public boolean isKeyBound() {
+        return !userKey.isEmpty();
+    }
+
     /**
      * How a session came to be: a browser sign-in or a CLI sign-in (loopback or device), the
      * client address the service saw and the user agent it gave (shown, never trusted).

@@ -89,6 +89,22 @@ public interface SessionStore {
     /** One session before and after {@link #regroup}. */
     record Regrouped(Session before, Session after) { }
 
+    /** What {@link #bind} came to. */
+    enum Binding {
+        /** The session is bound to the key now (or already was, to the same key). */
+        BOUND,
+        /** The session is bound to another key: its creds are that key's only. */
+        OTHER_KEY,
+        /** No live session has this token. */
+        NO_SESSION
+    }
+
+    /**
+     * Binds the live session of this token hash to a user key, once: from then on its creds are issued
+     * for that key only and its token does not connect by itself. Compare-and-set in the shared store.
+     */
+    Binding bind(String tokenHash, String userKey);
+
     long liveCount();
 
     /** Every live session this replica holds (all of them: each replica holds every session). */

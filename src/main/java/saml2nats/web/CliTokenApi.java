@@ -38,6 +38,35 @@ final class CliTokenApi {
         CliJson.send(ctx, b.textIfAny("grant", Explanation.of(decision, parts.serverMaxPayload().get())));
     }
 
+    /** POST /cli/creds/challenge: a one-time challenge the CLI signs with its user key. */
+    void credsChallenge(Context ctx) {
+        try {
+            CliJson.send(ctx, JsonBuilder.object().text("challenge", parts.creds().challenge(AccessRules.bearerToken(ctx)))
+                    .text("sign", saml2nats.callout.KeyBoundCreds.PROOF_PREFIX + "<challenge>"));
+        } catch (saml2nats.callout.CredsException e) {
+            refused(ctx, e);
+        }
+    }
+
+    /** POST /cli/creds (public_key, challenge, signature): a user JWT for the key the caller proved it holds. */
+    void creds(Context ctx) {
+        try {
+            var issued = parts.creds().issue(AccessRules.bearerToken(ctx), ctx.formParam("public_key"),
+                    ctx.formParam("challenge"), ctx.formParam("signature"));
+            CliJson.send(ctx, JsonBuilder.object().text("jwt", issued.jwt()).text("expires", issued.expires().toString())
+                    .text("account", issued.account()));
+        } catch (saml2nats.callout.CredsException e) {
+            refused(ctx, e);
+        }
+    }
+
+    /** OAuth's error object, as the CLI's other answers: the code's wire form and what to do. */
+    private static void refused(Context ctx, saml2nats.callout.CredsException e) {
+        saml2nats.callout.CredsError code = e.error();
+        ctx.status(code.status).contentType("application/json").result(JsonBuilder.object()
+                .text("error", code.wire()).text("error_description", e.getMessage()).toJson());
+    }
+
     /** POST /cli/logout: ends that session (and kicks its connections). */
     void logout(Context ctx) {
         Session s = AccessRules.bearer(ctx);

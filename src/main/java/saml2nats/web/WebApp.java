@@ -73,7 +73,7 @@ public final class WebApp implements AutoCloseable {
                         Optional<String> sentinelCreds, CliHandoff handoff,
                         java.util.function.Supplier<java.util.OptionalLong> serverMaxPayload,
                         Provisioning provisioning, Optional<Ledger> connections, Refusals refusals,
-                        saml2nats.saml.IdpHealth idpHealth) { }
+                        saml2nats.saml.IdpHealth idpHealth, saml2nats.callout.KeyBoundCreds creds) { }
 
     private final Parts parts;
     private final BrowserSessions browsers;
@@ -190,6 +190,8 @@ public final class WebApp implements AutoCloseable {
         r.post("/device/answer", approvals::deviceAnswer, Access.DEVICE_FORM);
         r.get("/cli/whoami", cliToken::whoami, Access.CLI_TOKEN);
         r.post("/cli/logout", cliToken::logout, Access.CLI_TOKEN);
+        r.post("/cli/creds/challenge", cliToken::credsChallenge, Access.CLI_TOKEN);
+        r.post("/cli/creds", cliToken::creds, Access.CLI_TOKEN);
         r.get("/cli/sessions", cliToken::sessions, Access.CLI_TOKEN);
         r.post("/cli/sessions/end", cliToken::endSessions, Access.CLI_TOKEN);
         r.post("/admin/sessions/end", admin::endSessions, Access.ADMIN);

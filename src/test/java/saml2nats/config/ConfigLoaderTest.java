@@ -239,7 +239,7 @@ class ConfigLoaderTest {
         typos.put(base + idp + "    attributes: { mail: [m] }\n",
                 "line 6: idps[].attributes.mail: unknown key; known: display_name, email,");
         typos.put(base + "operator: { sentinel_creds: s.creds, accounts: { DEV: { public_key: A } } }\n",
-                "line 3: operator.sentinel_creds: unknown key; known: accounts, sentinel_creds_file");
+                "line 3: operator.sentinel_creds: unknown key; known: accounts, operator_seed_file, sentinel_creds_file");
         typos.put(base + "operator:\n  accounts:\n    DEV: { public_key: A, signing_keys: [k.nk] }\n",
                 "line 5: operator.accounts.DEV.signing_keys: unknown key; known: public_key, signing_key_files");
         for (var typo : typos.entrySet()) {

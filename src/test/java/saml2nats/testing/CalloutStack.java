@@ -67,6 +67,12 @@ public final class CalloutStack implements AutoCloseable {
     /** With {@code defaultSentinel} the server has {@code default_sentinel} (2.11.2+): clients bring only a token. */
     public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
                                              String extraConfig) throws Exception {
+        return startOperator(dir, mapping, xkey, defaultSentinel, extraConfig, false);
+    }
+
+    /** With {@code operatorKey} the service holds the operator's seed: key-bound creds, revoked through the account JWT. */
+    public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
+                                             String extraConfig, boolean operatorKey) throws Exception {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
         saml2nats.keys.OperatorInit.Made made = saml2nats.keys.OperatorInit.init(dir.resolve("op"),
                 java.util.List.of("DEV", "OPS", "ACME"), xkey, defaultSentinel, new SecureRandom());
@@ -89,10 +95,12 @@ public final class CalloutStack implements AutoCloseable {
                       %s
                     operator:
                       %s
+                      %s
                       accounts:
                     %s
                     """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "",
-                    defaultSentinel ? "" : "sentinel_creds_file: op/sentinel.creds", accounts), audit, extraConfig);
+                    defaultSentinel ? "" : "sentinel_creds_file: op/sentinel.creds",
+                    operatorKey ? "operator_seed_file: op/operator.nk" : "", accounts), audit, extraConfig);
             return new CalloutStack(dir, server, service, "", audit, defaultSentinel ? java.util.Optional.empty()
                     : java.util.Optional.of(dir.resolve("op/sentinel.creds")));
         } catch (Exception e) {
