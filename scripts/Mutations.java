@@ -38,6 +38,10 @@ public class Mutations {
         for (int i = 0; i + 2 < more.length + 1; i += 3) {
             edits.add(new Edit(M + more[i], more[i + 1], more[i + 2]));
         }
+        if (ALL.stream().anyMatch(x -> x.id().equals(id))) {
+            // two mutations under one id would both run when it is asked for, and the table would cite the wrong one
+            throw new IllegalStateException("mutation id " + id + " is used twice");
+        }
         ALL.add(new Mutation(id, test, what, edits));
     }
 
@@ -300,19 +304,19 @@ public class Mutations {
         m("R03", "HoldingsTest#signOutsAreThePersonsOwnEndsAndRevocationsTheCompanysAndAnotherReplicasEchoCountsForNothing",
                 "a person's own sign-out is counted as a revocation", "report/Holdings.java",
                 "if (OWN.contains(reason)) {", "if (false) {");
-        m("C01", "KeyBoundCredsIT#credsConnectWithoutACalloutWithTheGrantAndTheSessionsEndClosesAndRefusesThemThroughTheServer",
+        m("B01", "KeyBoundCredsIT#credsConnectWithoutACalloutWithTheGrantAndTheSessionsEndClosesAndRefusesThemThroughTheServer",
                 "a key-bound session's end revokes nothing at the server", "Saml2Nats.java",
                 "if (!e.session().isKeyBound() || e.why().cause() == Ending.Cause.ELSEWHERE) {", "if (true) {");
-        m("C02", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
+        m("B02", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
                 "the token of a key-bound session still connects through the callout", "callout/Authorizer.java",
                 "        if (session.isKeyBound()) {", "        if (false) {");
-        m("C03", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
+        m("B03", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
                 "creds are issued for a key the caller does not hold", "callout/KeyBoundCreds.java",
                 "if (!verifies(key, challenge, signature)) {", "if (false) {");
-        m("C04", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
+        m("B04", "KeyBoundCredsIT#badKeysAndProofsAreRefusedWithTheirReasonAndNothingIsIssued",
                 "a possession proof can be replayed", "callout/KeyBoundCreds.java",
                 "\n                || !challenges.remove(challenge, slot.get())) {", ") {");
-        m("C05", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
+        m("B05", "KeyBoundCredsIT#aCopiedTokenAloneNeitherConnectsNorGetsCredsForAKeyOfItsOwn",
                 "a copied token gets creds for a key of its own", "session/CaffeineSessionStore.java",
                 "out[0] = s.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;\n                return s;",
                 "out[0] = Binding.BOUND;\n                return s.boundTo(userKey);");

@@ -27,37 +27,29 @@ final class KeyMaterial {
      * A user or operator seed would parse, sign, and be refused by nats-server at every sign-in.
      */
     static void accountSeed(Secret seed, String setting, String remedy, List<String> errors) {
-        String where = setting + " (" + seed.origin() + ")";
-        NKey key;
-        try {
-            key = NKey.fromSeed(seed.value().toCharArray());
-        } catch (RuntimeException e) {
-            errors.add(where + ": not an nkey seed (an account seed starts with SA); " + remedy);
-            return;
-        }
-        try {
-            if (key.getType() != NKey.Type.ACCOUNT) {
-                errors.add(where + ": not an account seed (it is a " + describe(key.getType()) + "); " + remedy);
-            }
-        } finally {
-            key.clear();
-        }
+        seedOf(seed, setting, NKey.Type.ACCOUNT, "an account seed starts with SA", remedy, errors);
     }
 
     /** An operator seed or an operator signing key's ({@code SO...}): what re-signs account JWTs with revocations. */
     static void operatorSeed(Secret seed, String setting, List<String> errors) {
+        seedOf(seed, setting, NKey.Type.OPERATOR, "an operator seed starts with SO", "the operator's own seed or one of "
+                + "its signing keys re-signs account JWTs; " + OPERATOR_INIT, errors);
+    }
+
+    /** A seed of one kind; its text is never in the message, only where it came from and what it is. */
+    private static void seedOf(Secret seed, String setting, NKey.Type type, String looks, String remedy, List<String> errors) {
         String where = setting + " (" + seed.origin() + ")";
         NKey key;
         try {
             key = NKey.fromSeed(seed.value().toCharArray());
         } catch (RuntimeException e) {
-            errors.add(where + ": not an nkey seed (an operator seed starts with SO); " + OPERATOR_INIT);
+            errors.add(where + ": not an nkey seed (" + looks + "); " + remedy);
             return;
         }
         try {
-            if (key.getType() != NKey.Type.OPERATOR) {
-                errors.add(where + ": not an operator seed (it is a " + describe(key.getType()) + "); the operator's "
-                        + "own seed or one of its signing keys re-signs account JWTs; " + OPERATOR_INIT);
+            if (key.getType() != type) {
+                errors.add(where + ": not an " + type.name().toLowerCase(java.util.Locale.ROOT) + " seed (it is "
+                        + describe(key.getType()) + "); " + remedy);
             }
         } finally {
             key.clear();
@@ -167,11 +159,12 @@ final class KeyMaterial {
 
     private static String describe(NKey.Type type) {
         return switch (type) {
-            case USER -> "user seed, SU...";
-            case OPERATOR -> "operator seed, SO...";
-            case SERVER -> "server seed, SN...";
-            case CLUSTER -> "cluster seed, SC...";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT) + " seed";
+            case USER -> "a user seed, SU...";
+            case OPERATOR -> "an operator seed, SO...";
+            case ACCOUNT -> "an account seed, SA...";
+            case SERVER -> "a server seed, SN...";
+            case CLUSTER -> "a cluster seed, SC...";
+            default -> "a " + type.name().toLowerCase(java.util.Locale.ROOT) + " seed";
         };
     }
 }

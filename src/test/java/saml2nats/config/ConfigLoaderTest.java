@@ -347,6 +347,9 @@ class ConfigLoaderTest {
                 "callout.xkey_seed_file (" + dir.resolve("account.nk") + "): not a curve seed (one starts with SX)");
         cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "user.nk"),
                 "operator.accounts.DEV.signing_key_files (" + dir.resolve("user.nk") + "): not an account seed");
+        cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + goodOperator.replace("operator:\n",
+                        "operator:\n  operator_seed_file: account.nk\n"),
+                "operator.operator_seed_file (" + dir.resolve("account.nk") + "): not an operator seed (it is an account seed");
         cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted("ADEV", "account.nk"),
                 "operator.accounts.DEV.public_key: 'ADEV' is not an account public key");
         cases.put(base + "callout: { issuer_seed_file: account.nk }\n" + operator.formatted(accountPublicKey(), "[]")

@@ -73,11 +73,46 @@ public final class CalloutStack implements AutoCloseable {
     /** With {@code operatorKey} the service holds the operator's seed: key-bound creds, revoked through the account JWT. */
     public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
                                              String extraConfig, boolean operatorKey) throws Exception {
+        return startOperator(dir, mapping, xkey, defaultSentinel, extraConfig, operatorKey, 1);
+    }
+
+    /**
+     * With {@code nodes} > 1, a cluster of operator-mode servers (n1, n2, ...), each with its own full
+     * resolver folder, so an account JWT pushed through one reaches the others as the resolver passes it on;
+     * the service connects to n1.
+     */
+    public static CalloutStack startOperator(Path dir, String mapping, boolean xkey, boolean defaultSentinel,
+                                             String extraConfig, boolean operatorKey, int nodes) throws Exception {
         Files.writeString(dir.resolve("mapping.yaml"), mapping);
         saml2nats.keys.OperatorInit.Made made = saml2nats.keys.OperatorInit.init(dir.resolve("op"),
                 java.util.List.of("DEV", "OPS", "ACME"), xkey, defaultSentinel, new SecureRandom());
-        NatsServerProcess server = NatsServerProcess.startWithFile(dir, dir.resolve("op").resolve(
-                saml2nats.keys.OperatorInit.SERVER_CONF), Map.of());
+        Path conf = dir.resolve("op").resolve(saml2nats.keys.OperatorInit.SERVER_CONF);
+        java.util.List<NatsServerProcess> cluster = new java.util.ArrayList<>();
+        if (nodes == 1) {
+            cluster.add(NatsServerProcess.startWithFile(dir, conf, Map.of()));
+        } else {
+            String text = Files.readString(conf);
+            String opDir = dir.resolve("op").toAbsolutePath().toString();
+            java.util.List<Integer> routes = new java.util.ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                routes.add(NatsServerProcess.freePort());
+            }
+            String routeUrls = String.join(", ", routes.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+            try {
+                for (int i = 0; i < nodes; i++) {
+                    Path node = Files.createDirectories(dir.resolve("n" + (i + 1)));
+                    cluster.add(NatsServerProcess.start(node, "server_name: n%d\ncluster { name: c1, listen: \"127.0.0.1:%d\", routes: [ %s ] }\n"
+                            .formatted(i + 1, routes.get(i), routeUrls) + text.replace(opDir + "/jwt", node.toAbsolutePath() + "/jwt")
+                            .replace(opDir + "/jetstream", node.toAbsolutePath() + "/jetstream")));
+                }
+            } catch (Exception e) {
+                for (NatsServerProcess n : cluster) {
+                    n.close();
+                }
+                throw e;
+            }
+        }
+        NatsServerProcess server = cluster.get(0);
         try {
             Path audit = dir.resolve("audit.jsonl");
             StringBuilder accounts = new StringBuilder();
@@ -101,10 +136,16 @@ public final class CalloutStack implements AutoCloseable {
                     """.formatted(server.url(), xkey ? "xkey_seed_file: op/xkey.xk" : "",
                     defaultSentinel ? "" : "sentinel_creds_file: op/sentinel.creds",
                     operatorKey ? "operator_seed_file: op/operator.nk" : "", accounts), audit, extraConfig);
-            return new CalloutStack(dir, server, service, "", audit, defaultSentinel ? java.util.Optional.empty()
+            CalloutStack stack = new CalloutStack(dir, server, service, "", audit, defaultSentinel ? java.util.Optional.empty()
                     : java.util.Optional.of(dir.resolve("op/sentinel.creds")));
+            if (nodes > 1) {
+                stack.cluster.addAll(cluster);
+            }
+            return stack;
         } catch (Exception e) {
-            server.close();
+            for (NatsServerProcess n : cluster) {
+                n.close();
+            }
             throw e;
         }
     }
