@@ -320,6 +320,13 @@ public class Mutations {
                 "a copied token gets creds for a key of its own", "session/CaffeineSessionStore.java",
                 "out[0] = s.userKey().equals(userKey) ? Binding.BOUND : Binding.OTHER_KEY;\n                return s;",
                 "out[0] = Binding.BOUND;\n                return s.boundTo(userKey);");
+        m("B06", "KeyBoundCredsIT#aMappingEditThatChangesTheGrantRevokesTheOldJwtAndARefreshASecondLaterGetsTheNewGrant",
+                "key-bound creds keep the old grant after a mapping edit", "Saml2Nats.java",
+                "            if (session.isKeyBound()) {\n                revokeLater(", "            if (false) {\n                revokeLater(");
+        m("B07", "KeyBoundCredsIT#credsConnectWithoutACalloutWithTheGrantAndTheSessionsEndClosesAndRefusesThemThroughTheServer",
+                "the ledger cannot tie a creds connection to its session", "connections/ConnectionName.java",
+                "return sessionOf(u).isEmpty() && nameTag.flatMap(ConnectionName::sessionOf).isPresent() ? nameTag.get() : u;",
+                "return u;");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

@@ -230,18 +230,30 @@ public final class Saml2Nats implements AutoCloseable {
             if (!e.session().isKeyBound() || e.why().cause() == Ending.Cause.ELSEWHERE) {
                 return;
             }
-            revoker.execute(() -> {
-                long started = System.nanoTime();
-                boolean ok = revocations.revoke(e.session().userKey());
-                long ms = (System.nanoTime() - started) / 1_000_000;
-                metrics.timer("saml2nats.creds.revocation.duration").record(java.time.Duration.ofMillis(ms));
-                var who = e.session().identity();
-                audit.record(saml2nats.audit.AuditEvent.credsRevoked(clock.instant(), e.session().id(),
-                        new saml2nats.audit.AuditEvent.Person(who.subject(), who.email(), who.idp()), e.why().cause(),
-                        ok ? "user key " + e.session().userKey() + " revoked in the account JWTs in " + ms + " ms"
-                                : "user key " + e.session().userKey() + " NOT revoked: the servers did not take the account "
-                                + "JWT (see the log); its JWTs still end with the session"));
-            });
+            revokeLater(revocations, e.session(), e.why(), audit, clock);
+        });
+        // a changed grant: JWTs issued until now carry the old one; a refresh a second later gets the new one
+        kicker.onRegrant((session, why) -> {
+            if (session.isKeyBound()) {
+                revokeLater(revocations, session, why, audit, clock);
+            }
+        });
+    }
+
+    /** Revokes the session's user key on the revocation thread, and audits what the servers took. */
+    private void revokeLater(AccountRevocations revocations, saml2nats.session.Session session, Ending why, AuditLog audit,
+                             Clock clock) {
+        revoker.execute(() -> {
+            long started = System.nanoTime();
+            boolean ok = revocations.revoke(session.userKey());
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            metrics.timer("saml2nats.creds.revocation.duration").record(java.time.Duration.ofMillis(ms));
+            var who = session.identity();
+            audit.record(saml2nats.audit.AuditEvent.credsRevoked(clock.instant(), session.id(),
+                    new saml2nats.audit.AuditEvent.Person(who.subject(), who.email(), who.idp()), why.cause(),
+                    ok ? "user key " + session.userKey() + " revoked in the account JWTs in " + ms + " ms"
+                            : "user key " + session.userKey() + " NOT revoked: the servers did not take the account "
+                            + "JWT (see the log); its JWTs still end with the session"));
         });
     }
 

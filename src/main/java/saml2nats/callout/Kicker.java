@@ -51,6 +51,7 @@ public final class Kicker implements AutoCloseable {
     /** What one session opened, kept until the session's own end. */
     private record Opened(Instant until, Set<Live> live) { }
 
+    private final List<java.util.function.BiConsumer<Session, Ending>> regranted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Cache<String, Opened> bySession;
     /**
      * Sessions that ended, kept until they would have expired: a connect authorized just
@@ -124,7 +125,16 @@ public final class Kicker implements AutoCloseable {
      * authorized afresh with the new grant, or refused.
      */
     public void reauthorize(Session session, Ending why) {
+        regranted.forEach(l -> l.accept(session, why));
         kickAll(session, bySession.asMap().remove(session.id()), why);
+    }
+
+    /**
+     * Told of every session whose grant changed (a mapping edit, SCIM groups) as its connections are kicked:
+     * key-bound creds carry the old grant in their JWT, which a kick does not take back.
+     */
+    public void onRegrant(java.util.function.BiConsumer<Session, Ending> listener) {
+        regranted.add(listener);
     }
 
     private void kickAll(Session session, Opened opened, Ending why) {
@@ -174,6 +184,7 @@ public final class Kicker implements AutoCloseable {
      * One audit line per session whose connections were closed.
      */
     public void reauthorizeAll(java.util.Collection<Session> sessions, Ending why) {
+        sessions.forEach(s -> regranted.forEach(l -> l.accept(s, why)));
         Map<String, Session> byId = new HashMap<>();
         Map<String, Set<Live>> recorded = new HashMap<>();
         for (Session s : sessions) {

@@ -37,4 +37,13 @@ public final class ConnectionName {
     public static String person(Identity who) {
         return who.username().isEmpty() ? who.subject() : who.username();
     }
+
+    /**
+     * Whose connection the server reports: a callout user's authorized user is its JWT's name; a JWT
+     * user's (key-bound creds) is its public key, and the JWT's name comes as {@code name_tag}.
+     */
+    static String userOf(java.util.Optional<String> user, java.util.Optional<String> nameTag) {
+        String u = user.orElse("");
+        return sessionOf(u).isEmpty() && nameTag.flatMap(ConnectionName::sessionOf).isPresent() ? nameTag.get() : u;
+    }
 }

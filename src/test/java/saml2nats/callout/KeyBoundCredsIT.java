@@ -125,6 +125,9 @@ class KeyBoundCredsIT {
             String violation = errors.poll(3, TimeUnit.SECONDS);
             assertTrue(violation != null && violation.contains("Permissions Violation"), "outside the grant: " + violation);
             assertEquals(before, callouts(), "no callout request for a creds connect");
+            String session = stack.service.sessions().findByToken(ann.token()).orElseThrow().id();
+            assertTrue(Eventually.holds(Duration.ofSeconds(3), () -> stack.service.connections().orElseThrow().all().stream()
+                    .anyMatch(l -> l.session().equals(session))), "the ledger ties the creds connection to her session");
 
             long ended = System.nanoTime();
             stack.service.sessions().end(AccessToken.hash(ann.token()), new Ending(Ending.Cause.ADMIN, "olga@example.com"));
@@ -182,6 +185,35 @@ class KeyBoundCredsIT {
             assertNotNull(sub.nextMessage(Duration.ofSeconds(2)), "still connected, past several 2 s JWTs: " + events);
         } finally {
             nc.close();
+        }
+    }
+
+    @Test
+    void aMappingEditThatChangesTheGrantRevokesTheOldJwtAndARefreshASecondLaterGetsTheNewGrant() throws Exception {
+        SignedIn fay = loginWithCreds("fay", "fay@acme.test", "send"); // role senders: publish dev.inbox.> only
+        Connection nc = Nats.connect(withCreds(fay.creds(), new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>())
+                .server(stack.server.url()).build());
+        Path mapping = dir.resolve("mapping.yaml");
+        String before = Files.readString(mapping);
+        try {
+            Files.writeString(mapping, before.replace("publish:   { allow: [\"dev.inbox.>\"] }", "publish:   { allow: [\"dev.outbox.>\"] }"));
+            assertTrue(stack.service.policy().checkNow(), "the edit took effect");
+            assertTrue(Eventually.holds(Duration.ofSeconds(5), () -> nc.getStatus() == Connection.Status.CLOSED),
+                    "the JWT with the old grant is revoked and its connection closed by the server");
+            Thread.sleep(1100); // a JWT issued in the revocation's own second would be revoked too
+            new CredsFile(new ServiceClient(URI.create(base)), fay.contexts(), new PrintStream(new ByteArrayOutputStream()))
+                    .refresh("fay");
+            LinkedBlockingQueue<String> errors = new LinkedBlockingQueue<>();
+            try (Connection again = Nats.connect(withCreds(fay.creds(), new LinkedBlockingQueue<>(), errors)
+                    .server(stack.server.url()).build())) {
+                again.publish("dev.inbox.old", new byte[]{1});
+                String violation = errors.poll(3, TimeUnit.SECONDS);
+                assertTrue(violation != null && violation.contains("Permissions Violation"), "the new grant: " + violation);
+            }
+        } finally {
+            nc.close();
+            Files.writeString(mapping, before);
+            stack.service.policy().checkNow();
         }
     }
 
