@@ -325,8 +325,9 @@ public class Mutations {
                 "            if (session.isKeyBound()) {\n                revokeLater(", "            if (false) {\n                revokeLater(");
         m("B07", "KeyBoundCredsIT#credsConnectWithoutACalloutWithTheGrantAndTheSessionsEndClosesAndRefusesThemThroughTheServer",
                 "the ledger cannot tie a creds connection to its session", "connections/ConnectionName.java",
-                "return sessionOf(u).isEmpty() && nameTag.flatMap(ConnectionName::sessionOf).isPresent() ? nameTag.get() : u;",
-                "return u;");
+                "        if (nameTag.flatMap(ConnectionName::sessionOf).isPresent()) {", "        if (false) {",
+                "connections/ConnectionName.java",
+                "return jwt.flatMap(ConnectionName::nameInJwt).filter(n -> sessionOf(n).isPresent()).orElse(u);", "return u;");
         m("W05", "ConfigLoaderTest#theDevIdpListensOnLoopbackOnly", "dev_idp may be set with a public http_host",
                 "config/ConfigLoader.java", "if (devIdp && !isLoopback(httpHost)) {", "if (false) {");
         m("W06", "SignInIT#roundTripEndsInANatsConnectionWithTheMappedPermissions", "sign-out without the page's CSRF token",

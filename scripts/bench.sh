@@ -26,3 +26,5 @@ java "${jfr[@]}" -cp "$cp" saml2nats.bench.LoadBench 2>target/bench/load.log
 java -cp "$cp" saml2nats.bench.MemoryBench 2>/dev/null | tee -a target/bench/summary.txt
 # heap per live connection in the connection ledger's view (LEDGER_CONNECTIONS, default 100,000)
 java -cp "$cp" saml2nats.connections.LedgerMemoryBench 2>/dev/null | tee -a target/bench/summary.txt
+# revocation latency on a three-server operator cluster, key-bound creds vs token via callout (REVOCATIONS, default 100)
+java -cp "$cp" saml2nats.bench.RevocationLatencyBench 2>target/bench/revocation.log | tee -a target/bench/summary.txt

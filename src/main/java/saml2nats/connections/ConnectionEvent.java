@@ -48,7 +48,7 @@ record ConnectionEvent(ServerConnection connection, Instant until, long publishe
             }
             JsonObject c = client.get();
             ServerConnection conn = new ServerConnection(serverId, server.get().text("name").orElse(serverId),
-                    c.number("id").getAsLong(), ConnectionName.userOf(c.text("user"), c.text("name_tag")), c.text("host").orElse(""),
+                    c.number("id").getAsLong(), ConnectionName.userOf(c.text("user"), c.text("name_tag"), c.text("jwt")), c.text("host").orElse(""),
                     c.text("name").orElse(""), c.text("acc").orElse(""), SystemApi.instant(c.text("start")));
             if (!closing) {
                 return Optional.of(new ConnectionEvent(conn, null, 0, 0, 0, 0, ""));

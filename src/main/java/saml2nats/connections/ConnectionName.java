@@ -39,11 +39,31 @@ public final class ConnectionName {
     }
 
     /**
-     * Whose connection the server reports: a callout user's authorized user is its JWT's name; a JWT
-     * user's (key-bound creds) is its public key, and the JWT's name comes as {@code name_tag}.
+     * Whose connection the server reports. A callout user's authorized user is its JWT's name; a JWT
+     * user's (key-bound creds) is its public key, and its JWT's name is read from the JWT the server
+     * reports beside it (events and CONNZ with auth carry it; the server verified it), or from
+     * {@code name_tag} where a server puts the user's name there.
      */
-    static String userOf(java.util.Optional<String> user, java.util.Optional<String> nameTag) {
+    static String userOf(java.util.Optional<String> user, java.util.Optional<String> nameTag, java.util.Optional<String> jwt) {
         String u = user.orElse("");
-        return sessionOf(u).isEmpty() && nameTag.flatMap(ConnectionName::sessionOf).isPresent() ? nameTag.get() : u;
+        if (sessionOf(u).isPresent()) {
+            return u;
+        }
+        if (nameTag.flatMap(ConnectionName::sessionOf).isPresent()) {
+            return nameTag.get();
+        }
+        return jwt.flatMap(ConnectionName::nameInJwt).filter(n -> sessionOf(n).isPresent()).orElse(u);
+    }
+
+    private static java.util.Optional<String> nameInJwt(String jwt) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return saml2nats.json.JsonObject.parse(java.util.Base64.getUrlDecoder().decode(parts[1])).text("name");
+        } catch (IllegalArgumentException | saml2nats.json.JsonException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -205,7 +205,7 @@ public final class SystemApi implements AutoCloseable {
      */
     static List<ServerConnection> connections(byte[] answer) {
         return each(answer, (server, serverName, c) -> new ServerConnection(server, serverName, c.number("cid").getAsLong(),
-                ConnectionName.userOf(c.text("authorized_user"), c.text("name_tag")), c.text("ip").orElse(""), c.text("name").orElse(""),
+                ConnectionName.userOf(c.text("authorized_user"), c.text("name_tag"), c.text("jwt")), c.text("ip").orElse(""), c.text("name").orElse(""),
                 c.text("account").orElse(""), instant(c.text("start"))));
     }
 

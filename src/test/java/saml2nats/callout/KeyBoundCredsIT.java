@@ -126,7 +126,7 @@ class KeyBoundCredsIT {
             assertTrue(violation != null && violation.contains("Permissions Violation"), "outside the grant: " + violation);
             assertEquals(before, callouts(), "no callout request for a creds connect");
             String session = stack.service.sessions().findByToken(ann.token()).orElseThrow().id();
-            assertTrue(Eventually.holds(Duration.ofSeconds(3), () -> stack.service.connections().orElseThrow().all().stream()
+            assertTrue(Eventually.holds(Duration.ofSeconds(5), () -> stack.service.connections().orElseThrow().all().stream()
                     .anyMatch(l -> l.session().equals(session))), "the ledger ties the creds connection to her session");
 
             long ended = System.nanoTime();
